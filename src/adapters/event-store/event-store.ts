@@ -1,0 +1,110 @@
+import { AppError } from '../../core/errors.ts';
+import type { DomainEvent } from '../../core/events.ts';
+import type { Clock, EventMeta, ExpectedVersion, RecordedEvent } from '../../core/ports.ts';
+import { sqlState, UNIQUE_VIOLATION, type Queryable } from '../storage/db.ts';
+
+const streamConflict = (streamId: string, expected: ExpectedVersion, actual?: number): AppError =>
+  new AppError('conflict', `stream ${streamId} is not at the expected version ${String(expected)}`, {
+    streamId,
+    expectedVersion: expected,
+    ...(actual === undefined ? {} : { currentVersion: actual }),
+  });
+
+/**
+ * Claims the next `count` versions of a stream by moving its row in `streams`. The row lock makes
+ * concurrent appenders to one stream wait for each other; under READ COMMITTED the waiter re-checks
+ * the version after the winner commits and finds it moved: exactly one wins each version.
+ */
+async function claimVersions(tx: Queryable, streamId: string, expected: ExpectedVersion, count: number): Promise<number> {
+  if (expected === 'any') {
+    const { rows } = await tx.query<{ version: number }>(
+      `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
+       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`,
+      [streamId, count],
+    );
+    return rows[0]!.version;
+  }
+  if (expected === 'no_stream' || expected === 0) {
+    const { rows } = await tx.query<{ version: number }>(
+      'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version',
+      [streamId, count],
+    );
+    if (rows.length === 0) throw streamConflict(streamId, expected);
+    return rows[0]!.version;
+  }
+  const { rows } = await tx.query<{ version: number }>(
+    'UPDATE streams SET version = version + $3 WHERE stream_id = $1 AND version = $2 RETURNING version',
+    [streamId, expected, count],
+  );
+  if (rows.length === 0) throw streamConflict(streamId, expected);
+  return rows[0]!.version;
+}
+
+/**
+ * Appends events to a stream. Call it inside the transaction that also updates the read model, so
+ * that the two commit together. Returns the stream's new version.
+ */
+export async function appendEvents(
+  tx: Queryable,
+  clock: Clock,
+  streamId: string,
+  expected: ExpectedVersion,
+  events: readonly DomainEvent[],
+  meta: EventMeta,
+): Promise<number> {
+  if (events.length === 0) throw new Error('appendEvents needs at least one event');
+  const last = await claimVersions(tx, streamId, expected, events.length);
+  const first = last - events.length + 1;
+  const recordedAt = clock.now();
+  const values: unknown[] = [];
+  const tuples = events.map((e, i) => {
+    values.push(streamId, first + i, e.type, JSON.stringify(e.data), JSON.stringify(meta), recordedAt);
+    const b = i * 6;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}::jsonb, $${b + 6})`;
+  });
+  try {
+    await tx.query(
+      `INSERT INTO events (stream_id, stream_version, type, data, metadata, recorded_at) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  } catch (e) {
+    // Unreachable while every append goes through claimVersions; kept as the last line of defence.
+    if (sqlState(e) === UNIQUE_VIOLATION) throw streamConflict(streamId, expected);
+    throw e;
+  }
+  return last;
+}
+
+interface EventRow {
+  position: number;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMeta & Record<string, unknown>;
+  recorded_at: Date;
+}
+
+export const EVENT_COLUMNS = 'position, transaction_id::text AS transaction_id, stream_id, stream_version, type, data, metadata, recorded_at';
+
+export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
+  position: Number(r.position),
+  streamId: r.stream_id,
+  streamVersion: r.stream_version,
+  type: r.type,
+  data: r.data,
+  metadata: r.metadata,
+  recordedAt: new Date(r.recorded_at),
+});
+
+export type { EventRow };
+
+/** The events of one stream from `fromVersion` (inclusive), in version order. */
+export async function readStream(db: Queryable, streamId: string, fromVersion = 1, limit = 1000): Promise<RecordedEvent[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3`,
+    [streamId, fromVersion, limit],
+  );
+  return rows.map(toRecordedEvent);
+}

@@ -1,0 +1,95 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, type FieldError } from '../../core/errors.ts';
+
+/** The one place where error codes become HTTP statuses. */
+export const STATUS_OF: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+const TITLE_OF: Record<ErrorCode, string> = {
+  validation: 'The request is not valid',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Permission denied',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  rate_limited: 'Too many requests',
+  internal: 'Internal server error',
+  unavailable: 'Service unavailable',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: readonly FieldError[];
+  [extra: string]: unknown;
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** Fastify's schema errors as field errors with JSON-pointer paths; `body/`, `querystring/` prefixes kept. */
+function fieldErrors(error: FastifyError): FieldError[] {
+  const context = (error as { validationContext?: string }).validationContext ?? 'body';
+  return ((error.validation ?? []) as AjvError[]).map((v) => {
+    let path = v.instancePath;
+    if (v.keyword === 'required') path += `/${String(v.params.missingProperty)}`;
+    if (v.keyword === 'additionalProperties') path += `/${String(v.params.additionalProperty)}`;
+    const message = v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is invalid');
+    return { path: `${context === 'body' ? '' : `${context}:`}${path || '/'}`, message };
+  });
+}
+
+/** Any thrown value as an AppError: our own, fastify's 4xx, or an unexpected fault (internal). */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const fe = error as FastifyError;
+  if (fe?.validation) {
+    const errors = fieldErrors(fe);
+    return new AppError('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  }
+  const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
+  const known: Record<number, ErrorCode> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited' };
+  if (known[status]) return new AppError(known[status], fe.message);
+  if (status >= 400 && status < 500) return new AppError('validation', fe.message, { status });
+  return new AppError('internal', 'an unexpected error occurred', undefined, error);
+}
+
+export function problemOf(error: AppError, request: FastifyRequest): Problem {
+  const { status: overridden, errors, ...rest } = error.details ?? {};
+  const status = typeof overridden === 'number' ? overridden : STATUS_OF[error.code];
+  const internal = error.code === 'internal';
+  return {
+    type: `https://monitoring-grid.dev/problems/${error.code}`,
+    title: TITLE_OF[error.code],
+    status,
+    code: error.code,
+    detail: internal ? 'an unexpected error occurred; the request id identifies it in the logs' : error.message,
+    instance: request.url,
+    requestId: String(request.id),
+    ...(errors ? { errors: errors as FieldError[] } : {}),
+    ...(internal ? {} : rest),
+  };
+}
+
+export async function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const appError = toAppError(error);
+  const problem = problemOf(appError, request);
+  if (problem.status >= 500) request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
+  await reply.status(problem.status).type('application/problem+json').send(problem);
+}

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { notFound } from '../../../core/errors.ts';
+import { createKpi, deleteKpi, setKpiActive, updateKpi } from '../../../core/kpis/kpi-commands.ts';
+import type { CommandDeps } from '../../../core/ports.ts';
+import { etagOf, expectedVersionOf, metaOf } from '../request-context.ts';
+import { IdParams, IfMatchHeaders, pageOf, problemResponses } from '../schemas/common.ts';
+import { KpiCreateBody, KpiListQuery, KpiPatchBody, KpiView } from '../schemas/kpi.ts';
+
+const tags = ['KPIs'];
+
+export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async (app, { deps }) => {
+  const kpis = deps.uow.read.kpis;
+
+  app.get('/kpis', {
+    config: { access: 'kpi:read' },
+    schema: { tags, summary: 'List KPIs', querystring: KpiListQuery, response: { 200: pageOf(KpiView), ...problemResponses } },
+  }, async (request) => kpis.list({ ...request.query, limit: request.query.limit ?? 50 }));
+
+  app.post('/kpis', {
+    config: { access: 'kpi:write' },
+    schema: { tags, summary: 'Create a KPI', body: KpiCreateBody, response: { 201: KpiView, ...problemResponses } },
+  }, async (request, reply) => {
+    const kpi = await createKpi(deps, request.body, metaOf(request));
+    return reply.status(201).header('etag', etagOf(kpi.version)).header('location', `/api/v1/kpis/${kpi.id}`).send(kpi);
+  });
+
+  app.get('/kpis/:id', {
+    config: { access: 'kpi:read' },
+    schema: { tags, summary: 'Read a KPI', params: IdParams, response: { 200: KpiView, ...problemResponses } },
+  }, async (request, reply) => {
+    const kpi = await kpis.get(request.params.id);
+    if (kpi === null) throw notFound('KPI', request.params.id);
+    return reply.header('etag', etagOf(kpi.version)).send(kpi);
+  });
+
+  app.patch('/kpis/:id', {
+    config: { access: 'kpi:write' },
+    schema: {
+      tags, summary: 'Change some fields of a KPI', description: 'Send If-Match with the version to refuse a stale update (409).',
+      params: IdParams, headers: IfMatchHeaders, body: KpiPatchBody, response: { 200: KpiView, ...problemResponses },
+    },
+  }, async (request, reply) => {
+    const kpi = await updateKpi(deps, request.params.id, request.body, expectedVersionOf(request), metaOf(request));
+    return reply.header('etag', etagOf(kpi.version)).send(kpi);
+  });
+
+  app.delete('/kpis/:id', {
+    config: { access: 'kpi:write' },
+    schema: { tags, summary: 'Delete a KPI (its event stream stays)', params: IdParams, headers: IfMatchHeaders, response: { 204: Type.Null(), ...problemResponses } },
+  }, async (request, reply) => {
+    await deleteKpi(deps, request.params.id, expectedVersionOf(request), metaOf(request));
+    return reply.status(204).send(null);
+  });
+
+  for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
+    app.post(`/kpis/:id/${action}`, {
+      config: { access: 'kpi:write' },
+      schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a KPI`, params: IdParams, headers: IfMatchHeaders, response: { 200: KpiView, ...problemResponses } },
+    }, async (request, reply) => {
+      const kpi = await setKpiActive(deps, request.params.id, active, expectedVersionOf(request), metaOf(request));
+      return reply.header('etag', etagOf(kpi.version)).send(kpi);
+    });
+  }
+};

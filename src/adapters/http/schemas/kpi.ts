@@ -1,0 +1,62 @@
+import { Type } from 'typebox';
+import { allOptional, DateTime, Nullable } from './common.ts';
+
+const Id = Type.String({ maxLength: 64 });
+
+/** Fields an operator can set; every one optional here, required ones are checked by the core. */
+const kpiFieldSchemas = {
+  indicator: Type.String({ minLength: 1, maxLength: 200, description: 'Unique name of the KPI' }),
+  owner: Type.String({ minLength: 1, maxLength: 200 }),
+  priority: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = SMS and email, 2 = email only' }),
+  frequencyMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 10080, description: 'Run every N minutes (slots aligned to the clock)' })),
+  cron: Nullable(Type.String({ minLength: 1, maxLength: 120, description: 'Cron expression, instead of frequencyMinutes' })),
+  timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the cron expression; default UTC' }),
+  lastMinutes: Type.Integer({ minimum: 1, maximum: 525600, description: 'Data window handed to the query as :forLastMinutes; default the schedule period' }),
+  deviationPercent: Type.Number({ minimum: 0, description: 'Accepted deviation from the baseline, in %; default 10' }),
+  direction: Type.Union([Type.Literal('drop'), Type.Literal('spike'), Type.Literal('both')]),
+  minThreshold: Nullable(Type.Number({ description: 'A value below this breaches' })),
+  maxThreshold: Nullable(Type.Number({ description: 'A value above this breaches' })),
+  thresholdCombine: Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'any: one rule breaching is a breach; all: every configured rule must' }),
+  baselineWeeks: Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks of history in the baseline; default 4' }),
+  baselineAggregate: Type.Union([Type.Literal('mean'), Type.Literal('median')]),
+  dataSourceId: Id,
+  query: Type.String({ minLength: 1, maxLength: 100000, description: 'SQL or a stored-procedure call; see the query contract' }),
+  subjectTemplate: Type.String({ maxLength: 1000 }),
+  descriptionTemplate: Type.String({ maxLength: 20000 }),
+  contactIds: Type.Array(Id, { maxItems: 200 }),
+  cooldownMinutes: Type.Integer({ minimum: 0, maximum: 100000, description: 'No repeated notification within this; default 30' }),
+  timeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'Query timeout; default 30' }),
+  active: Type.Boolean(),
+};
+
+export const KpiCreateBody = Type.Object(
+  {
+    ...allOptional(kpiFieldSchemas),
+    indicator: kpiFieldSchemas.indicator,
+    owner: kpiFieldSchemas.owner,
+    dataSourceId: kpiFieldSchemas.dataSourceId,
+    query: kpiFieldSchemas.query,
+  },
+  { additionalProperties: false },
+);
+
+export const KpiPatchBody = Type.Object(allOptional(kpiFieldSchemas), { additionalProperties: false });
+
+export const KpiView = Type.Object({
+  id: Id,
+  ...kpiFieldSchemas,
+  version: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const KpiListQuery = Type.Object({
+  active: Type.Optional(Type.Boolean()),
+  owner: Type.Optional(Type.String({ maxLength: 200 })),
+  priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 })),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Text search in indicator, owner and subject' })),
+  dataSourceId: Type.Optional(Id),
+  contactId: Type.Optional(Id),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+}, { additionalProperties: false });

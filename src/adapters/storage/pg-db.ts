@@ -1,0 +1,59 @@
+import pg from 'pg';
+import type { Db, Queryable } from './db.ts';
+
+// int8 (counts, positions) as numbers and numeric as floats: our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface PgDbOptions {
+  readonly connectionString: string;
+  /** Pool size; default 10. */
+  readonly max?: number;
+  readonly applicationName?: string;
+}
+
+export function openPgDb(options: PgDbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'monitoring-grid',
+  });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgres',
+    async query(text, params) {
+      const r = await pool.query(text, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      const tx: Queryable = {
+        async query(text, params) {
+          const r = await client.query(text, params as unknown[] | undefined);
+          return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+        },
+        async exec(script) {
+          await client.query(script);
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './adapters/observability/logger.ts';
+import { migrate } from './adapters/storage/migrate.ts';
+import { openDb } from './adapters/storage/open-db.ts';
+import { startService } from './main.ts';
+
+const USAGE = `usage: monitoring-grid <command>
+
+commands:
+  start     run the service (API and, as they land, scheduler and delivery)
+  migrate   apply pending database migrations and exit
+
+Configuration comes from environment variables; see the README.`;
+
+function configOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+async function start(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger(config.logLevel);
+  const service = await startService(config, logger);
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    service.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function migrateOnly(): Promise<void> {
+  const config = configOrExit();
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db);
+    process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'nothing to migrate\n');
+  } finally {
+    await db.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
+  const command = positionals[0];
+  switch (command) {
+    case 'start':
+      return start();
+    case 'migrate':
+      return migrateOnly();
+    default:
+      process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
+      process.exit(command ? 2 : 0);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

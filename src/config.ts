@@ -1,0 +1,86 @@
+/**
+ * The only reader of process.env. Every option is parsed once at boot; every problem is reported
+ * together; the result is frozen. Each option is documented in the README's configuration table.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 32-byte key for sealing data-source passwords; null = a key file in dataDir. */
+  readonly secretsKey: Buffer | null;
+  /** Store connections per node (server mode). */
+  readonly databasePoolSize: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  optional(name: string): string | null {
+    const v = this.env[name];
+    return v === undefined || v === '' ? null : v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  check(ok: boolean, problem: string): void {
+    if (!ok) this.problems.push(problem);
+  }
+}
+
+export function loadConfig(env: Env): Config {
+  const r = new Reader(env);
+  const databaseUrl = r.optional('DATABASE_URL');
+  if (databaseUrl !== null) r.check(/^postgres(ql)?:\/\//.test(databaseUrl), 'DATABASE_URL must start with postgres:// or postgresql://');
+  const keyText = r.optional('SECRETS_KEY');
+  const secretsKey = keyText === null ? null : Buffer.from(keyText, 'base64');
+  if (secretsKey !== null) r.check(secretsKey.length === 32, 'SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  const config: Config = {
+    port: r.int('PORT', 8080, 0, 65_535),
+    host: r.string('HOST', '127.0.0.1'),
+    dataDir: r.string('DATA_DIR', './data'),
+    databaseUrl,
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    secretsKey,
+    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}

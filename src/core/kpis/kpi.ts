@@ -1,0 +1,148 @@
+import { diffFields, type Changes } from '../shared/changes.ts';
+import { FieldErrors } from '../shared/validation.ts';
+import type { FieldError } from '../errors.ts';
+import { cronProblem, isValidTimeZone, periodMinutes, type Schedule } from './schedule.ts';
+import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUBJECT_TEMPLATE, unknownPlaceholders } from './templates.ts';
+
+export const DIRECTIONS = ['drop', 'spike', 'both'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export type ThresholdCombine = 'any' | 'all';
+export type BaselineAggregate = 'mean' | 'median';
+
+/** Everything an operator sets on a KPI. */
+export interface KpiFields {
+  readonly indicator: string;
+  readonly owner: string;
+  /** 1 = SMS and email, 2 = email only. */
+  readonly priority: 1 | 2;
+  /** Either frequencyMinutes or cron is set, never both. */
+  readonly frequencyMinutes: number | null;
+  readonly cron: string | null;
+  /** IANA time zone for the cron expression. */
+  readonly timezone: string;
+  /** The data window handed to the query as :forLastMinutes. */
+  readonly lastMinutes: number;
+  /** Accepted deviation from the baseline, in percent. */
+  readonly deviationPercent: number;
+  readonly direction: Direction;
+  readonly minThreshold: number | null;
+  readonly maxThreshold: number | null;
+  /** How the percent rule and the absolute thresholds combine: any one breaches, or all must. */
+  readonly thresholdCombine: ThresholdCombine;
+  readonly baselineWeeks: number;
+  readonly baselineAggregate: BaselineAggregate;
+  readonly dataSourceId: string;
+  readonly query: string;
+  readonly subjectTemplate: string;
+  readonly descriptionTemplate: string;
+  readonly contactIds: string[];
+  readonly cooldownMinutes: number;
+  /** Timeout of one execution of the query, in seconds. */
+  readonly timeoutSeconds: number;
+  readonly active: boolean;
+}
+
+export interface Kpi extends KpiFields {
+  readonly id: string;
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export type KpiInput = { -readonly [K in keyof KpiFields]?: KpiFields[K] | undefined };
+
+export const KPI_FIELDS = [
+  'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'deviationPercent',
+  'direction', 'minThreshold', 'maxThreshold', 'thresholdCombine', 'baselineWeeks', 'baselineAggregate',
+  'dataSourceId', 'query', 'subjectTemplate', 'descriptionTemplate', 'contactIds', 'cooldownMinutes',
+  'timeoutSeconds', 'active',
+] as const satisfies readonly (keyof KpiFields)[];
+
+export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'timezone'>): Schedule {
+  return k.cron !== null
+    ? { kind: 'cron', cron: k.cron, timezone: k.timezone }
+    : { kind: 'interval', frequencyMinutes: k.frequencyMinutes ?? 60 };
+}
+
+/**
+ * Merges an input over a base (the current KPI, or nothing for a new one) and fills defaults:
+ * lastMinutes = the schedule's period, cooldown 30 min, 4 baseline weeks by mean, timeout 30 s.
+ * Giving `cron` clears `frequencyMinutes` and the reverse, so a PATCH can switch schedule kinds.
+ */
+export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiFields {
+  const pick = <K extends keyof KpiFields>(k: K, fallback: KpiFields[K]): KpiFields[K] =>
+    (input[k] !== undefined ? input[k] : base !== undefined ? base[k] : fallback) as KpiFields[K];
+  let frequencyMinutes = pick('frequencyMinutes', null);
+  let cron = pick('cron', null);
+  if (input.cron != null && input.frequencyMinutes === undefined) frequencyMinutes = null;
+  if (input.frequencyMinutes != null && input.cron === undefined) cron = null;
+  if (frequencyMinutes === null && cron === null && base === undefined) frequencyMinutes = 60;
+  const timezone = pick('timezone', 'UTC');
+  const schedule = kpiSchedule({ frequencyMinutes, cron, timezone });
+  const scheduleChanged = base !== undefined && (base.frequencyMinutes !== frequencyMinutes || base.cron !== cron);
+  const lastMinutesFallback = (): number => {
+    try {
+      return periodMinutes(schedule, now);
+    } catch {
+      return 60; // an invalid cron is reported by validateKpi; any number will do here
+    }
+  };
+  const lastMinutes = input.lastMinutes ?? (base !== undefined && !scheduleChanged ? base.lastMinutes : lastMinutesFallback());
+  return {
+    indicator: pick('indicator', '').trim(),
+    owner: pick('owner', '').trim(),
+    priority: pick('priority', 2),
+    frequencyMinutes,
+    cron,
+    timezone,
+    lastMinutes,
+    deviationPercent: pick('deviationPercent', 10),
+    direction: pick('direction', 'both'),
+    minThreshold: pick('minThreshold', null),
+    maxThreshold: pick('maxThreshold', null),
+    thresholdCombine: pick('thresholdCombine', 'any'),
+    baselineWeeks: pick('baselineWeeks', 4),
+    baselineAggregate: pick('baselineAggregate', 'mean'),
+    dataSourceId: pick('dataSourceId', ''),
+    query: pick('query', ''),
+    subjectTemplate: pick('subjectTemplate', DEFAULT_SUBJECT_TEMPLATE),
+    descriptionTemplate: pick('descriptionTemplate', DEFAULT_DESCRIPTION_TEMPLATE),
+    contactIds: [...new Set(pick('contactIds', []))],
+    cooldownMinutes: pick('cooldownMinutes', 30),
+    timeoutSeconds: pick('timeoutSeconds', 30),
+    active: pick('active', true),
+  };
+}
+
+/** Rules that span fields or need more than a JSON schema can say. References are checked by the command. */
+export function validateKpi(k: KpiFields): FieldError[] {
+  const errors = new FieldErrors();
+  errors.check(k.indicator.length > 0, '/indicator', 'must not be empty');
+  errors.check(k.owner.length > 0, '/owner', 'must not be empty');
+  errors.check(k.query.trim().length > 0, '/query', 'must not be empty');
+  errors.check(k.dataSourceId.length > 0, '/dataSourceId', 'is required');
+  if (k.frequencyMinutes !== null && k.cron !== null) errors.add('/cron', 'give either frequencyMinutes or cron, not both');
+  if (k.frequencyMinutes !== null) {
+    errors.check(Number.isInteger(k.frequencyMinutes) && k.frequencyMinutes >= 1 && k.frequencyMinutes <= 10_080, '/frequencyMinutes', 'must be a whole number of minutes from 1 to 10080');
+  }
+  if (!isValidTimeZone(k.timezone)) errors.add('/timezone', `unknown time zone ${k.timezone}`);
+  else if (k.cron !== null) {
+    const problem = cronProblem(k.cron, k.timezone);
+    if (problem !== null) errors.add('/cron', `invalid cron expression: ${problem}`);
+  }
+  errors.check(k.lastMinutes >= 1 && k.lastMinutes <= 525_600, '/lastMinutes', 'must be between 1 and 525600');
+  errors.check(k.deviationPercent >= 0, '/deviationPercent', 'must not be negative');
+  if (k.minThreshold !== null && k.maxThreshold !== null) {
+    errors.check(k.minThreshold <= k.maxThreshold, '/minThreshold', 'must not be greater than maxThreshold');
+  }
+  errors.check(k.baselineWeeks >= 1 && k.baselineWeeks <= 52, '/baselineWeeks', 'must be between 1 and 52');
+  errors.check(k.cooldownMinutes >= 0, '/cooldownMinutes', 'must not be negative');
+  errors.check(k.timeoutSeconds >= 1 && k.timeoutSeconds <= 3600, '/timeoutSeconds', 'must be between 1 and 3600');
+  for (const [path, template] of [['/subjectTemplate', k.subjectTemplate], ['/descriptionTemplate', k.descriptionTemplate]] as const) {
+    const unknown = unknownPlaceholders(template);
+    if (unknown.length > 0) errors.add(path, `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`);
+  }
+  return errors.list;
+}
+
+export const diffKpi = (before: KpiFields, after: KpiFields): Changes => diffFields(before, after, KPI_FIELDS);

@@ -1,0 +1,11 @@
+/** Every entity id carries a prefix from this one table, so an id says what it names. */
+export const ID_PREFIXES = {
+  kpi: 'kpi',
+  contact: 'con',
+  dataSource: 'dsn',
+  event: 'evt',
+  request: 'req',
+  correlation: 'cor',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;

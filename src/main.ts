@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { createSecretBox, loadSecretsKey } from './adapters/crypto/secret-box.ts';
+import { buildApp, type App } from './adapters/http/app.ts';
+import { createIdGenerator } from './adapters/ids.ts';
+import { createLogger } from './adapters/observability/logger.ts';
+import type { Db } from './adapters/storage/db.ts';
+import { migrate } from './adapters/storage/migrate.ts';
+import { openDb } from './adapters/storage/open-db.ts';
+import { createUnitOfWork } from './adapters/storage/unit-of-work.ts';
+import { systemClock } from './adapters/system-clock.ts';
+
+export interface Service {
+  readonly app: App;
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly url: string;
+  /** Stops taking requests, finishes the ones in flight, closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every adapter from the configuration and starts the service. */
+export async function startService(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    const clock = systemClock;
+    const ids = createIdGenerator(clock);
+    const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
+    const uow = createUnitOfWork(db, clock);
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger });
+    const url = await app.listen({ port: config.port, host: config.host });
+    logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
+    let stopping: Promise<void> | null = null;
+    return {
+      app, db, logger, url,
+      stop: () => (stopping ??= (async () => {
+        await app.close();
+        await db.close();
+      })()),
+    };
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

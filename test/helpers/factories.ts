@@ -1,0 +1,20 @@
+import type { ContactInput } from '../../src/core/contacts/contact.ts';
+import type { DataSourceInput } from '../../src/core/datasources/datasource.ts';
+import type { KpiInput } from '../../src/core/kpis/kpi.ts';
+
+let n = 0;
+const unique = (): string => `${Date.now().toString(36)}${(n++).toString(36)}`;
+
+export const buildDataSource = (o: DataSourceInput = {}): DataSourceInput => ({
+  name: `replica-${unique()}`, kind: 'postgres', host: '127.0.0.1', port: 5432, database: 'test', user: 'root', ...o,
+});
+
+export const buildContact = (o: ContactInput = {}): ContactInput => ({
+  name: `Contact ${unique()}`, email: `ops-${unique()}@example.com`, phone: '+4915112345678', ...o,
+});
+
+/** Needs the ids of an existing data source (and contacts, if any). */
+export const buildKpi = (o: KpiInput & { dataSourceId: string }): KpiInput & { dataSourceId: string } => ({
+  indicator: `Deposits ${unique()}`, owner: 'payments', priority: 2, frequencyMinutes: 5,
+  query: 'SELECT count(*) AS value FROM account_transactions', contactIds: [], ...o,
+});

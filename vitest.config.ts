@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+const integration = ['test/**/*.int.test.ts'];
+
+/**
+ * Three projects: the pure unit tests, and the integration suite twice — on the PostgreSQL server on
+ * this machine and on embedded PGlite — so the same queries are proven on both stores.
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: integration } },
+      { test: { name: 'postgres', include: integration, env: { TEST_STORE: 'postgres' } } },
+      { test: { name: 'pglite', include: integration, env: { TEST_STORE: 'pglite' } } },
+    ],
+  },
+});
