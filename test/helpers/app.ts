@@ -7,8 +7,16 @@ import { systemClock } from '../../src/adapters/system-clock.ts';
 import type { Clock, CommandDeps } from '../../src/core/ports.ts';
 import { createTestStore, type TestStore } from './store.ts';
 
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+export type { InjectOptions };
+
 export interface TestApp {
   readonly app: App;
+  /**
+   * `app.inject` as a signed-in administrator. Every test should call this, not `app.inject`, so that
+   * adding authentication does not change the tests; pass explicit headers to test other credentials.
+   */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   readonly store: TestStore;
   readonly deps: AppDeps;
   close(): Promise<void>;
@@ -32,6 +40,7 @@ export async function buildTestApp(opts: { clock?: Clock; store?: TestStore; ove
   await app.ready();
   return {
     app, store, deps,
+    inject: (o) => app.inject(o),
     async close() {
       await app.close();
       if (!opts.store) await store.close();
