@@ -1,3 +1,4 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { buildApp, type App, type AppDeps } from '../../src/adapters/http/app.ts';
@@ -7,7 +8,6 @@ import { systemClock } from '../../src/adapters/system-clock.ts';
 import type { Clock, CommandDeps } from '../../src/core/ports.ts';
 import { createTestStore, type TestStore } from './store.ts';
 
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 export type { InjectOptions };
 
 export interface TestApp {
