@@ -35,7 +35,8 @@ export const pageOf = <T extends TSchema>(item: T) =>
 
 /** A Date in the code, an ISO 8601 string on the wire. */
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** Null first: with type coercion on, AJV would otherwise turn a JSON null into "" for a string. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The entity version from its ETag; a stale one is a 409' })),

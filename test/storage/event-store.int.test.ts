@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvents, readStream } from '../src/adapters/event-store/event-store.ts';
-import { readAll, START, type Checkpoint } from '../src/adapters/event-store/read-all.ts';
-import type { DomainEvent } from '../src/core/events.ts';
-import type { EventMeta } from '../src/core/ports.ts';
-import { testClock } from './helpers/clock.ts';
-import { createTestStore, storeKind, type TestStore } from './helpers/store.ts';
+import { appendEvents, readStream } from '../../src/adapters/event-store/event-store.ts';
+import { readAll, START, type Checkpoint } from '../../src/adapters/event-store/read-all.ts';
+import type { DomainEvent } from '../../src/core/events.ts';
+import type { EventMeta } from '../../src/core/ports.ts';
+import { testClock } from '../helpers/clock.ts';
+import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 
 const meta: EventMeta = { actor: 'test', correlationId: 'cor_test' };
 const clock = testClock();

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSecretBox, loadSecretsKey } from '../../src/adapters/crypto/secret-box.ts';
+import { createIdGenerator } from '../../src/adapters/ids.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { testClock } from '../helpers/clock.ts';
+
+describe('the secret box', () => {
+  it('seals to ciphertext that differs each time and opens to the plain text', () => {
+    const box = createSecretBox(randomBytes(32));
+    const a = box.seal('hunter2');
+    expect(a).not.toContain('hunter2');
+    expect(box.seal('hunter2')).not.toBe(a);
+    expect(box.open(a)).toBe('hunter2');
+  });
+
+  it('refuses a tampered secret or the wrong key', () => {
+    const box = createSecretBox(randomBytes(32));
+    const sealed = box.seal('hunter2');
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('x').toString('base64url');
+    expect(() => box.open(parts.join('.'))).toThrow();
+    expect(() => createSecretBox(randomBytes(32)).open(sealed)).toThrow();
+  });
+
+  it('creates its key file once, readable by the owner only', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mg-key-'));
+    const key = loadSecretsKey(null, dir);
+    expect(loadSecretsKey(null, dir).equals(key)).toBe(true);
+    expect(statSync(path.join(dir, 'secrets.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dir, 'secrets.key'), 'utf8').trim()).toBe(key.toString('base64'));
+  });
+});
+
+describe('ids', () => {
+  it('carry their prefix and sort in creation order, also within one millisecond', () => {
+    const clock = testClock();
+    const ids = createIdGenerator(clock);
+    const made = Array.from({ length: 50 }, (_, i) => {
+      if (i % 10 === 0) clock.advance(1);
+      return ids.next('kpi');
+    });
+    expect(made.every((id) => /^kpi_[0-9A-Z]{26}$/.test(id))).toBe(true);
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(50);
+  });
+});
+
+describe('configuration', () => {
+  it('given nothing, then the embedded defaults', () => {
+    expect(loadConfig({})).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data', databaseUrl: null, logLevel: 'info' });
+  });
+
+  it('given several bad values, then every problem is reported at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SECRETS_KEY: 'c2hvcnQ=' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+});

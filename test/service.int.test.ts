@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createSecretBox, loadSecretsKey } from '../src/adapters/crypto/secret-box.ts';
+import { createLogger } from '../src/adapters/observability/logger.ts';
+import { startService } from '../src/main.ts';
+import { createTestStore, storeKind, type TestStore } from './helpers/store.ts';
+
+/** The real service as `npm start` runs it (on port 0), restarted over the same store. */
+let store: TestStore | null = null;
+let env: Record<string, string>;
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'mg-service-'));
+  env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  if (storeKind() === 'postgres') {
+    store = await createTestStore('postgres', { migrate: false });
+    env.DATABASE_URL = store.url!;
+  }
+});
+afterAll(async () => store?.close());
+
+const start = () => startService(loadConfig(env), createLogger('silent'));
+
+describe('the service', () => {
+  it('starts on an empty store, takes a KPI, and finds it and its password again after a restart', async () => {
+    const first = await start();
+    const base = `${first.url}/api/v1`;
+    const post = (url: string, body: unknown) =>
+      fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+    const ds = await post('/datasources', { name: 'replica', kind: 'postgres', host: '127.0.0.1', database: 'test', user: 'root', password: 'restart-secret' });
+    const contact = await post('/contacts', { name: 'Ann', email: 'ann@example.com' });
+    const kpi = await post('/kpis', { indicator: 'Deposits', owner: 'payments', dataSourceId: ds.id, contactIds: [contact.id], query: 'SELECT 1 AS value' });
+    expect(kpi.id).toMatch(/^kpi_/);
+    await first.stop();
+
+    const second = await start();
+    try {
+      const again = await fetch(`${second.url}/api/v1/kpis/${kpi.id}`).then((r) => r.json());
+      expect(again).toEqual(kpi);
+      const events = await fetch(`${second.url}/api/v1/streams/kpi-${kpi.id}`).then((r) => r.json());
+      expect(events.events).toHaveLength(1);
+      // The same key file (or SECRETS_KEY) opens the password sealed before the restart.
+      const { rows } = await second.db.query<{ sealed_password: string }>('SELECT sealed_password FROM data_sources');
+      expect(rows[0]!.sealed_password).not.toContain('restart-secret');
+      expect(createSecretBox(loadSecretsKey(null, env.DATA_DIR!)).open(rows[0]!.sealed_password)).toBe('restart-secret');
+    } finally {
+      await second.stop();
+    }
+  });
+});
