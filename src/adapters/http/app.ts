@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
-      await api.register(apiKeyRoutes, { auth, usage });
+      await api.register(apiKeyRoutes, { auth, usage, keyLookup });
     },
     { prefix: '/api/v1' },
   );

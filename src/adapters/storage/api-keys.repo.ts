@@ -7,6 +7,9 @@ interface ApiKeyRow {
   created_by: string; created_at: Date; last_used_at: Date | null; use_count: number | string;
 }
 
+/** NOTIFY channel: the payload is the id of a key just revoked (see http/key-lookup.ts). */
+export const API_KEY_REVOKED_CHANNEL = 'mg_api_key_revoked';
+
 /** Every column but the hash: nothing read from this table for display ever carries it. */
 const COLUMNS = 'id, name, owner, prefix, scopes, expires_at, revoked_at, created_by, created_at, last_used_at, use_count';
 
@@ -68,6 +71,8 @@ export const apiKeyRepo = (db: Queryable): ApiKeyRepo => ({
   },
   async revoke(id, at) {
     const { rowCount } = await db.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
+    // Delivered when (and only if) the revocation commits, to every node that caches keys.
+    if (rowCount === 1) await db.query('SELECT pg_notify($1, $2)', [API_KEY_REVOKED_CHANNEL, id]);
     return rowCount === 1;
   },
   statistics: (now) => statistics(db, now),

@@ -5,6 +5,7 @@ import { notFound } from '../../../core/errors.ts';
 import { metaOf } from '../request-context.ts';
 import { ApiKeyCreateBody, ApiKeyCreated, ApiKeyStatisticsView, ApiKeyView, PrincipalView } from '../schemas/auth.ts';
 import { IdParams, problemResponses } from '../schemas/common.ts';
+import type { KeyLookupService } from '../key-lookup.ts';
 import type { UsageRecorder } from '../usage-recorder.ts';
 import { principalView } from './auth.ts';
 import { Type } from 'typebox';
@@ -18,7 +19,7 @@ const view = (k: ApiKey, now: Date) => ({
 });
 
 /** The original's /apikey endpoints. Managing keys is an administrator's job; any caller may test its own. */
-export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; usage: UsageRecorder }> = async (app, { auth, usage }) => {
+export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; usage: UsageRecorder; keyLookup: KeyLookupService }> = async (app, { auth, usage, keyLookup }) => {
   const keys = auth.store.read.apiKeys;
 
   app.get('/apikey', {
@@ -69,5 +70,9 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; usage: Us
   app.delete('/apikey/:id', {
     config: { access: 'admin:*' },
     schema: { tags, summary: 'Revoke an API key: it fails on the next request, on every node', params: IdParams, response: { 200: ApiKeyView, ...problemResponses } },
-  }, async (request) => view(await revokeApiKey(auth, request.params.id, metaOf(request)), auth.clock.now()));
+  }, async (request) => {
+    const key = await revokeApiKey(auth, request.params.id, metaOf(request));
+    keyLookup.forget(key.id);
+    return view(key, auth.clock.now());
+  });
 };
