@@ -1,3 +1,4 @@
+import type { SecurityEvent } from './auth/security-events.ts';
 import type { ContactFields } from './contacts/contact.ts';
 import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
@@ -27,7 +28,8 @@ export type DomainEvent =
       /** `password: {from: 'set'|'unset', to: 'set'|'unset'|'changed'}` appears in changes when it changed. */
       readonly data: { readonly id: string; readonly changes: Changes; readonly sealedPassword?: string | null };
     }
-  | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } };
+  | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } }
+  | SecurityEvent;
 
 export type DomainEventType = DomainEvent['type'];
 

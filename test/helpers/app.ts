@@ -2,6 +2,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { buildApp, type App, type AppDeps } from '../../src/adapters/http/app.ts';
+import { createAuthDeps } from '../../src/adapters/http/auth-deps.ts';
+import { createApiKey } from '../../src/core/auth/api-key-commands.ts';
 import { createIdGenerator } from '../../src/adapters/ids.ts';
 import { createUnitOfWork } from '../../src/adapters/storage/unit-of-work.ts';
 import { systemClock } from '../../src/adapters/system-clock.ts';
@@ -10,13 +12,18 @@ import { createTestStore, type TestStore } from './store.ts';
 
 export type { InjectOptions };
 
+/** `anonymous: true` sends no credentials; an own `x-api-key` or `authorization` header replaces the admin key. */
+export type TestInjectOptions = InjectOptions & { anonymous?: boolean };
+
 export interface TestApp {
   readonly app: App;
   /**
    * `app.inject` as a signed-in administrator. Every test should call this, not `app.inject`, so that
    * adding authentication does not change the tests; pass explicit headers to test other credentials.
    */
-  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  inject(opts: TestInjectOptions): Promise<LightMyRequestResponse>;
+  /** The administrator key `inject` signs in with (scope admin:*). */
+  readonly adminKey: string;
   readonly store: TestStore;
   readonly deps: AppDeps;
   close(): Promise<void>;
@@ -35,12 +42,20 @@ export function commandDeps(store: TestStore, clock: Clock = systemClock): Comma
 /** The whole HTTP app in process (use `app.inject`) on a fresh, migrated store. */
 export async function buildTestApp(opts: { clock?: Clock; store?: TestStore; overrides?: Partial<AppDeps> } = {}): Promise<TestApp> {
   const store = opts.store ?? (await createTestStore());
-  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), ...opts.overrides };
+  // The auth routes' rate limit would trip over a test file's logins from one address; its own test lowers it.
+  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), auth: { rateLimitPerMinute: 10_000 }, ...opts.overrides };
   const app = await buildApp(deps);
   await app.ready();
+  const auth = createAuthDeps(store.db, deps.clock, deps.ids);
+  const { key: adminKey } = await createApiKey(auth, { name: 'test administrator', scopes: ['admin:*'] }, { actor: 'test', correlationId: 'cor_test' });
   return {
-    app, store, deps,
-    inject: (o) => app.inject(o),
+    app, store, deps, adminKey,
+    inject: ({ anonymous, ...o }) => {
+      const headers = { ...(o.headers ?? {}) };
+      const own = Object.keys(headers).some((h) => ['x-api-key', 'authorization'].includes(h.toLowerCase()));
+      if (!anonymous && !own) headers['x-api-key'] = adminKey;
+      return app.inject({ ...o, headers });
+    },
     async close() {
       await app.close();
       if (!opts.store) await store.close();

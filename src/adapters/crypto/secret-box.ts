@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { SecretBox } from '../../core/ports.ts';
+import { loadOrCreateKeyFile } from './key-file.ts';
 
 /** Sealed secrets read `v1.<iv>.<tag>.<ciphertext>` (base64url): AES-256-GCM, a fresh 96-bit IV each time. */
 export function createSecretBox(key: Buffer): SecretBox {
@@ -28,11 +27,5 @@ export function createSecretBox(key: Buffer): SecretBox {
  * mode 0600. Nodes sharing one PostgreSQL server must share the key: set SECRETS_KEY on each.
  */
 export function loadSecretsKey(fromEnv: Buffer | null, dataDir: string): Buffer {
-  if (fromEnv !== null) return fromEnv;
-  const file = path.resolve(dataDir, 'secrets.key');
-  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  return key;
+  return fromEnv ?? loadOrCreateKeyFile(dataDir, 'secrets.key');
 }

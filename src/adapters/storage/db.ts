@@ -1,3 +1,5 @@
+import type { Listener, ListenHandlers } from './pg-listener.ts';
+
 /** Something that runs SQL: the database itself or an open transaction. Queries take the handle first. */
 export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
@@ -13,6 +15,11 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * LISTEN for NOTIFY from other nodes (a server only; PGlite is one process, so there are no others).
+   * The caller closes the listener before the store.
+   */
+  listen?(channel: string, handlers: ListenHandlers): Promise<Listener>;
 }
 
 /** PostgreSQL's SQLSTATE for a unique violation, the same on both engines. */

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Db, Queryable } from './db.ts';
+import { listenPg } from './pg-listener.ts';
 
 // int8 (counts, positions) as numbers and numeric as floats: our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -55,5 +56,6 @@ export function openPgDb(options: PgDbOptions): Db {
     async close() {
       await pool.end();
     },
+    listen: (channel, handlers) => listenPg(options.connectionString, channel, handlers),
   };
 }

@@ -6,6 +6,9 @@ export const ID_PREFIXES = {
   event: 'evt',
   request: 'req',
   correlation: 'cor',
+  user: 'usr',
+  apiKey: 'key',
+  session: 'ses',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,87 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decideAccess, principalOfClaims, principalOfKey } from '../../core/auth/access.ts';
+import { isWellFormedApiKey } from '../../core/auth/api-key-format.ts';
+import type { ApiKey, AuthDeps, Principal } from '../../core/auth/model.ts';
+import type { CredentialFailure } from '../../core/auth/security-events.ts';
+import { recordSecurityEvent } from '../../core/auth/sessions.ts';
+import { AppError } from '../../core/errors.ts';
+import { metaOf } from './request-context.ts';
+import type { UsageRecorder } from './usage-recorder.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; null on public routes and before authentication. */
+    principal: Principal | null;
+  }
+}
+
+/** Finds the stored key a presented key hashes to (see key-lookup.ts for why it may cache). */
+export type KeyLookup = (keyHash: string) => Promise<ApiKey | null>;
+
+type Method = 'api_key' | 'bearer';
+type Outcome = Principal | { readonly failed: CredentialFailure; readonly method: Method; readonly keyId?: string } | null;
+
+/** One message for every refusal, so that a caller cannot tell a missing key from a revoked one. */
+export const UNAUTHENTICATED = 'valid credentials are required: an API key in X-API-Key or an access token in Authorization: Bearer';
+
+async function authenticate(request: FastifyRequest, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder): Promise<Outcome> {
+  const key = request.headers['x-api-key'];
+  const authorization = request.headers.authorization;
+  if (key !== undefined && authorization !== undefined) return { failed: 'ambiguous', method: 'api_key' };
+  if (key !== undefined) {
+    if (typeof key !== 'string' || !isWellFormedApiKey(key)) return { failed: 'malformed', method: 'api_key' };
+    const stored = await lookup(auth.digest(key));
+    if (stored === null) return { failed: 'unknown', method: 'api_key' };
+    const now = auth.clock.now();
+    const principal = principalOfKey(stored, now);
+    if (typeof principal === 'string') return { failed: principal, method: 'api_key', keyId: stored.id };
+    usage.record(stored.id, now);
+    return principal;
+  }
+  if (authorization === undefined) return null;
+  const bearer = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/i.exec(authorization);
+  if (!bearer) return { failed: 'malformed', method: 'bearer' };
+  const claims = await auth.tokens.verify(bearer[1]!);
+  return claims === null ? { failed: 'invalid_token', method: 'bearer' } : principalOfClaims(claims);
+}
+
+async function record(request: FastifyRequest, auth: AuthDeps, event: Parameters<typeof recordSecurityEvent>[1]): Promise<void> {
+  // A refusal is answered even when the store cannot take the event; the log says so.
+  await auth.store.run((tx) => recordSecurityEvent(tx, event, metaOf(request))).catch((e: unknown) => {
+    request.log.error({ err: e }, 'could not record a security event');
+  });
+}
+
+/**
+ * Enforces every route's declared access in one onRequest hook, before the body is even parsed:
+ * 401 without valid credentials, 403 with valid ones lacking the scope. Both are security events
+ * (except a request that sent no credentials at all, which is just a 401).
+ */
+export async function registerAccessControl(
+  app: FastifyInstance, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder,
+): Promise<void> {
+  app.decorateRequest('principal', null);
+  await app.register(rateLimit, { global: false });
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return; // unknown routes answer 404
+    const outcome = await authenticate(request, auth, lookup, usage);
+    if (outcome !== null && !('failed' in outcome)) {
+      request.principal = outcome;
+      request.actor = outcome.id;
+    }
+    const decision = decideAccess(access, request.principal);
+    if (decision === 'allow') return;
+    if (decision === 'unauthenticated') {
+      if (outcome !== null && 'failed' in outcome) {
+        await record(request, auth, { type: 'AuthenticationFailed', data: { method: outcome.method, reason: outcome.failed, keyId: outcome.keyId ?? null } });
+      }
+      void reply.header('www-authenticate', 'Bearer realm="monitoring-grid"');
+      throw new AppError('unauthenticated', UNAUTHENTICATED);
+    }
+    const route = request.routeOptions.url ?? request.url;
+    await record(request, auth, { type: 'PermissionDenied', data: { method: request.method, route, needed: access } });
+    throw new AppError('forbidden', `this route needs the scope ${access}, which your credentials do not grant`);
+  });
+}

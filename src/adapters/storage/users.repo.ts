@@ -1,0 +1,50 @@
+import type { User, UserRepo } from '../../core/auth/model.ts';
+import type { Role } from '../../core/auth/roles.ts';
+import type { Queryable } from './db.ts';
+
+interface UserRow {
+  id: string; username: string; role: Role; password_hash: string; failed_logins: number; locked_until: Date | null;
+  active: boolean; created_at: Date; updated_at: Date;
+}
+
+const toUser = (r: UserRow): User => ({
+  id: r.id, username: r.username, role: r.role, passwordHash: r.password_hash, failedLogins: r.failed_logins,
+  lockedUntil: r.locked_until === null ? null : new Date(r.locked_until), active: r.active,
+  createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+});
+
+export async function getUser(db: Queryable, id: string): Promise<User | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [id]);
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+export async function findUserByUsername(db: Queryable, username: string): Promise<User | null> {
+  const { rows } = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+export async function countUsers(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]!.n;
+}
+
+export async function insertUser(db: Queryable, u: User): Promise<void> {
+  await db.query(
+    `INSERT INTO users (id, username, role, password_hash, failed_logins, locked_until, active, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [u.id, u.username, u.role, u.passwordHash, u.failedLogins, u.lockedUntil, u.active, u.createdAt, u.updatedAt],
+  );
+}
+
+export async function setLoginState(db: Queryable, id: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void> {
+  await db.query('UPDATE users SET failed_logins = $2, locked_until = $3, updated_at = $4 WHERE id = $1', [id, failedLogins, lockedUntil, at]);
+}
+
+export const userRepo = (db: Queryable): UserRepo => ({
+  get: (id) => getUser(db, id),
+  findByUsername: (u) => findUserByUsername(db, u),
+  count: () => countUsers(db),
+  lockAll: async () => void (await db.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE')),
+  insert: (u) => insertUser(db, u),
+  setLoginState: (id, f, l, at) => setLoginState(db, id, f, l, at),
+});
