@@ -56,5 +56,5 @@ describe('the service', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 });
