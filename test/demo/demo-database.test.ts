@@ -54,3 +54,32 @@ describe('the demo database', () => {
     expect(window.value).toBeGreaterThan(50);
   });
 });
+
+describe('the demo runner', () => {
+  it('appends the passing minutes live and schedules one outage a few minutes after start', async () => {
+    const { startDemoRunner } = await import('../../src/adapters/demo/demo-runner.ts');
+    const { testClock } = await import('../helpers/clock.ts');
+    const clock = testClock('2026-03-03T14:00:00Z');
+    const file = fresh();
+    const runner = startDemoRunner({ file, clock, onError: (e) => { throw e; }, appendEveryMs: 3_600_000, outageAfterMinutes: 3, outageMinutes: 6, historyWeeks: 1 / 7 / 24 });
+    try {
+      expect(runner.outage).toEqual({ from: now + 3 * 60_000, until: now + 9 * 60_000 });
+      clock.advance(60_000);
+      expect(runner.tick()).toBeGreaterThan(10);
+      expect(runner.tick()).toBe(0);
+      clock.advance(5 * 60_000);
+      runner.tick();
+      const db = new Database(file, { readonly: true });
+      const deposits = db.prepare("SELECT count(*) AS n FROM account_transactions WHERE type = 'deposit' AND updated_at >= ? AND updated_at < ?");
+      const before = (deposits.get('2026-03-03 14:00:00', '2026-03-03 14:03:00') as { n: number }).n;
+      const during = (deposits.get('2026-03-03 14:03:00', '2026-03-03 14:06:00') as { n: number }).n;
+      const after = (deposits.get('2026-03-03 14:06:00', '2026-03-03 15:00:00') as { n: number }).n;
+      db.close();
+      expect(before).toBeGreaterThan(30);
+      expect(during).toBeLessThan(before / 5);
+      expect(after).toBe(0);
+    } finally {
+      runner.stop();
+    }
+  });
+});
