@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { AUTH_USAGE, runAuthCommand } from './adapters/cli/auth-commands.ts';
 import { createLogger } from './adapters/observability/logger.ts';
 import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
@@ -10,6 +11,7 @@ const USAGE = `usage: monitoring-grid <command>
 commands:
   start     run the service (API and, as they land, scheduler and delivery)
   migrate   apply pending database migrations and exit
+${AUTH_USAGE}
 
 Configuration comes from environment variables; see the README.`;
 
@@ -64,6 +66,10 @@ export async function main(argv: string[]): Promise<void> {
       return start();
     case 'migrate':
       return migrateOnly();
+    case 'user':
+    case 'apikey':
+      process.exitCode = await runAuthCommand(argv, configOrExit());
+      return;
     default:
       process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
       process.exit(command ? 2 : 0);

@@ -12,6 +12,12 @@ export interface Config {
   readonly secretsKey: Buffer | null;
   /** Store connections per node (server mode). */
   readonly databasePoolSize: number;
+  /** HS256 key for access tokens; null = a key file in dataDir. */
+  readonly jwtSecret: Buffer | null;
+  /** Password of the administrator created on first start; null = generate one and print it once. */
+  readonly adminPassword: string | null;
+  /** Requests per minute and client address to login, refresh and logout. */
+  readonly authRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +78,10 @@ export function loadConfig(env: Env): Config {
   const keyText = r.optional('SECRETS_KEY');
   const secretsKey = keyText === null ? null : Buffer.from(keyText, 'base64');
   if (secretsKey !== null) r.check(secretsKey.length === 32, 'SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  const jwtText = r.optional('JWT_SECRET');
+  if (jwtText !== null) r.check(jwtText.length >= 32, 'JWT_SECRET must be at least 32 characters (openssl rand -base64 32)');
+  const adminPassword = r.optional('ADMIN_PASSWORD');
+  if (adminPassword !== null) r.check(adminPassword.length >= 12, 'ADMIN_PASSWORD must be at least 12 characters');
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65_535),
     host: r.string('HOST', '127.0.0.1'),
@@ -80,6 +90,9 @@ export function loadConfig(env: Env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     secretsKey,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
+    adminPassword,
+    authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

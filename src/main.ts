@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createSecretBox, loadSecretsKey } from './adapters/crypto/secret-box.ts';
+import { authOptionsOf, ensureAdministrator } from './adapters/cli/auth-setup.ts';
 import { buildApp, type App } from './adapters/http/app.ts';
 import { createIdGenerator } from './adapters/ids.ts';
 import { createLogger } from './adapters/observability/logger.ts';
@@ -20,7 +21,12 @@ export interface Service {
 }
 
 /** The composition root: builds every adapter from the configuration and starts the service. */
-export async function startService(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
+export async function startService(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+  /** Where a generated first administrator password is shown (not the log). */
+  print: (text: string) => void = (text) => void process.stderr.write(text),
+): Promise<Service> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   try {
     const applied = await migrate(db);
@@ -29,7 +35,8 @@ export async function startService(config: Config, logger: Logger = createLogger
     const ids = createIdGenerator(clock);
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
     const uow = createUnitOfWork(db, clock);
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger });
+    await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config) });
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
     let stopping: Promise<void> | null = null;

@@ -7,8 +7,6 @@ export interface KeyLookupService {
   readonly find: (keyHash: string) => Promise<ApiKey | null>;
   /** Drops a key from this node's cache (its revocation committed here). */
   forget(keyId: string): void;
-  /** Resolves once every revocation committed before the call has reached this node (tests, bench). */
-  sync(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -16,12 +14,40 @@ export interface KeyLookupService {
 const MAX_ENTRIES = 10_000;
 
 /**
- * API keys by hash, cached in memory: a per-request look-up would double the store round trips of a
- * simple read (bench/auth.ts measured 0.64 of the unauthenticated throughput). Only stored facts that
- * never change are cached (scopes, expiry, the revocation time once set); expiry is checked against
- * the clock on every request. A revocation deletes the entry on the revoking node at once and reaches
- * the other nodes through NOTIFY, sent in the revoking transaction. Whenever the listening connection
- * is down the cache is emptied and bypassed, so a missed notification can never keep a key alive.
+ * Makes `fence()` resolve only after a round trip on the listening connection that began after the
+ * call, so every revocation committed before the call has been delivered (PostgreSQL sends pending
+ * notifications ahead of a query's answer). Concurrent callers share round trips: at most one is in
+ * flight and one waits, however many requests arrive.
+ */
+function createFence(listener: Listener): () => Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const p: Promise<void> = listener.sync().finally(() => {
+      if (inFlight === p) inFlight = null;
+    });
+    inFlight = p;
+    return p;
+  };
+  return () => {
+    if (inFlight === null) return start();
+    queued ??= inFlight.catch(() => undefined).then(() => {
+      queued = null;
+      return start();
+    });
+    return queued;
+  };
+}
+
+/**
+ * API keys by hash, cached in memory: a look-up per request would double the store round trips of a
+ * simple read (bench/auth.ts: 0.64 of the unauthenticated throughput). Only what cannot change is
+ * cached (scopes, expiry); expiry is checked against the clock on every request.
+ *
+ * A revocation commits a NOTIFY; each node LISTENs and forgets the key. To make "fails on the next
+ * request" hold on every node, not just eventually, a cache hit is only trusted after a shared round
+ * trip on the listening connection that began after the request arrived (see createFence). When that
+ * connection is down the cache is emptied and bypassed, so a lost notification never keeps a key alive.
  */
 export async function createKeyLookup(db: Db, onError: (e: unknown) => void): Promise<KeyLookupService> {
   const byHash = new Map<string, ApiKey>();
@@ -43,12 +69,24 @@ export async function createKeyLookup(db: Db, onError: (e: unknown) => void): Pr
       },
     });
   }
-  // PGlite: one process is the only node, so forgetting locally is all there is to do.
+  // PGlite: this process is the only node, and revocations here forget the key synchronously.
+  const fence = listener === null ? async () => undefined : createFence(listener);
   const cacheUsable = (): boolean => listener === null || listener.connected();
+
+  async function cachedHit(keyHash: string): Promise<ApiKey | null> {
+    if (!byHash.has(keyHash) || !cacheUsable()) return null;
+    try {
+      await fence();
+    } catch {
+      return null; // the listener is down: ask the store
+    }
+    return cacheUsable() ? (byHash.get(keyHash) ?? null) : null;
+  }
+
   return {
     async find(keyHash) {
-      const cached = byHash.get(keyHash);
-      if (cached !== undefined && cacheUsable()) return cached;
+      const hit = await cachedHit(keyHash);
+      if (hit !== null) return hit;
       const readAt = generation;
       const key = await findApiKeyByHash(db, keyHash);
       if (key !== null && key.revokedAt === null && readAt === generation && cacheUsable()) {
@@ -58,7 +96,6 @@ export async function createKeyLookup(db: Db, onError: (e: unknown) => void): Pr
       return key;
     },
     forget,
-    sync: async () => listener?.sync(),
     close: async () => listener?.close(),
   };
 }
