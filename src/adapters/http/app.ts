@@ -12,6 +12,9 @@ import { dataSourceRoutes } from './routes/datasources.ts';
 import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { executionRoutes } from './routes/executions.ts';
+import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
+import { createSourceRegistry } from '../sources/source-registry.ts';
 import { storeHealth } from './store-health.ts';
 
 export interface AppDeps extends CommandDeps {
@@ -20,6 +23,8 @@ export interface AppDeps extends CommandDeps {
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Extra readiness checks (data sources, scheduler ...); the store's is always there. */
   readonly healthChecks?: HealthChecks;
+  /** Runs KPIs for the API (run now, data-source test); default: own pools without passwordEnv lookups. */
+  readonly execution?: ExecutionDeps;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -49,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  const execution = deps.execution ?? defaultExecution(deps, app);
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
   await app.register(
     async (api) => {
@@ -56,8 +62,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
+      await api.register(executionRoutes, { deps: execution, db: deps.db });
     },
     { prefix: '/api/v1' },
   );
   return Object.assign(app, { routeTable }) as unknown as App;
+}
+
+/** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
+function defaultExecution(deps: AppDeps, app: FastifyInstance): ExecutionDeps {
+  const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined });
+  app.addHook('onClose', () => sources.close());
+  return { ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [] };
 }
