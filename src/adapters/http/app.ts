@@ -15,6 +15,8 @@ import { streamRoutes } from './routes/streams.ts';
 import { executionRoutes } from './routes/executions.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import { createSourceRegistry } from '../sources/source-registry.ts';
+import { schedulerRoutes } from './routes/scheduler.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
 import { storeHealth } from './store-health.ts';
 
 export interface AppDeps extends CommandDeps {
@@ -25,6 +27,9 @@ export interface AppDeps extends CommandDeps {
   readonly healthChecks?: HealthChecks;
   /** Runs KPIs for the API (run now, data-source test); default: own pools without passwordEnv lookups. */
   readonly execution?: ExecutionDeps;
+  /** This node's scheduler, when it runs one: its counters join the status API. */
+  readonly scheduler?: Scheduler;
+  readonly heartbeatIntervalMs?: number;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -63,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
+      await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
     },
     { prefix: '/api/v1' },
   );
