@@ -4,12 +4,12 @@ import { AUTH_USAGE, runAuthCommand } from './adapters/cli/auth-commands.ts';
 import { createLogger } from './adapters/observability/logger.ts';
 import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
-import { startService } from './main.ts';
+import { startService, type Role } from './main.ts';
 
 const USAGE = `usage: monitoring-grid <command>
 
 commands:
-  start     run the service (API and, as they land, scheduler and delivery)
+  start     run the service: API and scheduler (--role api|scheduler|all, default all)
   migrate   apply pending database migrations and exit
 ${AUTH_USAGE}
 
@@ -27,10 +27,18 @@ function configOrExit(): Config {
   }
 }
 
-async function start(): Promise<void> {
+const ROLES: readonly Role[] = ['all', 'api', 'scheduler'];
+
+async function start(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { role: { type: 'string', default: 'all' } }, allowPositionals: true, strict: false });
+  const role = values.role as Role;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`--role must be one of ${ROLES.join(', ')} (got ${String(values.role)})\n`);
+    process.exit(2);
+  }
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, logger);
+  const service = await startService(config, logger, { role });
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000);
@@ -63,7 +71,7 @@ export async function main(argv: string[]): Promise<void> {
   const command = positionals[0];
   switch (command) {
     case 'start':
-      return start();
+      return start(argv);
     case 'migrate':
       return migrateOnly();
     case 'user':

@@ -18,6 +18,20 @@ export interface Config {
   readonly adminPassword: string | null;
   /** Requests per minute and client address to login, refresh and logout. */
   readonly authRateLimitPerMinute: number;
+  /** Executions at a time per node. */
+  readonly maxParallelExecutions: number;
+  /** Scheduler pause between claim rounds when nothing is due, ms. */
+  readonly schedulerPollMs: number;
+  /** Added to a KPI's timeout for its lease and before it counts as stuck, seconds. */
+  readonly schedulerLeaseGraceSeconds: number;
+  readonly schedulerHealthCheckSeconds: number;
+  readonly schedulerHeartbeatSeconds: number;
+  /** Execution history older than this is deleted, days. */
+  readonly executionRetentionDays: number;
+  /** Fewer past windows than this = no baseline (capped at a KPI's baselineWeeks). */
+  readonly baselineMinWindows: number;
+  /** Reads a data source's `passwordEnv` variable: names are chosen at run time, so they cannot be parsed at boot. */
+  readonly secretEnv: (name: string) => string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +107,14 @@ export function loadConfig(env: Env): Config {
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
     authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
+    maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS', 5, 1, 1000),
+    schedulerPollMs: r.int('SCHEDULER_POLL_MS', 500, 10, 60_000),
+    schedulerLeaseGraceSeconds: r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600),
+    schedulerHealthCheckSeconds: r.int('SCHEDULER_HEALTH_CHECK_SECONDS', 30, 1, 3600),
+    schedulerHeartbeatSeconds: r.int('SCHEDULER_HEARTBEAT_SECONDS', 10, 1, 3600),
+    executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS', 90, 1, 36_500),
+    baselineMinWindows: r.int('BASELINE_MIN_WINDOWS', 3, 1, 52),
+    secretEnv: (name) => env[name],
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -10,23 +10,35 @@ import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { createUnitOfWork } from './adapters/storage/unit-of-work.ts';
 import { systemClock } from './adapters/system-clock.ts';
+import { createSourceRegistry } from './adapters/sources/source-registry.ts';
+import { createScheduler, type Scheduler } from './adapters/scheduler/scheduler.ts';
+import type { ExecutionDeps } from './core/executions/execute-now.ts';
+
+/** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
+export type Role = 'all' | 'api' | 'scheduler';
 
 export interface Service {
   readonly app: App;
   readonly db: Db;
   readonly logger: Logger;
+  /** '' when this node does not serve the API (role scheduler). */
   readonly url: string;
+  readonly scheduler: Scheduler | null;
   /** Stops taking requests, finishes the ones in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** The composition root: builds every adapter from the configuration and starts the service. */
-export async function startService(
-  config: Config,
-  logger: Logger = createLogger(config.logLevel),
+export interface StartOptions {
+  /** Which parts this node runs; default all (API and scheduler). */
+  readonly role?: Role;
   /** Where a generated first administrator password is shown (not the log). */
-  print: (text: string) => void = (text) => void process.stderr.write(text),
-): Promise<Service> {
+  readonly print?: (text: string) => void;
+}
+
+/** The composition root: builds every adapter from the configuration and starts the service. */
+export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
+  const role = options.role ?? 'all';
+  const print = options.print ?? ((text: string) => void process.stderr.write(text));
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   try {
     const applied = await migrate(db);
@@ -36,14 +48,27 @@ export async function startService(
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
     const uow = createUnitOfWork(db, clock);
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config) });
-    const url = await app.listen({ port: config.port, host: config.host });
-    logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
+    const sources = createSourceRegistry({ secrets, env: config.secretEnv });
+    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows, listeners: [] };
+    const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger }, {
+      maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
+      healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,
+      retentionDays: config.executionRetentionDays, role,
+    });
+    const app = await buildApp({
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
+    });
+    const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
+    scheduler?.start();
+    logger.info({ url, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
     let stopping: Promise<void> | null = null;
     return {
-      app, db, logger, url,
+      app, db, logger, url, scheduler,
       stop: () => (stopping ??= (async () => {
+        // Stop claiming and finish (or hand back) running executions before the store closes.
+        await scheduler?.stop();
         await app.close();
+        await sources.close();
         await db.close();
       })()),
     };

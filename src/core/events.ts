@@ -3,6 +3,7 @@ import type { ContactFields } from './contacts/contact.ts';
 import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
 import type { Changes } from './shared/changes.ts';
+import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -29,7 +30,18 @@ export type DomainEvent =
       readonly data: { readonly id: string; readonly changes: Changes; readonly sealedPassword?: string | null };
     }
   | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } }
-  | SecurityEvent;
+  | SecurityEvent
+  // Significant execution outcomes on the KPI stream (every run is in the executions table instead).
+  | { readonly type: 'KpiExecutionFailed'; readonly data: { readonly id: string; readonly runId: string; readonly status: ExecutionStatus; readonly error: string; readonly at: string } }
+  | { readonly type: 'KpiExecutionRecovered'; readonly data: { readonly id: string; readonly runId: string; readonly at: string } }
+  | {
+      readonly type: 'KpiBreachBegan';
+      readonly data: {
+        readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null;
+        readonly deviationPercent: number | null; readonly reasons: readonly BreachReason[]; readonly at: string;
+      };
+    }
+  | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } };
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -17,6 +17,11 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { executionRoutes } from './routes/executions.ts';
+import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
+import { createSourceRegistry } from '../sources/source-registry.ts';
+import { schedulerRoutes } from './routes/scheduler.ts';
+import type { Scheduler } from '../scheduler/scheduler.ts';
 import { storeHealth } from './store-health.ts';
 import { createUsageRecorder } from './usage-recorder.ts';
 
@@ -28,6 +33,11 @@ export interface AppDeps extends CommandDeps {
   readonly healthChecks?: HealthChecks;
   /** JWT secret, auth rate limit, lockout policy; defaults suit tests (a random secret per app). */
   readonly auth?: AuthOptions;
+  /** Runs KPIs for the API (run now, data-source test); default: own pools without passwordEnv lookups. */
+  readonly execution?: ExecutionDeps;
+  /** This node's scheduler, when it runs one: its counters join the status API. */
+  readonly scheduler?: Scheduler;
+  readonly heartbeatIntervalMs?: number;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -68,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  const execution = deps.execution ?? defaultExecution(deps, app);
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
   await app.register(
     async (api) => {
@@ -77,8 +88,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
+      await api.register(executionRoutes, { deps: execution, db: deps.db });
+      await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
     },
     { prefix: '/api/v1' },
   );
   return Object.assign(app, { routeTable }) as unknown as App;
+}
+
+/** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
+function defaultExecution(deps: AppDeps, app: FastifyInstance): ExecutionDeps {
+  const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined });
+  app.addHook('onClose', () => sources.close());
+  return { ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [] };
 }

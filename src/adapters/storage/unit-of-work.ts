@@ -3,6 +3,7 @@ import { appendEvents } from '../event-store/event-store.ts';
 import { contactRepo } from './contacts.repo.ts';
 import { dataSourceRepo } from './data-sources.repo.ts';
 import type { Db, Queryable } from './db.ts';
+import { executionRepo } from './executions.repo.ts';
 import { kpiRepo } from './kpis.repo.ts';
 
 const portsOn = (q: Queryable, clock: Clock): TxPorts => ({
@@ -10,6 +11,7 @@ const portsOn = (q: Queryable, clock: Clock): TxPorts => ({
   kpis: kpiRepo(q),
   contacts: contactRepo(q),
   dataSources: dataSourceRepo(q),
+  executions: executionRepo(q),
 });
 
 /** Binds the core's ports to one transaction of the store. */

@@ -43,3 +43,32 @@ export function periodMinutes(schedule: Schedule, from: Date): number {
   const second = nextSlot(schedule, first);
   return Math.max(1, Math.round((second.getTime() - first.getTime()) / 60_000));
 }
+
+/** The latest slot at or before `at` (the slot a run claimed at `at` belongs to). */
+export function latestSlot(schedule: Schedule, at: Date): Date {
+  if (schedule.kind === 'interval') {
+    const periodMs = schedule.frequencyMinutes * 60_000;
+    return new Date(Math.floor(at.getTime() / periodMs) * periodMs);
+  }
+  const [previous] = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).previousRuns(1, new Date(at.getTime() + 1));
+  return previous ?? at;
+}
+
+/** Minutes east of UTC of an IANA zone at an instant (Europe/Berlin in summer: 120). */
+export function zoneOffsetMinutes(timezone: string, at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(at);
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The same wall-clock time `weeks` weeks earlier in `timezone`: across a DST change this is 7×24 h ± 1 h,
+ * so that a baseline compares 09:00 with 09:00, not with 08:00.
+ */
+export function weeksEarlier(at: Date, weeks: number, timezone: string): Date {
+  const naive = new Date(at.getTime() - weeks * 7 * 86_400_000);
+  return new Date(naive.getTime() + (zoneOffsetMinutes(timezone, at) - zoneOffsetMinutes(timezone, naive)) * 60_000);
+}

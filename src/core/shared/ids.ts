@@ -9,6 +9,8 @@ export const ID_PREFIXES = {
   user: 'usr',
   apiKey: 'key',
   session: 'ses',
+  execution: 'exe',
+  node: 'nod',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

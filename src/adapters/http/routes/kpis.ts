@@ -9,13 +9,25 @@ import { KpiCreateBody, KpiListQuery, KpiPatchBody, KpiView } from '../schemas/k
 
 const tags = ['KPIs'];
 
+/** Adds the run fields (last run, next run, last value, last status) to KPIs for the read model. */
+async function withRuns<T extends { id: string }>(deps: CommandDeps, items: T[]): Promise<T[]> {
+  const runs = new Map((await deps.uow.read.executions.summaries(items.map((k) => k.id))).map((r) => [r.kpiId, r]));
+  return items.map((k) => {
+    const r = runs.get(k.id);
+    return r === undefined ? k : { ...k, lastRunAt: r.lastRunAt, nextRunAt: r.nextRunAt, lastValue: r.lastValue, lastStatus: r.lastStatus };
+  });
+}
+
 export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async (app, { deps }) => {
   const kpis = deps.uow.read.kpis;
 
   app.get('/kpis', {
     config: { access: 'kpi:read' },
     schema: { tags, summary: 'List KPIs', querystring: KpiListQuery, response: { 200: pageOf(KpiView), ...problemResponses } },
-  }, async (request) => kpis.list({ ...request.query, limit: request.query.limit ?? 50 }));
+  }, async (request) => {
+    const page = await kpis.list({ ...request.query, limit: request.query.limit ?? 50 });
+    return { ...page, items: await withRuns(deps, page.items) };
+  });
 
   app.post('/kpis', {
     config: { access: 'kpi:write' },
@@ -31,7 +43,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async
   }, async (request, reply) => {
     const kpi = await kpis.get(request.params.id);
     if (kpi === null) throw notFound('KPI', request.params.id);
-    return reply.header('etag', etagOf(kpi.version)).send(kpi);
+    return reply.header('etag', etagOf(kpi.version)).send((await withRuns(deps, [kpi]))[0]!);
   });
 
   app.patch('/kpis/:id', {

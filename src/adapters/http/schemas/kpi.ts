@@ -48,6 +48,11 @@ export const KpiView = Type.Object({
   version: Type.Integer(),
   createdAt: DateTime,
   updatedAt: DateTime,
+  // The run fields of the read model (execution issue); absent before the KPI is first scheduled or run.
+  lastRunAt: Type.Optional(Nullable(DateTime)),
+  nextRunAt: Type.Optional(Nullable(DateTime)),
+  lastValue: Type.Optional(Nullable(Type.Number())),
+  lastStatus: Type.Optional(Nullable(Type.String({ description: 'success, failed, timeout or stuck' }))),
 });
 
 export const KpiListQuery = Type.Object({

@@ -1,0 +1,179 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { DataSource } from '../../core/datasources/datasource.ts';
+import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
+import type { Db } from '../storage/db.ts';
+import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
+import { claimDue, expireLease, heartbeat, syncSchedules } from '../storage/kpi-runs.repo.ts';
+import { failedEvaluation, recordUnderLease, runClaim, type RunOutcome, type Running } from './run-claim.ts';
+
+export interface SchedulerOptions {
+  /** Executions at a time on this node; default 5 (MAX_PARALLEL_EXECUTIONS). */
+  readonly maxParallel: number;
+  /** Pause between claim rounds when nothing is due, ms; default 500. */
+  readonly pollIntervalMs: number;
+  /** Added to a KPI's timeout for its lease and for the stuck check, ms; default 30 000. */
+  readonly leaseGraceMs: number;
+  /** How often running executions are checked for being stuck, ms; default 30 000. */
+  readonly healthCheckIntervalMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** History older than this is deleted by the hourly cleanup; default 90 days. */
+  readonly retentionDays: number;
+  readonly role: string;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+  maxParallel: 5, pollIntervalMs: 500, leaseGraceMs: 30_000, healthCheckIntervalMs: 30_000, heartbeatIntervalMs: 10_000, retentionDays: 90, role: 'all',
+};
+
+const CLEANUP_INTERVAL_MS = 3_600_000;
+const DS_CACHE_MS = 5_000;
+
+export interface SchedulerCounters {
+  claimed: number; recorded: number; tookOver: number; leaseLost: number; stuck: number; errors: number; peakRunning: number; cleanedUp: number;
+}
+
+export interface Scheduler {
+  readonly nodeId: string;
+  /** One round: heartbeat, schedule sync, health check and cleanup when due, then claim and start due runs. Returns how many started. */
+  tick(): Promise<number>;
+  /** Resolves when every execution started so far is done (tests). */
+  idle(): Promise<void>;
+  /** Runs `tick` in a loop until `stop`. */
+  start(): void;
+  /** Stops claiming, waits up to `drainMs` for running executions, cancels the rest and hands their leases back. */
+  stop(drainMs?: number): Promise<void>;
+  running(): { kpiId: string; slot: Date; startedAt: Date }[];
+  counters(): Readonly<SchedulerCounters>;
+}
+
+export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Logger | undefined }, options: Partial<SchedulerOptions> = {}): Scheduler {
+  const opts = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+  const { db, exec } = deps;
+  const clock = exec.clock;
+  const nodeId = exec.nodeId;
+  const startedAt = clock.now();
+  const running = new Map<string, Running>();
+  const counters: SchedulerCounters = { claimed: 0, recorded: 0, tookOver: 0, leaseLost: 0, stuck: 0, errors: 0, peakRunning: 0, cleanedUp: 0 };
+  const last = { heartbeat: -Infinity, health: clock.now().getTime(), cleanup: -Infinity };
+  const dsCache = new Map<string, { at: number; ds: DataSource | null }>();
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  const report = (e: unknown, what: string) => {
+    counters.errors++;
+    deps.logger?.error({ err: e, nodeId }, what);
+  };
+
+  const dataSource = async (id: string): Promise<DataSource | null> => {
+    const hit = dsCache.get(id);
+    if (hit !== undefined && Date.now() - hit.at < DS_CACHE_MS) return hit.ds;
+    const ds = await exec.uow.read.dataSources.get(id);
+    dsCache.set(id, { at: Date.now(), ds });
+    return ds;
+  };
+
+  const count = (o: RunOutcome) => {
+    if (o === 'recorded') counters.recorded++;
+    if (o === 'lease_lost') counters.leaseLost++;
+  };
+
+  const launch = (claim: Running['claim']) => {
+    const r: Running = { claim, startedAt: clock.now(), abort: new AbortController(), settled: false, done: Promise.resolve() };
+    running.set(claim.kpi.id, r);
+    counters.peakRunning = Math.max(counters.peakRunning, running.size);
+    r.done = runClaim(exec, r, dataSource)
+      .then(count, (e: unknown) => report(e, 'execution failed to record'))
+      .finally(() => {
+        running.delete(claim.kpi.id);
+        wake?.();
+      });
+  };
+
+  /** An execution past its timeout plus the grace is stuck: cancel it, record `stuck`, free its lease. */
+  const healthCheck = async (now: Date) => {
+    for (const r of running.values()) {
+      if (r.settled || now.getTime() - r.startedAt.getTime() <= r.claim.kpi.timeoutSeconds * 1000 + opts.leaseGraceMs) continue;
+      r.abort.abort();
+      counters.stuck++;
+      const evaluation = failedEvaluation(exec, r.claim, r.startedAt, 'stuck', `ran past its timeout of ${r.claim.kpi.timeoutSeconds} s plus ${opts.leaseGraceMs / 1000} s; cancelled`);
+      await recordUnderLease(exec, r, evaluation).then(count, (e: unknown) => report(e, 'recording a stuck execution failed'));
+    }
+  };
+
+  const beat = (stopped = false) =>
+    heartbeat(db, { nodeId, hostname: hostname(), pid: process.pid, role: opts.role, startedAt, running: running.size, counters: { ...counters } }, clock.now(), stopped);
+
+  const housekeeping = async (now: Date) => {
+    const t = now.getTime();
+    if (t - last.heartbeat >= opts.heartbeatIntervalMs) {
+      last.heartbeat = t;
+      await beat();
+    }
+    if (t - last.health >= opts.healthCheckIntervalMs) {
+      last.health = t;
+      await healthCheck(now);
+    }
+    if (t - last.cleanup >= CLEANUP_INTERVAL_MS) {
+      last.cleanup = t;
+      counters.cleanedUp += await deleteExecutionsBefore(db, new Date(t - opts.retentionDays * 86_400_000));
+    }
+    await syncSchedules(db, now);
+  };
+
+  const tick = async (): Promise<number> => {
+    if (stopping) return 0;
+    const now = clock.now();
+    await housekeeping(now);
+    const free = opts.maxParallel - running.size;
+    const claims = await claimDue(db, { nodeId, now, limit: free, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution') });
+    for (const c of claims) {
+      counters.claimed++;
+      if (c.tookOverFrom !== null) counters.tookOver++;
+      launch(c);
+    }
+    return claims.length;
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => { wake = null; resolve(); }, ms);
+      wake = () => { clearTimeout(t); wake = null; resolve(); };
+    });
+
+  return {
+    nodeId,
+    tick,
+    idle: async () => {
+      while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
+    },
+    start() {
+      loop ??= (async () => {
+        while (!stopping) {
+          // A full round means more may be due: go again as soon as a slot frees up.
+          const started = await tick().catch((e: unknown) => (report(e, 'scheduler tick failed'), 0));
+          if (stopping) break;
+          if (started === 0 || running.size >= opts.maxParallel) await sleep(opts.pollIntervalMs);
+        }
+      })();
+    },
+    async stop(drainMs = 10_000) {
+      stopping = true;
+      wake?.();
+      await loop;
+      const all = [...running.values()];
+      const drained = await Promise.race([Promise.all(all.map((r) => r.done)).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
+      if (!drained) {
+        for (const r of running.values()) {
+          r.abort.abort();
+          await expireLease(db, r.claim.kpi.id, r.claim.leaseToken, clock.now()).catch((e: unknown) => report(e, 'handing a lease back failed'));
+        }
+        await Promise.all(all.map((r) => r.done));
+      }
+      await beat(true).catch((e: unknown) => report(e, 'final heartbeat failed'));
+    },
+    running: () => [...running.values()].map((r) => ({ kpiId: r.claim.kpi.id, slot: r.claim.slot, startedAt: r.startedAt })),
+    counters: () => ({ ...counters }),
+  };
+}

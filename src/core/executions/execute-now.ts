@@ -1,0 +1,19 @@
+import { notFound } from '../errors.ts';
+import { evaluateKpi, type EvaluateDeps, type Evaluation } from './evaluate.ts';
+import { recordExecution, type RecordDeps } from './record.ts';
+
+export type ExecutionDeps = EvaluateDeps & RecordDeps;
+
+/**
+ * Runs a KPI now (trigger `manual`, window ending now). A dry run evaluates everything (query,
+ * backfill, baseline, judgement) and records nothing: no history, no events, no alerts.
+ */
+export async function executeNow(deps: ExecutionDeps, kpiId: string, opts: { dryRun: boolean; actor: string; traceId?: string | undefined }): Promise<Evaluation> {
+  const kpi = await deps.uow.read.kpis.get(kpiId);
+  if (kpi === null) throw notFound('KPI', kpiId);
+  const ds = await deps.uow.read.dataSources.get(kpi.dataSourceId);
+  if (ds === null) throw notFound('data source', kpi.dataSourceId);
+  const evaluation = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: deps.clock.now(), traceId: opts.traceId });
+  if (!opts.dryRun) await recordExecution(deps, kpi, evaluation, undefined, opts.actor);
+  return evaluation;
+}

@@ -1,0 +1,80 @@
+import type { DataSource } from '../datasources/datasource.ts';
+import type { DomainEvent } from '../events.ts';
+import type { Kpi } from '../kpis/kpi.ts';
+import type { TxPorts } from '../ports.ts';
+import type { ExecutionResult, ExecutionStatus, ExecutionTrigger } from './outcome.ts';
+import type { ParameterValues } from './query-params.ts';
+import type { RunState } from './transitions.ts';
+
+/** Rows a KPI query returned, with the column names the driver reported. */
+export type QueryRun =
+  | { readonly ok: true; readonly rows: Record<string, unknown>[]; readonly columns: string[] }
+  | { readonly ok: false; readonly status: 'failed' | 'timeout'; readonly error: string };
+
+/** The monitored databases. Failures are values, not exceptions: a down source is an outcome. */
+export interface SourceRunner {
+  /**
+   * Runs a KPI query read-only with the named parameters bound by the driver. Past `timeoutMs` the
+   * query is cancelled on the server and the result is `timeout`. `signal` cancels it early (shutdown).
+   */
+  run(ds: DataSource, query: string, params: ParameterValues, timeoutMs: number, signal?: AbortSignal): Promise<QueryRun>;
+  /** Connects, runs a trivial query, and reports the server version and the round trip. */
+  test(ds: DataSource): Promise<{ ok: true; version: string; latencyMs: number } | { ok: false; error: string; latencyMs: number }>;
+}
+
+/** A past run of the query for a window that had no history, recorded with trigger `backfill`. */
+export interface BackfillRun {
+  readonly runId: string;
+  readonly window: { readonly start: Date; readonly end: Date };
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly status: ExecutionStatus;
+  readonly error: string | null;
+  readonly rowsReturned: number;
+  readonly values: readonly { readonly key: string | null; readonly value: number }[];
+}
+
+/** A value found in history for one series and one target window end. */
+export interface SeriesPastValue {
+  readonly key: string | null;
+  readonly target: Date;
+  readonly value: number;
+}
+
+/** What the scheduler and the API show about a KPI's runs (the read model's run fields). */
+export interface KpiRunSummary {
+  readonly kpiId: string;
+  readonly lastRunAt: Date | null;
+  readonly lastStatus: ExecutionStatus | null;
+  readonly lastValue: number | null;
+  readonly nextRunAt: Date | null;
+}
+
+/** The execution history and run state, inside or outside a transaction. */
+export interface ExecutionRepo {
+  /** Successful values (scheduled, manual or backfill) of the keys nearest each target, within the tolerance. */
+  pastValues(kpiId: string, keys: readonly (string | null)[], targets: readonly Date[], toleranceMs: number): Promise<SeriesPastValue[]>;
+  /** Locks the KPI's run state row until the transaction ends, so that two recorders serialise. */
+  lockRunState(kpiId: string): Promise<RunState>;
+  saveRun(kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState): Promise<void>;
+  /** Ends a scheduled run's lease if `leaseToken` still holds it; false when another node took it over. */
+  releaseLease(kpiId: string, leaseToken: string): Promise<boolean>;
+  /** Keeps the KPI read model's version equal to its stream's after appending execution events. */
+  setKpiVersion(kpiId: string, version: number): Promise<void>;
+  summaries(kpiIds: readonly string[]): Promise<KpiRunSummary[]>;
+}
+
+export interface ExecutionRecorded {
+  readonly kpi: Kpi;
+  readonly result: ExecutionResult;
+  readonly backfill: readonly BackfillRun[];
+  /** The KPI-stream events this run appended (already in `tx`). */
+  readonly events: readonly DomainEvent[];
+  readonly trigger: ExecutionTrigger;
+}
+
+/**
+ * Called inside the transaction that records a run, after the history rows and events are written:
+ * alerting opens alerts and writes outbox rows here, so they commit (or roll back) with the run.
+ */
+export type ExecutionRecordedListener = (tx: TxPorts, recorded: ExecutionRecorded) => Promise<void>;

@@ -1,0 +1,45 @@
+import { AppError } from '../errors.ts';
+import { streamIds } from '../events.ts';
+import type { Kpi } from '../kpis/kpi.ts';
+import type { UnitOfWork } from '../ports.ts';
+import type { Evaluation } from './evaluate.ts';
+import type { ExecutionRecorded, ExecutionRecordedListener } from './ports.ts';
+import { decideRunEvents } from './transitions.ts';
+
+export interface RecordDeps {
+  readonly uow: UnitOfWork;
+  readonly listeners: readonly ExecutionRecordedListener[];
+}
+
+/** A scheduled run's lease: recording succeeds only while the run still holds it. */
+export interface LeaseFence {
+  readonly leaseToken: string;
+}
+
+export const LEASE_LOST = 'lease_lost';
+
+/**
+ * Records a run in ONE transaction: the history rows (backfill and one per series), the run state, the
+ * significant KPI-stream events, and whatever the listeners add (alerts, outbox rows). With a fence the
+ * lease is released in the same transaction; when another node took the lease over (this node was
+ * presumed dead) nothing is recorded and a `conflict` AppError with details.reason = lease_lost is thrown.
+ */
+export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Evaluation, fence?: LeaseFence, actor = 'scheduler'): Promise<ExecutionRecorded> {
+  const { result, backfill } = evaluation;
+  return deps.uow.run(async (tx) => {
+    if (fence !== undefined && !(await tx.executions.releaseLease(kpi.id, fence.leaseToken))) {
+      throw new AppError('conflict', `the lease of KPI ${kpi.id} was taken over; run ${result.runId} is not recorded`, { reason: LEASE_LOST });
+    }
+    const state = await tx.executions.lockRunState(kpi.id);
+    const { events, next } = decideRunEvents(state, result);
+    await tx.executions.saveRun(kpi.id, result, backfill, next);
+    if (events.length > 0) {
+      const meta = { actor, correlationId: result.runId, traceId: result.traceId ?? undefined };
+      const version = await tx.events.append(streamIds.kpi(kpi.id), 'any', events, meta);
+      await tx.executions.setKpiVersion(kpi.id, version);
+    }
+    const recorded: ExecutionRecorded = { kpi, result, backfill, events, trigger: result.trigger };
+    for (const listener of deps.listeners) await listener(tx, recorded);
+    return recorded;
+  });
+}
