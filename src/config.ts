@@ -12,6 +12,10 @@ export interface Config {
   readonly secretsKey: Buffer | null;
   /** Store connections per node (server mode). */
   readonly databasePoolSize: number;
+  /** Bearer token that GET /metrics requires; null = /metrics is public. */
+  readonly metricsToken: string | null;
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); null = tracing off, and free. */
+  readonly otlpEndpoint: string | null;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +76,10 @@ export function loadConfig(env: Env): Config {
   const keyText = r.optional('SECRETS_KEY');
   const secretsKey = keyText === null ? null : Buffer.from(keyText, 'base64');
   if (secretsKey !== null) r.check(secretsKey.length === 32, 'SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  const otlp = r.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (otlp !== null) r.check(/^https?:\/\//.test(otlp), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null) r.check(metricsToken.length >= 16, 'METRICS_TOKEN must be at least 16 characters');
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65_535),
     host: r.string('HOST', '127.0.0.1'),
@@ -80,6 +88,8 @@ export function loadConfig(env: Env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     secretsKey,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    metricsToken: r.optional('METRICS_TOKEN'),
+    otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -9,6 +9,9 @@ import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { createUnitOfWork } from './adapters/storage/unit-of-work.ts';
 import { systemClock } from './adapters/system-clock.ts';
+import { Registry } from 'prom-client';
+import { createMetrics } from './adapters/observability/metrics.ts';
+import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
 
 export interface Service {
   readonly app: App;
@@ -28,8 +31,9 @@ export async function startService(config: Config, logger: Logger = createLogger
     const clock = systemClock;
     const ids = createIdGenerator(clock);
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
-    const uow = createUnitOfWork(db, clock);
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger });
+    const metrics = createMetrics(new Registry(), storeScrapeSources(db));
+    const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken });
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
     let stopping: Promise<void> | null = null;

@@ -13,6 +13,11 @@ import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { storeHealth } from './store-health.ts';
+import { Registry } from 'prom-client';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { storeScrapeSources } from '../observability/store-gauges.ts';
+import { registerRequestMetrics } from './request-metrics.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -20,6 +25,10 @@ export interface AppDeps extends CommandDeps {
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Extra readiness checks (data sources, scheduler ...); the store's is always there. */
   readonly healthChecks?: HealthChecks;
+  /** The service's metrics; a fresh registry when not given. */
+  readonly metrics?: Metrics;
+  /** Bearer token for GET /metrics; null or absent = public. */
+  readonly metricsToken?: string | null;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -36,6 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const routeTable = enforceRouteDeclarations(app);
   registerRequestContext(app, deps.ids);
+  const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
+  registerRequestMetrics(app, metrics);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler({}, (request, reply) =>
     sendProblem(Object.assign(new Error(`no route ${request.method} ${request.url}`), { statusCode: 404 }), request, reply),
@@ -49,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
   await app.register(
     async (api) => {
