@@ -11,9 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: integration } },
-      { test: { name: 'postgres', include: integration, env: { TEST_STORE: 'postgres' } } },
-      { test: { name: 'pglite', include: integration, env: { TEST_STORE: 'pglite' } } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: integration } },
+      { extends: true, test: { name: 'postgres', include: integration, env: { TEST_STORE: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', include: integration, env: { TEST_STORE: 'pglite' } } },
     ],
   },
 });
