@@ -12,6 +12,7 @@ import { systemClock } from './adapters/system-clock.ts';
 import { Registry } from 'prom-client';
 import { createMetrics } from './adapters/observability/metrics.ts';
 import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
+import { createAuditProjection } from './adapters/audit/audit-projection.ts';
 
 export interface Service {
   readonly app: App;
@@ -33,7 +34,10 @@ export async function startService(config: Config, logger: Logger = createLogger
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
     const metrics = createMetrics(new Registry(), storeScrapeSources(db));
     const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
+    const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
+    metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken });
+    audit.start();
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
     let stopping: Promise<void> | null = null;
@@ -41,6 +45,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       app, db, logger, url,
       stop: () => (stopping ??= (async () => {
         await app.close();
+        await audit.stop();
         await db.close();
       })()),
     };

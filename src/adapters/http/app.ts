@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { storeScrapeSources } from '../observability/store-gauges.ts';
 import { registerRequestMetrics } from './request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { auditTrailRoutes } from './routes/audittrail.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
+      await api.register(auditTrailRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );
