@@ -3,6 +3,7 @@ import { createAuditProjection } from '../src/adapters/audit/audit-projection.ts
 import type { Subscription } from '../src/adapters/event-store/subscription.ts';
 import { buildTestApp, type TestApp } from './helpers/app.ts';
 import { buildContact, buildDataSource, buildKpi } from './helpers/factories.ts';
+import { settle } from './helpers/subscriptions.ts';
 
 interface Entry {
   position: number; actor: string; actorKind: string; clientIp: string | null; userAgent: string | null; eventType: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpiId}`, headers, payload: { maxThreshold: 250, deviationPercent: 15 } });
   await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpiId}/deactivate` });
   await t.inject({ method: 'PATCH', url: `/api/v1/datasources/${ds.id}`, payload: { password: 'n3w-pass' } });
-  expect(await projection.catchUp()).toBe(6);
+  expect(await settle(projection)).toBe(6);
 }, 60_000);
 afterAll(async () => t.close());
 
@@ -44,7 +45,7 @@ describe('the audit projection', () => {
   it('picks up new events from its checkpoint', async () => {
     await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Bob' }) });
     expect(await projection.lag()).toBe(1);
-    expect(await createAuditProjection(t.store.db).catchUp()).toBe(1);
+    expect(await settle(createAuditProjection(t.store.db))).toBe(1);
     expect(await projection.catchUp()).toBe(0);
   });
 });
