@@ -5,6 +5,7 @@ import { createLogger } from './adapters/observability/logger.ts';
 import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { startService, type Role } from './main.ts';
+import { formatReplayReport, replay } from './adapters/replay/replay.ts';
 
 const USAGE = `usage: monitoring-grid <command>
 
@@ -12,6 +13,8 @@ commands:
   start     run the service: API and scheduler (--role api|scheduler|all, default all)
   migrate   apply pending database migrations and exit
 ${AUTH_USAGE}
+  replay    rebuild every read model from the event store into fresh tables and compare them with
+            the live ones; exit 1 with the differences when they differ (--keep keeps the tables)
 
 Configuration comes from environment variables; see the README.`;
 
@@ -66,6 +69,19 @@ async function migrateOnly(): Promise<void> {
   }
 }
 
+async function replayCommand(keep: boolean): Promise<void> {
+  const config = configOrExit();
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    const report = await replay(db, { keep });
+    process.stdout.write(`${formatReplayReport(report)}\n${keep ? `rebuilt tables kept in schema ${report.schema}\n` : ''}`);
+    process.exitCode = report.differences.length === 0 ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const command = positionals[0];
@@ -78,6 +94,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'apikey':
       process.exitCode = await runAuthCommand(argv, configOrExit());
       return;
+    case 'replay':
+      return replayCommand(argv.includes('--keep'));
     default:
       process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
       process.exit(command ? 2 : 0);

@@ -32,6 +32,10 @@ export interface Config {
   readonly baselineMinWindows: number;
   /** Reads a data source's `passwordEnv` variable: names are chosen at run time, so they cannot be parsed at boot. */
   readonly secretEnv: (name: string) => string | undefined;
+  /** Bearer token that GET /metrics requires; null = /metrics is public. */
+  readonly metricsToken: string | null;
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); null = tracing off, and free. */
+  readonly otlpEndpoint: string | null;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +100,10 @@ export function loadConfig(env: Env): Config {
   if (jwtText !== null) r.check(jwtText.length >= 32, 'JWT_SECRET must be at least 32 characters (openssl rand -base64 32)');
   const adminPassword = r.optional('ADMIN_PASSWORD');
   if (adminPassword !== null) r.check(adminPassword.length >= 12, 'ADMIN_PASSWORD must be at least 12 characters');
+  const otlp = r.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (otlp !== null) r.check(/^https?:\/\//.test(otlp), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null) r.check(metricsToken.length >= 16, 'METRICS_TOKEN must be at least 16 characters');
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65_535),
     host: r.string('HOST', '127.0.0.1'),
@@ -115,6 +123,8 @@ export function loadConfig(env: Env): Config {
     executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS', 90, 1, 36_500),
     baselineMinWindows: r.int('BASELINE_MIN_WINDOWS', 3, 1, 52),
     secretEnv: (name) => env[name],
+    metricsToken: r.optional('METRICS_TOKEN'),
+    otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

@@ -16,6 +16,10 @@ import type { ExecutionDeps } from './core/executions/execute-now.ts';
 
 /** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
 export type Role = 'all' | 'api' | 'scheduler';
+import { Registry } from 'prom-client';
+import { createMetrics } from './adapters/observability/metrics.ts';
+import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
+import { createAuditProjection } from './adapters/audit/audit-projection.ts';
 
 export interface Service {
   readonly app: App;
@@ -46,8 +50,11 @@ export async function startService(config: Config, logger: Logger = createLogger
     const clock = systemClock;
     const ids = createIdGenerator(clock);
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
-    const uow = createUnitOfWork(db, clock);
+    const metrics = createMetrics(new Registry(), storeScrapeSources(db));
+    const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
+    const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
+    metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const sources = createSourceRegistry({ secrets, env: config.secretEnv });
     const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows, listeners: [] };
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger }, {
@@ -56,8 +63,10 @@ export async function startService(config: Config, logger: Logger = createLogger
       retentionDays: config.executionRetentionDays, role,
     });
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), metrics, metricsToken: config.metricsToken,
+      execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
     });
+    audit.start();
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
     scheduler?.start();
     logger.info({ url, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
@@ -68,6 +77,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         // Stop claiming and finish (or hand back) running executions before the store closes.
         await scheduler?.stop();
         await app.close();
+        await audit.stop();
         await sources.close();
         await db.close();
       })()),

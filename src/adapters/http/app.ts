@@ -23,6 +23,12 @@ import { createSourceRegistry } from '../sources/source-registry.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { storeHealth } from './store-health.ts';
+import { Registry } from 'prom-client';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
+import { storeScrapeSources } from '../observability/store-gauges.ts';
+import { registerRequestMetrics } from './request-metrics.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { auditTrailRoutes } from './routes/audittrail.ts';
 import { createUsageRecorder } from './usage-recorder.ts';
 
 export interface AppDeps extends CommandDeps {
@@ -38,6 +44,10 @@ export interface AppDeps extends CommandDeps {
   /** This node's scheduler, when it runs one: its counters join the status API. */
   readonly scheduler?: Scheduler;
   readonly heartbeatIntervalMs?: number;
+  /** The service's metrics; a fresh registry when not given. */
+  readonly metrics?: Metrics;
+  /** Bearer token for GET /metrics; null or absent = public. */
+  readonly metricsToken?: string | null;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -54,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const routeTable = enforceRouteDeclarations(app);
   registerRequestContext(app, deps.ids);
+  const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
+  registerRequestMetrics(app, metrics);
   const auth = createAuthDeps(deps.db, deps.clock, deps.ids, deps.auth);
   const usage = createUsageRecorder(deps.db, (e) => app.log.error({ err: e }, 'could not record API key use'));
   const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'));
@@ -79,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   const execution = deps.execution ?? defaultExecution(deps, app);
+  await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
   await app.register(
     async (api) => {
@@ -90,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
+      await api.register(auditTrailRoutes, { db: deps.db });
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '../../core/events.ts';
 import type { Clock, TxPorts, UnitOfWork } from '../../core/ports.ts';
 import { appendEvents } from '../event-store/event-store.ts';
 import { contactRepo } from './contacts.repo.ts';
@@ -6,8 +7,17 @@ import type { Db, Queryable } from './db.ts';
 import { executionRepo } from './executions.repo.ts';
 import { kpiRepo } from './kpis.repo.ts';
 
-const portsOn = (q: Queryable, clock: Clock): TxPorts => ({
-  events: { append: (streamId, expected, events, meta) => appendEvents(q, clock, streamId, expected, events, meta) },
+/** Told of every append (metrics); it may run in a transaction that later rolls back. */
+export type AppendObserver = (events: readonly DomainEvent[]) => void;
+
+const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts => ({
+  events: {
+    append: async (streamId, expected, events, meta) => {
+      const version = await appendEvents(q, clock, streamId, expected, events, meta);
+      observe?.(events);
+      return version;
+    },
+  },
   kpis: kpiRepo(q),
   contacts: contactRepo(q),
   dataSources: dataSourceRepo(q),
@@ -15,9 +25,9 @@ const portsOn = (q: Queryable, clock: Clock): TxPorts => ({
 });
 
 /** Binds the core's ports to one transaction of the store. */
-export function createUnitOfWork(db: Db, clock: Clock): UnitOfWork {
+export function createUnitOfWork(db: Db, clock: Clock, observe?: AppendObserver): UnitOfWork {
   return {
-    run: (work) => db.transaction((tx) => work(portsOn(tx, clock))),
-    read: portsOn(db, clock),
+    run: (work) => db.transaction((tx) => work(portsOn(tx, clock, observe))),
+    read: portsOn(db, clock, observe),
   };
 }

@@ -3,13 +3,15 @@ import { Type } from 'typebox';
 import { createContact, deleteContact, updateContact } from '../../../core/contacts/contact-commands.ts';
 import { notFound } from '../../../core/errors.ts';
 import type { CommandDeps } from '../../../core/ports.ts';
+import { AsOfQuery, entityAsOf } from '../as-of.ts';
+import type { Queryable } from '../../storage/db.ts';
 import { etagOf, expectedVersionOf, metaOf } from '../request-context.ts';
 import { IdParams, IfMatchHeaders, pageOf, problemResponses } from '../schemas/common.ts';
 import { ContactCreateBody, ContactListQuery, ContactPatchBody, ContactView } from '../schemas/contact.ts';
 
 const tags = ['Contacts'];
 
-export const contactRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async (app, { deps }) => {
+export const contactRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Queryable } }> = async (app, { deps }) => {
   const contacts = deps.uow.read.contacts;
 
   app.get('/contacts', {
@@ -27,9 +29,9 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = a
 
   app.get('/contacts/:id', {
     config: { access: 'contacts:read' },
-    schema: { tags, summary: 'Read a contact', params: IdParams, response: { 200: ContactView, ...problemResponses } },
+    schema: { tags, summary: 'Read a contact', params: IdParams, querystring: AsOfQuery, response: { 200: ContactView, ...problemResponses } },
   }, async (request, reply) => {
-    const contact = await contacts.get(request.params.id);
+    const contact = request.query.asOf !== undefined ? await entityAsOf(deps.db, 'contact', request.params.id, request.query.asOf) : await contacts.get(request.params.id);
     if (contact === null) throw notFound('contact', request.params.id);
     return reply.header('etag', etagOf(contact.version)).send(contact);
   });

@@ -4,13 +4,15 @@ import { createDataSource, deleteDataSource, updateDataSource } from '../../../c
 import { publicDataSource } from '../../../core/datasources/datasource.ts';
 import { notFound } from '../../../core/errors.ts';
 import type { CommandDeps } from '../../../core/ports.ts';
+import { AsOfQuery, entityAsOf } from '../as-of.ts';
+import type { Queryable } from '../../storage/db.ts';
 import { etagOf, expectedVersionOf, metaOf } from '../request-context.ts';
 import { IdParams, IfMatchHeaders, pageOf, problemResponses } from '../schemas/common.ts';
 import { DataSourceCreateBody, DataSourceListQuery, DataSourcePatchBody, DataSourceView } from '../schemas/datasource.ts';
 
 const tags = ['Data sources'];
 
-export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async (app, { deps }) => {
+export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Queryable } }> = async (app, { deps }) => {
   const dataSources = deps.uow.read.dataSources;
 
   app.get('/datasources', {
@@ -31,9 +33,9 @@ export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> 
 
   app.get('/datasources/:id', {
     config: { access: 'datasources:read' },
-    schema: { tags, summary: 'Read a data source (never its password)', params: IdParams, response: { 200: DataSourceView, ...problemResponses } },
+    schema: { tags, summary: 'Read a data source (never its password)', params: IdParams, querystring: AsOfQuery, response: { 200: DataSourceView, ...problemResponses } },
   }, async (request, reply) => {
-    const ds = await dataSources.get(request.params.id);
+    const ds = request.query.asOf !== undefined ? await entityAsOf(deps.db, 'datasource', request.params.id, request.query.asOf) : await dataSources.get(request.params.id);
     if (ds === null) throw notFound('data source', request.params.id);
     return reply.header('etag', etagOf(ds.version)).send(publicDataSource(ds));
   });

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { notFound } from '../../../core/errors.ts';
 import { createKpi, deleteKpi, setKpiActive, updateKpi } from '../../../core/kpis/kpi-commands.ts';
 import type { CommandDeps } from '../../../core/ports.ts';
+import { AsOfQuery, entityAsOf } from '../as-of.ts';
+import type { Queryable } from '../../storage/db.ts';
 import { etagOf, expectedVersionOf, metaOf } from '../request-context.ts';
 import { IdParams, IfMatchHeaders, pageOf, problemResponses } from '../schemas/common.ts';
 import { KpiCreateBody, KpiListQuery, KpiPatchBody, KpiView } from '../schemas/kpi.ts';
@@ -18,7 +20,7 @@ async function withRuns<T extends { id: string }>(deps: CommandDeps, items: T[])
   });
 }
 
-export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async (app, { deps }) => {
+export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Queryable } }> = async (app, { deps }) => {
   const kpis = deps.uow.read.kpis;
 
   app.get('/kpis', {
@@ -39,9 +41,9 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps }> = async
 
   app.get('/kpis/:id', {
     config: { access: 'kpi:read' },
-    schema: { tags, summary: 'Read a KPI', params: IdParams, response: { 200: KpiView, ...problemResponses } },
+    schema: { tags, summary: 'Read a KPI', params: IdParams, querystring: AsOfQuery, response: { 200: KpiView, ...problemResponses } },
   }, async (request, reply) => {
-    const kpi = await kpis.get(request.params.id);
+    const kpi = request.query.asOf !== undefined ? await entityAsOf(deps.db, 'kpi', request.params.id, request.query.asOf) : await kpis.get(request.params.id);
     if (kpi === null) throw notFound('KPI', request.params.id);
     return reply.header('etag', etagOf(kpi.version)).send((await withRuns(deps, [kpi]))[0]!);
   });

@@ -1,0 +1,61 @@
+import { entityOfStream } from '../../core/audit/audit-entry.ts';
+import type { RecordedEvent } from '../../core/ports.ts';
+import { foldEntity, isFoldable, type FoldableType } from '../../core/replay/fold.ts';
+import { AUDIT_SUBSCRIPTION, projectAudit } from '../audit/audit-projection.ts';
+import type { SubscribedEvent } from '../event-store/subscription.ts';
+import { insertContact } from '../storage/contacts.repo.ts';
+import { insertDataSource } from '../storage/data-sources.repo.ts';
+import type { Queryable } from '../storage/db.ts';
+import { insertKpi } from '../storage/kpis.repo.ts';
+
+/**
+ * A read model that replay can rebuild: its tables, and how to fill them from the events. Replay runs
+ * `rebuild` with the search path set to a fresh schema, so the usual repository functions, which name
+ * tables unqualified, write into the fresh tables. A feature with its own read model adds an entry.
+ */
+export interface ReplayableReadModel {
+  readonly name: string;
+  /** Table and the column that identifies a row. */
+  readonly tables: readonly { readonly table: string; readonly key: string }[];
+  /** Events of one stream (version order), called per stream in stream-id order. */
+  readonly onStream?: (q: Queryable, streamId: string, events: readonly RecordedEvent[]) => Promise<void>;
+  /** Every event in commit order, in batches. */
+  readonly onBatch?: (q: Queryable, events: readonly SubscribedEvent[]) => Promise<void>;
+}
+
+const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
+  kpi: insertKpi, contact: insertContact, datasource: insertDataSource,
+};
+
+/** KPIs, contacts and data sources: the state tables written in the same transaction as their events. */
+export const entityTables: ReplayableReadModel = {
+  name: 'entities',
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }],
+  async onStream(q, streamId, events) {
+    const { entityType } = entityOfStream(streamId);
+    if (!isFoldable(entityType)) return;
+    const state = foldEntity(entityType, events);
+    if (state !== null) await INSERT[entityType](q, state as never);
+  },
+};
+
+/**
+ * The audit trail, rebuilt only up to where the live projection's checkpoint stands, so a projection
+ * that merely lags is not reported as a difference.
+ */
+export const auditTrail: ReplayableReadModel = {
+  name: 'audit trail',
+  tables: [{ table: 'audit_entries', key: 'position' }, { table: 'audit_entity_names', key: "entity_type || '/' || entity_id" }],
+  async onBatch(q, events) {
+    const { rows } = await q.query<{ transaction_id: string; position: number }>(
+      'SELECT transaction_id::text AS transaction_id, position FROM public.subscription_checkpoints WHERE name = $1', [AUDIT_SUBSCRIPTION],
+    );
+    const cp = rows[0];
+    if (!cp) return;
+    const seen = events.filter((e) => BigInt(e.checkpoint.transactionId) < BigInt(cp.transaction_id)
+      || (e.checkpoint.transactionId === cp.transaction_id && e.position <= Number(cp.position)));
+    if (seen.length > 0) await projectAudit(q, seen);
+  },
+};
+
+export const READ_MODELS: readonly ReplayableReadModel[] = [entityTables, auditTrail];
