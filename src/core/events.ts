@@ -2,6 +2,7 @@ import type { ContactFields } from './contacts/contact.ts';
 import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
 import type { Changes } from './shared/changes.ts';
+import type { AlertEvent } from './alerts/alert-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -27,7 +28,8 @@ export type DomainEvent =
       /** `password: {from: 'set'|'unset', to: 'set'|'unset'|'changed'}` appears in changes when it changed. */
       readonly data: { readonly id: string; readonly changes: Changes; readonly sealedPassword?: string | null };
     }
-  | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } };
+  | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } }
+  | AlertEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -36,4 +38,5 @@ export const streamIds = {
   kpi: (id: string) => `kpi-${id}`,
   contact: (id: string) => `contact-${id}`,
   dataSource: (id: string) => `datasource-${id}`,
+  alert: (id: string) => `alert-${id}`,
 } as const;

@@ -3,6 +3,7 @@ import type { Contact } from './contacts/contact.ts';
 import type { DataSource } from './datasources/datasource.ts';
 import type { Kpi } from './kpis/kpi.ts';
 import type { DomainEvent } from './events.ts';
+import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -99,6 +100,8 @@ export interface TxPorts {
   readonly kpis: KpiRepo;
   readonly contacts: ContactRepo;
   readonly dataSources: DataSourceRepo;
+  readonly alerts: AlertRepo;
+  readonly outbox: OutboxRepo;
 }
 
 export interface UnitOfWork {

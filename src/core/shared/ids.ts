@@ -6,6 +6,8 @@ export const ID_PREFIXES = {
   event: 'evt',
   request: 'req',
   correlation: 'cor',
+  alert: 'alr',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
