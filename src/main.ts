@@ -9,6 +9,7 @@ import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { createUnitOfWork } from './adapters/storage/unit-of-work.ts';
 import { systemClock } from './adapters/system-clock.ts';
+import { createAlerting } from './adapters/delivery/alerting.ts';
 
 export interface Service {
   readonly app: App;
@@ -29,14 +30,19 @@ export async function startService(config: Config, logger: Logger = createLogger
     const ids = createIdGenerator(clock);
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
     const uow = createUnitOfWork(db, clock);
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger });
+    const alerting = createAlerting(config.alerts, {
+      db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger,
+    });
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger, alertSettings: alerting.settings });
     const url = await app.listen({ port: config.port, host: config.host });
+    alerting.worker.start();
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
     let stopping: Promise<void> | null = null;
     return {
       app, db, logger, url,
       stop: () => (stopping ??= (async () => {
         await app.close();
+        await alerting.close();
         await db.close();
       })()),
     };

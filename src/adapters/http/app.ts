@@ -12,6 +12,9 @@ import { dataSourceRoutes } from './routes/datasources.ts';
 import { healthRoutes, type HealthChecks } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { defaultAlertSettings } from '../delivery/alerting.ts';
+import type { AlertSettings } from '../../core/alerts/notify.ts';
 import { storeHealth } from './store-health.ts';
 
 export interface AppDeps extends CommandDeps {
@@ -20,6 +23,8 @@ export interface AppDeps extends CommandDeps {
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Extra readiness checks (data sources, scheduler ...); the store's is always there. */
   readonly healthChecks?: HealthChecks;
+  /** Alert policy and routing for acknowledge/resolve; default: the log channel and the default policy. */
+  readonly alertSettings?: AlertSettings;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -56,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
+      await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
     },
     { prefix: '/api/v1' },
   );

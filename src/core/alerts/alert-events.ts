@@ -17,7 +17,7 @@ export interface AlertOpenedData {
   readonly baseline: number | null;
   readonly deviationPercent: number | null;
   readonly thresholds: { readonly deviationPercent: number; readonly min: number | null; readonly max: number | null };
-  readonly reasons: readonly BreachReason[];
+  readonly reasons: BreachReason[];
   readonly error: string | null;
   readonly subject: string;
   readonly body: string;

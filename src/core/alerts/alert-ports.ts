@@ -96,3 +96,8 @@ export interface OutboxRepo {
   /** A dead letter back in the queue, due at `at`, with a fresh set of attempts. */
   requeue(id: string, at: Date): Promise<void>;
 }
+
+/** Sends one notification on its channel. Failure is a value (retried by the worker), never a throw. */
+export interface Notifier {
+  send(n: Notification): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+}

@@ -73,7 +73,7 @@ async function openAlert(
     openedAt: now.toISOString(), value: breach ? j.value : null, baseline: breach ? j.baseline : null,
     deviationPercent: breach ? j.deviationPercent : null,
     thresholds: { deviationPercent: kpi.deviationPercent, min: kpi.minThreshold, max: kpi.maxThreshold },
-    reasons: j.outcome.kind === 'breach' ? j.outcome.reasons : [], error: j.error, ...message,
+    reasons: j.outcome.kind === 'breach' ? [...j.outcome.reasons] : [], error: j.error, ...message,
     notifyAt: intent.notifyAt === null ? null : intent.notifyAt.toISOString(),
   };
   const version = await tx.events.append(streamIds.alert(id), 'no_stream', [{ type: 'AlertOpened', data }], meta);
