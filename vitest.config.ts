@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 const integration = ['test/**/*.int.test.ts'];
 
 /**
+ * (`extends: true` makes each project inherit the timeouts above; inline projects do not by default.)
  * Three projects: the pure unit tests, and the integration suite twice — on the PostgreSQL server on
  * this machine and on embedded PGlite — so the same queries are proven on both stores.
  */

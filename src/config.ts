@@ -36,6 +36,8 @@ export interface Config {
   readonly metricsToken: string | null;
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); null = tracing off, and free. */
   readonly otlpEndpoint: string | null;
+  /** Alerting and notification delivery (see alertConfig below). */
+  readonly alerts: AlertConfig;
 }
 
 export class ConfigError extends Error {
@@ -125,7 +127,90 @@ export function loadConfig(env: Env): Config {
     secretEnv: (name) => env[name],
     metricsToken: r.optional('METRICS_TOKEN'),
     otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    alerts: alertConfig(r),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
+}
+
+export interface WebhookConfig {
+  readonly name: string;
+  readonly kind: 'webhook' | 'slack';
+  readonly url: string;
+  /** KPI ids or indicators it is for; null = every KPI. */
+  readonly kpis: readonly string[] | null;
+}
+
+export interface AlertConfig {
+  /** null = no SMTP: notifications go to the built-in `log` channel that the API shows. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly smsGatewayDomain: string | null;
+  readonly webhooks: readonly WebhookConfig[];
+  readonly webhookSecret: string | null;
+  readonly webhookTimeoutMs: number;
+  readonly retryCount: number;
+  readonly retryBaseSeconds: number;
+  readonly pendingExecutions: number;
+  readonly resolveAfterExecutions: number;
+  readonly failingAfterFailures: number;
+  readonly reminderMinutes: number;
+  readonly escalateAfterMinutes: number;
+  readonly workerIntervalMs: number;
+  /** The base of links in messages; null = http://HOST:PORT. */
+  readonly publicUrl: string | null;
+}
+
+function webhooksConfig(r: Reader): WebhookConfig[] {
+  const hooks: WebhookConfig[] = [];
+  const webhookUrl = r.optional('WEBHOOK_URL');
+  if (webhookUrl !== null) hooks.push({ name: 'webhook', kind: 'webhook', url: webhookUrl, kpis: null });
+  const slackUrl = r.optional('SLACK_WEBHOOK_URL');
+  if (slackUrl !== null) hooks.push({ name: 'slack', kind: 'slack', url: slackUrl, kpis: null });
+  const raw = r.optional('ALERT_WEBHOOKS');
+  if (raw !== null) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = null;
+    }
+    const valid = Array.isArray(parsed) && parsed.every((w: Record<string, unknown>) =>
+      typeof w === 'object' && w !== null && typeof w.name === 'string' && typeof w.url === 'string' &&
+      (w.kind === undefined || w.kind === 'webhook' || w.kind === 'slack') &&
+      (w.kpis === undefined || w.kpis === null || (Array.isArray(w.kpis) && w.kpis.every((k) => typeof k === 'string'))));
+    r.check(valid, 'ALERT_WEBHOOKS must be a JSON array of {"name", "url", "kind": "webhook"|"slack", "kpis": [KPI ids or indicators] (optional)}');
+    if (valid) {
+      for (const w of parsed as { name: string; url: string; kind?: 'webhook' | 'slack'; kpis?: string[] | null }[]) {
+        hooks.push({ name: w.name, kind: w.kind ?? 'webhook', url: w.url, kpis: w.kpis ?? null });
+      }
+    }
+  }
+  for (const h of hooks) r.check(/^https?:\/\//.test(h.url), `the URL of webhook ${h.name} must start with http:// or https://`);
+  r.check(new Set(hooks.map((h) => h.name)).size === hooks.length, 'webhook names must be unique (WEBHOOK_URL is "webhook", SLACK_WEBHOOK_URL is "slack")');
+  return hooks;
+}
+
+function alertConfig(r: Reader): AlertConfig {
+  const smtpUrl = r.optional('SMTP_URL');
+  if (smtpUrl !== null) r.check(/^smtps?:\/\//.test(smtpUrl), 'SMTP_URL must start with smtp:// or smtps://');
+  const publicUrl = r.optional('PUBLIC_URL');
+  if (publicUrl !== null) r.check(/^https?:\/\//.test(publicUrl), 'PUBLIC_URL must start with http:// or https://');
+  return {
+    smtpUrl,
+    mailFrom: r.string('MAIL_FROM', 'MonitoringGrid <monitoring-grid@localhost>'),
+    smsGatewayDomain: r.optional('SMS_GATEWAY_DOMAIN'),
+    webhooks: webhooksConfig(r),
+    webhookSecret: r.optional('WEBHOOK_SECRET'),
+    webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
+    retryCount: r.int('ALERT_RETRY_COUNT', 3, 0, 20),
+    retryBaseSeconds: r.int('ALERT_RETRY_BASE_SECONDS', 120, 1, 86_400),
+    pendingExecutions: r.int('ALERT_PENDING_EXECUTIONS', 1, 1, 1000),
+    resolveAfterExecutions: r.int('ALERT_RESOLVE_AFTER_EXECUTIONS', 1, 1, 1000),
+    failingAfterFailures: r.int('ALERT_FAILING_AFTER_FAILURES', 3, 1, 1000),
+    reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, 0, 525_600),
+    escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, 0, 525_600),
+    workerIntervalMs: r.int('ALERT_WORKER_INTERVAL_MS', 1000, 50, 600_000),
+    publicUrl,
+  };
 }

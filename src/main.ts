@@ -14,12 +14,15 @@ import { createSourceRegistry } from './adapters/sources/source-registry.ts';
 import { createScheduler, type Scheduler } from './adapters/scheduler/scheduler.ts';
 import type { ExecutionDeps } from './core/executions/execute-now.ts';
 
-/** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
-export type Role = 'all' | 'api' | 'scheduler';
 import { Registry } from 'prom-client';
 import { createMetrics } from './adapters/observability/metrics.ts';
 import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
 import { createAuditProjection } from './adapters/audit/audit-projection.ts';
+import { createAlerting } from './adapters/delivery/alerting.ts';
+import { alertOnExecutions } from './core/alerts/from-execution.ts';
+
+/** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
+export type Role = 'all' | 'api' | 'scheduler';
 
 export interface Service {
   readonly app: App;
@@ -55,20 +58,25 @@ export async function startService(config: Config, logger: Logger = createLogger
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
     const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
+    const alerting = createAlerting(config.alerts, {
+      db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger,
+    });
     const sources = createSourceRegistry({ secrets, env: config.secretEnv });
-    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows, listeners: [] };
+    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows,
+      listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })] };
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
       healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,
       retentionDays: config.executionRetentionDays, role,
     });
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), metrics, metricsToken: config.metricsToken,
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
       execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
     });
     audit.start();
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
     scheduler?.start();
+    alerting.worker.start();
     logger.info({ url, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
     let stopping: Promise<void> | null = null;
     return {
@@ -79,6 +87,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         await app.close();
         await audit.stop();
         await sources.close();
+        await alerting.close();
         await db.close();
       })()),
     };

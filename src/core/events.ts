@@ -4,6 +4,7 @@ import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
 import type { Changes } from './shared/changes.ts';
 import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
+import type { AlertEvent } from './alerts/alert-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -41,7 +42,8 @@ export type DomainEvent =
         readonly deviationPercent: number | null; readonly reasons: readonly BreachReason[]; readonly at: string;
       };
     }
-  | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } };
+  | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }
+  | AlertEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -50,4 +52,5 @@ export const streamIds = {
   kpi: (id: string) => `kpi-${id}`,
   contact: (id: string) => `contact-${id}`,
   dataSource: (id: string) => `datasource-${id}`,
+  alert: (id: string) => `alert-${id}`,
 } as const;

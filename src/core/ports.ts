@@ -4,6 +4,7 @@ import type { DataSource } from './datasources/datasource.ts';
 import type { Kpi } from './kpis/kpi.ts';
 import type { DomainEvent } from './events.ts';
 import type { ExecutionRepo } from './executions/ports.ts';
+import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -101,6 +102,8 @@ export interface TxPorts {
   readonly contacts: ContactRepo;
   readonly dataSources: DataSourceRepo;
   readonly executions: ExecutionRepo;
+  readonly alerts: AlertRepo;
+  readonly outbox: OutboxRepo;
 }
 
 export interface UnitOfWork {

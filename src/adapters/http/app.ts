@@ -22,6 +22,9 @@ import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import { createSourceRegistry } from '../sources/source-registry.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { defaultAlertSettings } from '../delivery/alerting.ts';
+import type { AlertSettings } from '../../core/alerts/notify.ts';
 import { storeHealth } from './store-health.ts';
 import { Registry } from 'prom-client';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -48,6 +51,8 @@ export interface AppDeps extends CommandDeps {
   readonly metrics?: Metrics;
   /** Bearer token for GET /metrics; null or absent = public. */
   readonly metricsToken?: string | null;
+  /** Alert policy and routing for acknowledge/resolve; default: the log channel and the default policy. */
+  readonly alertSettings?: AlertSettings;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -104,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(executionRoutes, { deps: execution, db: deps.db });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
       await api.register(auditTrailRoutes, { db: deps.db });
+      await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
     },
     { prefix: '/api/v1' },
   );

@@ -6,6 +6,8 @@ import { dataSourceRepo } from './data-sources.repo.ts';
 import type { Db, Queryable } from './db.ts';
 import { executionRepo } from './executions.repo.ts';
 import { kpiRepo } from './kpis.repo.ts';
+import { alertRepo } from './alerts.repo.ts';
+import { outboxRepo } from './outbox.repo.ts';
 
 /** Told of every append (metrics); it may run in a transaction that later rolls back. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -22,6 +24,8 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts 
   contacts: contactRepo(q),
   dataSources: dataSourceRepo(q),
   executions: executionRepo(q),
+  alerts: alertRepo(q),
+  outbox: outboxRepo(q),
 });
 
 /** Binds the core's ports to one transaction of the store. */

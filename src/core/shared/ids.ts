@@ -11,6 +11,8 @@ export const ID_PREFIXES = {
   session: 'ses',
   execution: 'exe',
   node: 'nod',
+  alert: 'alr',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,0 +1,115 @@
+import { runAlertTimers, type AlertCommandDeps } from '../../core/alerts/alert-commands.ts';
+import type { Notification, Notifier } from '../../core/alerts/alert-ports.ts';
+import { recordDelivery, type RetryPolicy } from '../../core/alerts/delivery.ts';
+import type { EventMeta } from '../../core/ports.ts';
+import type { Db } from '../storage/db.ts';
+import { claimNotifications } from '../storage/outbox.repo.ts';
+
+export interface AlertWorkerOptions extends AlertCommandDeps {
+  readonly db: Db;
+  readonly notifier: Notifier;
+  readonly retry: RetryPolicy;
+  /** Notifications claimed per batch (default 50) and sent in parallel at most (default 10). */
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+  /** How long a claim keeps other workers off a notification while it is being sent (default 60 s). */
+  readonly leaseMs?: number;
+  /** Pause between ticks when the worker runs by itself (default 1 s). */
+  readonly intervalMs?: number;
+  readonly random?: () => number;
+  /** Background errors are reported here and counted, never thrown from the timer. */
+  readonly onError?: (e: unknown) => void;
+}
+
+export interface TickResult {
+  readonly timers: number;
+  readonly sent: number;
+  readonly failed: number;
+}
+
+export interface AlertWorker {
+  /** One round: due timers (cooldown ends, reminders, escalations), then the due notifications until none are left. */
+  tick(): Promise<TickResult>;
+  start(): void;
+  /** Stops the loop and waits for the round in flight. */
+  stop(): Promise<void>;
+  readonly errors: number;
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * The steppable worker of alerting, on every node. Delivery: claim due outbox rows (SKIP LOCKED, with a
+ * lease), send them outside any transaction, then record each result (event + row) in its own
+ * transaction. A crash after a send and before its record leaves the row claimed; when the lease ends
+ * another worker sends it again: at most one repeat per recipient and crash.
+ */
+export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
+  const batchSize = o.batchSize ?? 50;
+  const concurrency = o.concurrency ?? 10;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const random = o.random ?? Math.random;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  let errors = 0;
+  const meta = (): EventMeta => ({ actor: 'system:alerts', correlationId: o.ids.next('correlation') });
+
+  async function deliver(n: Notification): Promise<boolean> {
+    const result = await o.notifier.send(n);
+    await o.uow.run((tx) => recordDelivery(tx, n, result, o.retry, o.clock, random, meta()));
+    return result.ok;
+  }
+
+  async function tick(): Promise<TickResult> {
+    let timers = 0;
+    for (let handled = -1; handled !== 0; timers += handled) handled = await runAlertTimers(o, meta());
+    let sent = 0;
+    let failed = 0;
+    for (;;) {
+      const batch = await claimNotifications(o.db, o.clock.now(), batchSize, leaseMs);
+      if (batch.length === 0) break;
+      await inParallel(batch, concurrency, async (n) => {
+        if (await deliver(n)) sent++;
+        else failed++;
+      });
+    }
+    return { timers, sent, failed };
+  }
+
+  const loop = (): void => {
+    if (stopped) return;
+    running = tick()
+      .catch((e: unknown) => {
+        errors++;
+        o.onError?.(e);
+      })
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(loop, o.intervalMs ?? 1000);
+      });
+  };
+
+  return {
+    tick,
+    start: () => {
+      stopped = false;
+      if (timer === null && running === null) loop();
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+    get errors() {
+      return errors;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Type, type TLiteral, type TUnion } from 'typebox';
+import { SEVERITIES } from '../../../core/alerts/severity.ts';
+import { DateTime, Nullable, PageQuery } from './common.ts';
+
+/** A closed set of strings, typed as such. */
+const literals = <const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> =>
+  Type.Union(values.map((v) => Type.Literal(v))) as never;
+
+export const Severity = literals(SEVERITIES);
+export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
+export const AlertKind = literals(['breach', 'failing'] as const);
+export const Channel = literals(['email', 'sms', 'webhook', 'slack', 'log'] as const);
+export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
+
+export const NotificationView = Type.Object({
+  id: Type.String(), alertId: Type.String(), kpiId: Type.String(),
+  purpose: literals(['opened', 'reminder', 'escalation', 'resolved'] as const), channel: Channel,
+  recipient: Type.String({ description: 'email or gateway address, or the name of a configured webhook' }),
+  contactId: Nullable(Type.String()), subject: Type.String(), body: Type.String(), status: NotificationStatus, attempts: Type.Integer(),
+  nextAttemptAt: Nullable(DateTime), lastError: Nullable(Type.String()), createdAt: DateTime, sentAt: Nullable(DateTime),
+});
+
+const alertFields = {
+  id: Type.String(), kind: AlertKind, kpiId: Type.String(), indicator: Type.String(), key: Type.String(), status: AlertStatus,
+  severity: Severity, priority: Type.Integer(), executionId: Type.String(), openedAt: DateTime,
+  value: Nullable(Type.Number()), baseline: Nullable(Type.Number()), deviationPercent: Nullable(Type.Number()),
+  thresholds: Type.Object({ deviationPercent: Type.Number(), min: Nullable(Type.Number()), max: Nullable(Type.Number()) }),
+  reasons: Type.Array(Type.Object({ rule: Type.String(), limit: Type.Number(), value: Type.Number() })),
+  error: Nullable(Type.String()), subject: Type.String(), body: Type.String(), openingNotified: Type.Boolean(),
+  notifyAt: Nullable(DateTime), lastNotifiedAt: Nullable(DateTime), escalatedAt: Nullable(DateTime),
+  acknowledgedAt: Nullable(DateTime), acknowledgedBy: Nullable(Type.String()), acknowledgeNote: Nullable(Type.String()),
+  resolvedAt: Nullable(DateTime), resolvedBy: Nullable(Type.String()), resolveNote: Nullable(Type.String()),
+  resolution: Nullable(literals(['auto', 'manual', 'ran_again'] as const)), version: Type.Integer(),
+};
+
+export const AlertView = Type.Object(alertFields);
+export const AlertDetailView = Type.Object({ ...alertFields, notifications: Type.Array(NotificationView) });
+
+const range = {
+  kpiId: Type.Optional(Type.String({ maxLength: 64 })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'opened at or after' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'opened before' })),
+};
+
+export const AlertListQuery = Type.Object({
+  status: Type.Optional(AlertStatus), severity: Type.Optional(Severity), kind: Type.Optional(AlertKind), ...range, ...PageQuery,
+}, { additionalProperties: false });
+
+export const StatisticsQuery = Type.Object(range, { additionalProperties: false });
+
+const Count = Type.Record(Type.String(), Type.Integer());
+export const StatisticsView = Type.Object({
+  total: Type.Integer(), byStatus: Count, bySeverity: Count,
+  byKpi: Type.Array(Type.Object({ kpiId: Type.String(), indicator: Type.String(), count: Type.Integer() })),
+  byDay: Type.Array(Type.Object({ day: Type.String(), count: Type.Integer() })),
+  meanSecondsToAcknowledge: Nullable(Type.Number()), meanSecondsToResolve: Nullable(Type.Number()),
+});
+
+export const NoteBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+export const BulkResolveBody = Type.Object({
+  ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 500 }),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+}, { additionalProperties: false });
+export const BulkResolveView = Type.Object({
+  resolved: Type.Array(Type.String()), skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
+});
+
+export const NotificationListQuery = Type.Object({
+  status: Type.Optional(NotificationStatus), alertId: Type.Optional(Type.String({ maxLength: 64 })), channel: Type.Optional(Channel), ...PageQuery,
+}, { additionalProperties: false });
+
+export const PreviewBody = Type.Object({
+  value: Type.Number(),
+  baseline: Type.Optional(Nullable(Type.Number())),
+  deviationPercent: Type.Optional(Nullable(Type.Number({ description: 'default: computed from value and baseline' }))),
+  key: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+export const PreviewView = Type.Object({ subject: Type.String(), body: Type.String(), severity: Severity, sms: Type.String() });

@@ -1,0 +1,44 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { Notification } from '../../core/alerts/alert-ports.ts';
+
+export interface MailSettings {
+  /** smtp://user:pass@host:port or smtps://…; `?ignoreTLS=true` etc. are nodemailer's URL options. */
+  readonly smtpUrl: string;
+  readonly from: string;
+  /** Connections kept open to the SMTP server (pooled transport). */
+  readonly maxConnections?: number;
+}
+
+export interface Mailer {
+  /** Mails a notification: an email with subject and body, or an SMS through the gateway (the body only). */
+  send(n: Notification): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Email and SMS through SMTP. An SMS is a mail to `<digits>@<gateway>` whose text is the rendered subject
+ * trimmed to 160 characters (stored as the notification's body); the gateway ignores the subject line.
+ */
+export function createMailer(s: MailSettings): Mailer {
+  const transport: Transporter = nodemailer.createTransport({
+    url: s.smtpUrl,
+    pool: true,
+    maxConnections: s.maxConnections ?? 5,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as SMTPPool.Options);
+  return {
+    async send(n) {
+      await transport.sendMail({
+        from: s.from,
+        to: n.recipient,
+        subject: n.channel === 'sms' ? undefined : n.subject,
+        text: n.body,
+        headers: { 'X-MonitoringGrid-Notification': n.id, 'X-MonitoringGrid-Alert': n.alertId },
+      });
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,115 @@
+import { notFound } from '../errors.ts';
+import type { EventMeta, TxPorts, UnitOfWork } from '../ports.ts';
+import type { Alert } from './alert.ts';
+import { appendToAlert, withTimer } from './alert-store.ts';
+import { decideAcknowledge, decideOnTime, decideResolve } from './decide.ts';
+import { notifyOpening } from './handle-judgements.ts';
+import { queueNotifications, type AlertDeps } from './notify.ts';
+
+export interface AlertCommandDeps extends AlertDeps {
+  readonly uow: UnitOfWork;
+}
+
+const DEFAULT_COOLDOWN_MINUTES = 30;
+
+async function lockAlert(tx: TxPorts, id: string): Promise<Alert> {
+  const alert = await tx.alerts.lock(id);
+  if (alert === null) throw notFound('alert', id);
+  return alert;
+}
+
+/** Stops reminders and escalation; `by` is who acknowledged (the caller's identity). */
+export async function acknowledgeAlert(deps: AlertCommandDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
+  return deps.uow.run(async (tx) => {
+    const current = await lockAlert(tx, id);
+    const alert = await appendToAlert(tx, current, decideAcknowledge(current, meta.actor, note, deps.clock.now()), meta);
+    if (alert === current) return current;
+    const kpi = await tx.kpis.get(alert.kpiId);
+    const saved = withTimer(alert, deps.settings.policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
+    await tx.alerts.update(saved);
+    return saved;
+  });
+}
+
+/** Resolves by hand inside a transaction; the "resolved" notification goes out when the opening one did. */
+async function resolveIn(tx: TxPorts, deps: AlertDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
+  const current = await lockAlert(tx, id);
+  const alert = await appendToAlert(tx, current, decideResolve(current, meta.actor, 'manual', note, deps.clock.now()), meta);
+  const kpi = await tx.kpis.get(alert.kpiId);
+  if (alert.openingNotified && kpi !== null) {
+    const detail = `Resolved by ${meta.actor}${note ? `: ${note}` : ''}.`;
+    await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'resolved', detail);
+  }
+  await tx.alerts.update(alert);
+  return alert;
+}
+
+export const resolveAlert = (deps: AlertCommandDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> =>
+  deps.uow.run((tx) => resolveIn(tx, deps, id, note, meta));
+
+export interface BulkResolveResult {
+  readonly resolved: string[];
+  /** Alerts left as they were, with why (not found, resolved already). */
+  readonly skipped: { id: string; reason: string }[];
+}
+
+/** Resolves many alerts in one transaction; those that cannot be resolved are reported, not fatal. */
+export async function resolveAlerts(deps: AlertCommandDeps, ids: readonly string[], note: string | null, meta: EventMeta): Promise<BulkResolveResult> {
+  return deps.uow.run(async (tx) => {
+    const result: BulkResolveResult = { resolved: [], skipped: [] };
+    for (const id of new Set(ids)) {
+      const current = await tx.alerts.lock(id);
+      if (current === null) result.skipped.push({ id, reason: 'not found' });
+      else if (current.status === 'resolved') result.skipped.push({ id, reason: 'resolved already' });
+      else result.resolved.push((await resolveIn(tx, deps, id, note, meta)).id);
+    }
+    return result;
+  });
+}
+
+/**
+ * The time-driven part of alerting, for the timer worker: opening notifications held by a cooldown,
+ * reminders and escalations that are due. Claims up to `limit` due alerts (other nodes skip them).
+ * Returns how many alerts it handled.
+ */
+export async function runAlertTimers(deps: AlertCommandDeps, meta: EventMeta, limit = 100): Promise<number> {
+  return deps.uow.run(async (tx) => {
+    const now = deps.clock.now();
+    const ids = await tx.alerts.claimDueTimers(now, limit);
+    for (const id of ids) await onTime(tx, deps, id, now, meta);
+    return ids.length;
+  });
+}
+
+async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta: EventMeta): Promise<void> {
+  let alert = await lockAlert(tx, id);
+  const kpi = await tx.kpis.get(alert.kpiId);
+  const policy = deps.settings.policy;
+  if (kpi === null) {
+    await tx.alerts.update({ ...alert, nextTimerAt: null }); // the KPI is gone: nobody left to tell
+    return;
+  }
+  for (const intent of decideOnTime(alert, policy, kpi.cooldownMinutes, now)) {
+    if (intent.type === 'notify_opening') alert = await notifyOpening(tx, deps, alert, kpi, now);
+    if (intent.type === 'remind') {
+      await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'reminder');
+      alert = { ...alert, lastNotifiedAt: now };
+    }
+    if (intent.type === 'escalate') {
+      const owners = await tx.alerts.ownerContacts(kpi.owner);
+      const event = { type: 'AlertEscalated' as const, data: { id, contactIds: owners.map((c) => c.id), afterMinutes: policy.escalateAfterMinutes, at: now.toISOString() } };
+      alert = await appendToAlert(tx, alert, [event], meta);
+      const detail = `Not acknowledged after ${policy.escalateAfterMinutes} minutes; you are the owner (${kpi.owner}).`;
+      await queueNotifications(tx, deps, alert, kpi, owners, 'escalation', detail, false);
+    }
+  }
+  if (alert.lastNotifiedAt !== null) await bumpLastNotified(tx, alert, alert.lastNotifiedAt);
+  await tx.alerts.update(withTimer(alert, policy, kpi.cooldownMinutes));
+}
+
+/** Keeps the series' cooldown clock in step with the alert's notifications. */
+async function bumpLastNotified(tx: TxPorts, alert: Alert, at: Date): Promise<void> {
+  const scope = alert.kind === 'breach' ? 'series' : 'kpi';
+  const counters = await tx.alerts.lockCounters(alert.kpiId, scope, alert.key);
+  if (counters.lastNotifiedAt === null || counters.lastNotifiedAt < at) await tx.alerts.saveCounters(alert.kpiId, scope, alert.key, { ...counters, lastNotifiedAt: at });
+}

@@ -1,0 +1,54 @@
+import type { AlertKind, Resolution } from './alert.ts';
+import type { BreachReason } from './judgement.ts';
+import type { Severity } from './severity.ts';
+
+/** What an alert looked like when it opened; the AlertOpened event carries all of it. Times are ISO strings. */
+export interface AlertOpenedData {
+  readonly id: string;
+  readonly kind: AlertKind;
+  readonly kpiId: string;
+  readonly indicator: string;
+  readonly key: string;
+  readonly severity: Severity;
+  readonly priority: 1 | 2;
+  readonly executionId: string;
+  readonly openedAt: string;
+  readonly value: number | null;
+  readonly baseline: number | null;
+  readonly deviationPercent: number | null;
+  readonly thresholds: { readonly deviationPercent: number; readonly min: number | null; readonly max: number | null };
+  readonly reasons: BreachReason[];
+  readonly error: string | null;
+  readonly subject: string;
+  readonly body: string;
+  /** When the opening notification goes out: null = at once, else when the cooldown ends. */
+  readonly notifyAt: string | null;
+}
+
+export type NotificationPurpose = 'opened' | 'reminder' | 'escalation' | 'resolved';
+export type Channel = 'email' | 'sms' | 'webhook' | 'slack' | 'log';
+
+interface DeliveryData {
+  readonly id: string;
+  readonly notificationId: string;
+  readonly purpose: NotificationPurpose;
+  readonly channel: Channel;
+  readonly recipient: string;
+  readonly attempt: number;
+}
+
+/** The events of an `alert-<id>` stream. */
+export type AlertEvent =
+  | { readonly type: 'AlertOpened'; readonly data: AlertOpenedData }
+  | { readonly type: 'AlertAcknowledged'; readonly data: { readonly id: string; readonly by: string; readonly note: string | null; readonly at: string } }
+  | { readonly type: 'AlertEscalated'; readonly data: { readonly id: string; readonly contactIds: readonly string[]; readonly afterMinutes: number; readonly at: string } }
+  | {
+      readonly type: 'AlertResolved';
+      readonly data: { readonly id: string; readonly by: string; readonly resolution: Resolution; readonly note: string | null; readonly at: string };
+    }
+  | { readonly type: 'NotificationSent'; readonly data: DeliveryData }
+  | {
+      readonly type: 'NotificationFailed';
+      /** dead = no attempt left: the notification is parked as a dead letter (retryable through the API). */
+      readonly data: DeliveryData & { readonly error: string; readonly dead: boolean; readonly nextAttemptAt: string | null };
+    };

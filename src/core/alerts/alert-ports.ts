@@ -1,0 +1,103 @@
+import type { Contact } from '../contacts/contact.ts';
+import type { Page } from '../ports.ts';
+import type { Alert, AlertKind, AlertStatus } from './alert.ts';
+import type { Channel, NotificationPurpose } from './alert-events.ts';
+import type { Counters } from './decide.ts';
+import type { Severity } from './severity.ts';
+
+/** Breach counters are per KPI and key ('series'); failure counters per KPI ('kpi', key ''). */
+export type CounterScope = 'series' | 'kpi';
+
+export interface AlertFilter {
+  readonly status?: AlertStatus | undefined;
+  readonly kpiId?: string | undefined;
+  readonly severity?: Severity | undefined;
+  readonly kind?: AlertKind | undefined;
+  /** Opened at or after / before. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  readonly cursor?: string | undefined;
+  readonly limit: number;
+}
+
+export interface AlertStatistics {
+  readonly total: number;
+  readonly byStatus: Record<string, number>;
+  readonly bySeverity: Record<string, number>;
+  readonly byKpi: { kpiId: string; indicator: string; count: number }[];
+  readonly byDay: { day: string; count: number }[];
+  /** Means over the alerts that were acknowledged / resolved; null when there are none. */
+  readonly meanSecondsToAcknowledge: number | null;
+  readonly meanSecondsToResolve: number | null;
+}
+
+export interface AlertRepo {
+  /** The counters, locked for this transaction (created at zero when missing). */
+  lockCounters(kpiId: string, scope: CounterScope, key: string): Promise<Counters>;
+  saveCounters(kpiId: string, scope: CounterScope, key: string, counters: Counters): Promise<void>;
+  /** The open or acknowledged alert of this kind for the KPI and key, locked. */
+  lockActive(kpiId: string, key: string, kind: AlertKind): Promise<Alert | null>;
+  get(id: string): Promise<Alert | null>;
+  /** The alert, locked for this transaction: every change to an alert goes through this. */
+  lock(id: string): Promise<Alert | null>;
+  insert(alert: Alert): Promise<void>;
+  update(alert: Alert): Promise<void>;
+  list(filter: AlertFilter): Promise<Page<Alert>>;
+  statistics(filter: Pick<AlertFilter, 'kpiId' | 'from' | 'to'>): Promise<AlertStatistics>;
+  /** Ids of active alerts whose timer is due, locked and skipping those another node holds. */
+  claimDueTimers(now: Date, limit: number): Promise<string[]>;
+  /** The contacts whose name or email is the KPI's owner: who an escalation goes to. */
+  ownerContacts(owner: string): Promise<Contact[]>;
+}
+
+export type NotificationStatus = 'pending' | 'sent' | 'dead';
+
+export interface NewNotification {
+  readonly id: string;
+  readonly alertId: string;
+  readonly kpiId: string;
+  readonly purpose: NotificationPurpose;
+  readonly channel: Channel;
+  readonly recipient: string;
+  readonly contactId: string | null;
+  readonly subject: string;
+  readonly body: string;
+  /** What a webhook or Slack receives as JSON; null for mail. */
+  readonly payload: Record<string, unknown> | null;
+  readonly createdAt: Date;
+}
+
+export interface Notification extends NewNotification {
+  readonly status: NotificationStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date | null;
+  readonly lastError: string | null;
+  readonly sentAt: Date | null;
+}
+
+export interface NotificationFilter {
+  readonly status?: NotificationStatus | undefined;
+  readonly alertId?: string | undefined;
+  readonly channel?: Channel | undefined;
+  readonly cursor?: string | undefined;
+  readonly limit: number;
+}
+
+/** The outbox: a notification exists here before anything tries to send it. */
+export interface OutboxRepo {
+  enqueue(notifications: readonly NewNotification[]): Promise<void>;
+  get(id: string): Promise<Notification | null>;
+  lock(id: string): Promise<Notification | null>;
+  list(filter: NotificationFilter): Promise<Page<Notification>>;
+  forAlert(alertId: string): Promise<Notification[]>;
+  markSent(id: string, at: Date): Promise<void>;
+  /** nextAttemptAt null = no attempt left: a dead letter. */
+  markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
+  /** A dead letter back in the queue, due at `at`, with a fresh set of attempts. */
+  requeue(id: string, at: Date): Promise<void>;
+}
+
+/** Sends one notification on its channel. Failure is a value (retried by the worker), never a throw. */
+export interface Notifier {
+  send(n: Notification): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+}

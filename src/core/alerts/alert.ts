@@ -1,0 +1,30 @@
+import type { AlertOpenedData } from './alert-events.ts';
+
+export type AlertKind = 'breach' | 'failing';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+/** auto = M normal executions; manual = by a person; ran_again = a failing KPI ran successfully. */
+export type Resolution = 'auto' | 'manual' | 'ran_again';
+
+/** The alert log entry: the read model of one `alert-<id>` stream. What it opened with comes from AlertOpened. */
+export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt'> {
+  readonly status: AlertStatus;
+  readonly openedAt: Date;
+  /** Whether the opening notification was queued for at least one recipient (decides the recovery one). */
+  readonly openingNotified: boolean;
+  /** Set while the opening notification waits for the cooldown to end. */
+  readonly notifyAt: Date | null;
+  readonly lastNotifiedAt: Date | null;
+  readonly escalatedAt: Date | null;
+  readonly acknowledgedAt: Date | null;
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgeNote: string | null;
+  readonly resolvedAt: Date | null;
+  readonly resolvedBy: string | null;
+  readonly resolveNote: string | null;
+  readonly resolution: Resolution | null;
+  /** The next moment the timer worker has something to do for this alert; null = nothing. */
+  readonly nextTimerAt: Date | null;
+  readonly version: number;
+}
+
+export const isActive = (a: Pick<Alert, 'status'>): boolean => a.status !== 'resolved';

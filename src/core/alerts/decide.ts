@@ -1,0 +1,150 @@
+import { conflict } from '../errors.ts';
+import type { Alert, AlertKind, Resolution } from './alert.ts';
+import type { AlertEvent, AlertOpenedData } from './alert-events.ts';
+import type { AlertPolicy, ExecutionStatus, JudgementOutcome } from './judgement.ts';
+
+/**
+ * The alert state machine, pure: decisions from the current state, a judgement or the time, and the
+ * policy. The shell (handle-judgements.ts, alert-commands.ts) loads the state, renders messages, picks
+ * recipients and stores what was decided.
+ */
+
+/** Per KPI and key (breaches) or per KPI (failures): the streaks and when its last notification went out. */
+export interface Counters {
+  readonly breachStreak: number;
+  readonly normalStreak: number;
+  readonly failureStreak: number;
+  readonly lastNotifiedAt: Date | null;
+}
+
+export const NO_COUNTERS: Counters = { breachStreak: 0, normalStreak: 0, failureStreak: 0, lastNotifiedAt: null };
+
+export type AlertIntent =
+  /** notifyAt null = notify now; a date = the cooldown holds the opening notification until then. */
+  | { readonly type: 'open'; readonly kind: AlertKind; readonly notifyAt: Date | null }
+  | { readonly type: 'resolve'; readonly alertId: string; readonly resolution: Resolution; readonly notify: boolean };
+
+export interface Decision {
+  readonly counters: Counters;
+  readonly intents: readonly AlertIntent[];
+}
+
+const MINUTE = 60_000;
+const addMinutes = (d: Date, minutes: number): Date => new Date(d.getTime() + minutes * MINUTE);
+
+/** The end of the cooldown after the last notification, or null when it is over (or there was none). */
+export function cooldownUntil(lastNotifiedAt: Date | null, cooldownMinutes: number, now: Date): Date | null {
+  if (lastNotifiedAt === null || cooldownMinutes <= 0) return null;
+  const end = addMinutes(lastNotifiedAt, cooldownMinutes);
+  return end > now ? end : null;
+}
+
+function open(counters: Counters, kind: AlertKind, cooldownMinutes: number, now: Date): Decision {
+  const notifyAt = cooldownUntil(counters.lastNotifiedAt, cooldownMinutes, now);
+  return {
+    counters: notifyAt === null ? { ...counters, lastNotifiedAt: now } : counters,
+    intents: [{ type: 'open', kind, notifyAt }],
+  };
+}
+
+/** One series judged: breaches count towards opening (after N), normal executions towards resolving (after M). */
+export function decideOnOutcome(
+  counters: Counters, active: Alert | null, outcome: JudgementOutcome, policy: AlertPolicy, cooldownMinutes: number, now: Date,
+): Decision {
+  if (outcome.kind === 'no_judgement') return { counters, intents: [] };
+  if (outcome.kind === 'breach') {
+    const next = { ...counters, breachStreak: counters.breachStreak + 1, normalStreak: 0 };
+    if (active !== null || next.breachStreak < policy.pendingExecutions) return { counters: next, intents: [] };
+    return open(next, 'breach', cooldownMinutes, now);
+  }
+  const next = { ...counters, breachStreak: 0, normalStreak: counters.normalStreak + 1 };
+  if (active === null || next.normalStreak < policy.resolveAfterExecutions) return { counters: next, intents: [] };
+  return { counters: next, intents: [{ type: 'resolve', alertId: active.id, resolution: 'auto', notify: active.openingNotified }] };
+}
+
+/** One execution's status, per KPI: K failures in a row open "KPI failing"; any success resolves it. */
+export function decideOnStatus(
+  counters: Counters, failing: Alert | null, status: ExecutionStatus, policy: AlertPolicy, cooldownMinutes: number, now: Date,
+): Decision {
+  if (status === 'success') {
+    const next = { ...counters, failureStreak: 0 };
+    if (failing === null) return { counters: next, intents: [] };
+    return { counters: next, intents: [{ type: 'resolve', alertId: failing.id, resolution: 'ran_again', notify: failing.openingNotified }] };
+  }
+  const next = { ...counters, failureStreak: counters.failureStreak + 1 };
+  if (failing !== null || next.failureStreak < policy.failingAfterFailures) return { counters: next, intents: [] };
+  return open(next, 'failing', cooldownMinutes, now);
+}
+
+export type TimerIntent =
+  | { readonly type: 'notify_opening' }
+  | { readonly type: 'remind' }
+  | { readonly type: 'escalate' };
+
+function timers(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): { type: TimerIntent['type']; at: Date }[] {
+  if (alert.status === 'resolved') return [];
+  const due: { type: TimerIntent['type']; at: Date }[] = [];
+  if (!alert.openingNotified && alert.notifyAt !== null) due.push({ type: 'notify_opening', at: alert.notifyAt });
+  if (alert.status !== 'open') return due;
+  if (policy.reminderMinutes > 0 && alert.openingNotified && alert.lastNotifiedAt !== null) {
+    // A reminder is a new notification too: never inside the cooldown.
+    due.push({ type: 'remind', at: addMinutes(alert.lastNotifiedAt, Math.max(policy.reminderMinutes, cooldownMinutes)) });
+  }
+  if (policy.escalateAfterMinutes > 0 && alert.escalatedAt === null) {
+    due.push({ type: 'escalate', at: addMinutes(alert.openedAt, policy.escalateAfterMinutes) });
+  }
+  return due;
+}
+
+/** What the time asks of an alert now: the opening notification after a cooldown, a reminder, an escalation. */
+export function decideOnTime(alert: Alert, policy: AlertPolicy, cooldownMinutes: number, now: Date): TimerIntent[] {
+  return timers(alert, policy, cooldownMinutes).filter((t) => t.at <= now).map((t) => ({ type: t.type }));
+}
+
+/** When the timer worker should look at the alert next; null = never (resolved, or nothing scheduled). */
+export function nextTimerAt(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): Date | null {
+  const ats = timers(alert, policy, cooldownMinutes).map((t) => t.at.getTime());
+  return ats.length === 0 ? null : new Date(Math.min(...ats));
+}
+
+/** Acknowledging stops reminders and escalation. Acknowledging twice changes nothing. */
+export function decideAcknowledge(alert: Alert, by: string, note: string | null, now: Date): AlertEvent[] {
+  if (alert.status === 'resolved') throw conflict(`alert ${alert.id} is resolved already`, { status: alert.status });
+  if (alert.status === 'acknowledged') return [];
+  return [{ type: 'AlertAcknowledged', data: { id: alert.id, by, note, at: now.toISOString() } }];
+}
+
+export function decideResolve(alert: Alert, by: string, resolution: Resolution, note: string | null, now: Date): AlertEvent[] {
+  if (alert.status === 'resolved') throw conflict(`alert ${alert.id} is resolved already`, { status: alert.status });
+  return [{ type: 'AlertResolved', data: { id: alert.id, by, resolution, note, at: now.toISOString() } }];
+}
+
+/** Applies an event to the alert log entry. AlertOpened creates it; delivery events leave it as it is. */
+export function evolve(alert: Alert | null, event: AlertEvent): Alert {
+  if (event.type === 'AlertOpened') return opened(event.data);
+  if (alert === null) throw new Error(`${event.type} before AlertOpened`);
+  switch (event.type) {
+    case 'AlertAcknowledged':
+      return { ...alert, status: 'acknowledged', acknowledgedAt: new Date(event.data.at), acknowledgedBy: event.data.by, acknowledgeNote: event.data.note };
+    case 'AlertEscalated':
+      return { ...alert, escalatedAt: new Date(event.data.at) };
+    case 'AlertResolved':
+      return {
+        ...alert, status: 'resolved', resolvedAt: new Date(event.data.at), resolvedBy: event.data.by,
+        resolution: event.data.resolution, resolveNote: event.data.note, notifyAt: null, nextTimerAt: null,
+      };
+    default:
+      return alert;
+  }
+}
+
+function opened(d: AlertOpenedData): Alert {
+  return {
+    id: d.id, kind: d.kind, kpiId: d.kpiId, indicator: d.indicator, key: d.key, status: 'open', severity: d.severity,
+    priority: d.priority, executionId: d.executionId, openedAt: new Date(d.openedAt), value: d.value, baseline: d.baseline,
+    deviationPercent: d.deviationPercent, thresholds: d.thresholds, reasons: d.reasons, error: d.error, subject: d.subject,
+    body: d.body, openingNotified: false, notifyAt: d.notifyAt === null ? null : new Date(d.notifyAt), lastNotifiedAt: null,
+    escalatedAt: null, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null, resolvedAt: null, resolvedBy: null,
+    resolveNote: null, resolution: null, nextTimerAt: null, version: 0,
+  };
+}

@@ -1,0 +1,38 @@
+import type { ExecutionRecorded, ExecutionRecordedListener } from '../executions/ports.ts';
+import type { EventMeta } from '../ports.ts';
+import { handleJudgements } from './handle-judgements.ts';
+import type { SeriesJudgement } from './judgement.ts';
+import type { AlertDeps } from './notify.ts';
+
+/**
+ * The execution side's outcome as alerting's input: one judgement per series of a successful run,
+ * one per failed run. Backfill runs are history for the baseline, not news: they judge nothing.
+ */
+export function judgementsOf(recorded: ExecutionRecorded): SeriesJudgement[] {
+  const { kpi, result } = recorded;
+  if (result.trigger === 'backfill') return [];
+  const base = { kpi, executionId: result.runId, at: result.slot, status: result.status, error: result.error };
+  if (result.status !== 'success') {
+    return [{ ...base, key: '', outcome: { kind: 'no_judgement', reason: result.status }, value: null, baseline: null, deviationPercent: null }];
+  }
+  return result.series.map((s) => ({
+    ...base,
+    key: s.key ?? '',
+    outcome: s.outcome.kind === 'breach'
+      ? { kind: 'breach', reasons: s.outcome.reasons.map((r) => ({ rule: r.rule === 'deviation' ? 'deviation' : r.rule === 'min_threshold' ? 'minThreshold' : 'maxThreshold', limit: r.limit, value: r.value })) }
+      : s.outcome,
+    value: s.value,
+    baseline: s.baseline,
+    deviationPercent: s.deviationPercent,
+  }));
+}
+
+/** The listener the execution side calls inside the transaction that records a run. */
+export function alertOnExecutions(deps: AlertDeps): ExecutionRecordedListener {
+  return async (tx, recorded) => {
+    const judgements = judgementsOf(recorded);
+    if (judgements.length === 0) return;
+    const meta: EventMeta = { actor: 'system:scheduler', correlationId: recorded.result.runId, causationId: recorded.result.runId, traceId: recorded.result.traceId ?? undefined };
+    await handleJudgements(tx, judgements, deps, meta);
+  };
+}

@@ -1,0 +1,79 @@
+import type { Contact } from '../contacts/contact.ts';
+import type { Kpi } from '../kpis/kpi.ts';
+import type { Clock, IdGenerator, TxPorts } from '../ports.ts';
+import type { Alert } from './alert.ts';
+import type { NotificationPurpose } from './alert-events.ts';
+import type { NewNotification } from './alert-ports.ts';
+import type { AlertPolicy } from './judgement.ts';
+import type { Message } from './render.ts';
+import { recipientsFor, type Recipient, type RoutingSettings } from './routing.ts';
+
+/** Everything alerting needs besides the ports: the policy, the routing and where links point. */
+export interface AlertSettings {
+  readonly policy: AlertPolicy;
+  readonly routing: RoutingSettings;
+  /** The base of `{link}`: the alert is at `<linkBaseUrl>/api/v1/alerts/<id>`. */
+  readonly linkBaseUrl: string;
+}
+
+export interface AlertDeps {
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly settings: AlertSettings;
+}
+
+export const SMS_MAX_CHARS = 160;
+
+export const alertLink = (settings: AlertSettings, alertId: string): string =>
+  `${settings.linkBaseUrl.replace(/\/+$/, '')}/api/v1/alerts/${alertId}`;
+
+/** The message of a notification of this purpose, from the alert's opening message. */
+export function messageFor(alert: Alert, purpose: NotificationPurpose, detail: string): Message {
+  switch (purpose) {
+    case 'opened':
+      return { subject: alert.subject, body: alert.body };
+    case 'reminder':
+      return { subject: `Reminder: ${alert.subject}`, body: `Still firing and not acknowledged. ${alert.body}` };
+    case 'escalation':
+      return { subject: `Escalation: ${alert.subject}`, body: `${detail} ${alert.body}` };
+    case 'resolved':
+      return { subject: `Resolved: ${alert.subject}`, body: `${detail} Opened at ${alert.openedAt.toISOString()}. ${alert.body}` };
+  }
+}
+
+/** What a webhook or Slack receives. Slack wants `text`; our own webhook gets the alert as data. */
+function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m: Message, link: string): Record<string, unknown> | null {
+  if (r.channel === 'slack') return { text: `${m.subject}\n${m.body}` };
+  if (r.channel !== 'webhook') return null;
+  return {
+    purpose, subject: m.subject, body: m.body,
+    alert: {
+      id: alert.id, kind: alert.kind, kpiId: alert.kpiId, indicator: alert.indicator, key: alert.key, status: alert.status,
+      severity: alert.severity, value: alert.value, baseline: alert.baseline, deviationPercent: alert.deviationPercent,
+      reasons: alert.reasons, openedAt: alert.openedAt.toISOString(), link,
+    },
+  };
+}
+
+/**
+ * Writes one outbox row per recipient (in the caller's transaction). SMS carry the subject trimmed to
+ * 160 characters, as the gateway delivers only that. Returns how many were queued.
+ */
+export async function queueNotifications(
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority'>, contacts: readonly Contact[],
+  purpose: NotificationPurpose, detail = '', withWebhooks = true,
+): Promise<number> {
+  const now = deps.clock.now();
+  const m = messageFor(alert, purpose, detail);
+  const link = alertLink(deps.settings, alert.id);
+  const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, withWebhooks).map((r) => {
+    const sms = r.kind === 'sms';
+    return {
+      id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,
+      contactId: r.contactId, subject: sms ? '' : m.subject, body: sms ? m.subject.slice(0, SMS_MAX_CHARS) : m.body,
+      payload: payloadFor(r, alert, purpose, m, link), createdAt: now,
+    };
+  });
+  if (rows.length > 0) await tx.outbox.enqueue(rows);
+  return rows.length;
+}

@@ -1,0 +1,77 @@
+import type { Kpi } from '../kpis/kpi.ts';
+import { TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
+import type { Severity } from './severity.ts';
+
+export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+export type PlaceholderValues = Record<Placeholder, string>;
+
+/** The numbers a message is about. */
+export interface MessageFacts {
+  readonly key: string;
+  readonly value: number | null;
+  readonly baseline: number | null;
+  readonly deviationPercent: number | null;
+  readonly severity: Severity;
+  readonly at: Date;
+  readonly link: string;
+}
+
+/** Numbers as people read them: at most 2 decimals, no trailing zeros; absent = "n/a". */
+export function formatNumber(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return 'n/a';
+  return String(Math.round(n * 100) / 100);
+}
+
+const signed = (n: number | null): string => (n === null ? 'n/a' : `${n > 0 ? '+' : ''}${(Math.round(n * 10) / 10).toFixed(1)}`);
+
+/**
+ * The value of every documented placeholder (see README, "Templates"):
+ * {current} the value, {baseline} (alias {historical}) its baseline, {deviation} the signed deviation in %
+ * with one decimal, {threshold} the accepted deviation in %, {minimumThreshold}/{maximumThreshold} the
+ * absolute limits ("none" when unset), {frequency} "every N minutes" or the cron expression, {lastMinutes}
+ * the data window, {severity}, {timestamp} ISO 8601 UTC, {link} the alert in the API.
+ */
+export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues {
+  const limit = (n: number | null): string => (n === null ? 'none' : formatNumber(n));
+  return {
+    indicator: kpi.indicator,
+    owner: kpi.owner,
+    key: f.key === '' ? '-' : f.key,
+    current: formatNumber(f.value),
+    baseline: formatNumber(f.baseline),
+    historical: formatNumber(f.baseline),
+    deviation: signed(f.deviationPercent),
+    threshold: formatNumber(kpi.deviationPercent),
+    minimumThreshold: limit(kpi.minThreshold),
+    maximumThreshold: limit(kpi.maxThreshold),
+    frequency: kpi.cron !== null ? `on cron ${kpi.cron} (${kpi.timezone})` : `every ${kpi.frequencyMinutes ?? 60} minutes`,
+    lastMinutes: String(kpi.lastMinutes),
+    severity: f.severity,
+    timestamp: f.at.toISOString(),
+    link: f.link,
+  };
+}
+
+/** Replaces each `{placeholder}`; anything else in braces is left as written (templates are validated on save). */
+export function renderTemplate(template: string, values: PlaceholderValues): string {
+  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as Placeholder] : whole));
+}
+
+export interface Message {
+  readonly subject: string;
+  readonly body: string;
+}
+
+export function renderKpiMessage(kpi: Kpi, f: MessageFacts): Message {
+  const values = placeholderValues(kpi, f);
+  return { subject: renderTemplate(kpi.subjectTemplate, values), body: renderTemplate(kpi.descriptionTemplate, values) };
+}
+
+/** The message of a "KPI failing" alert; not templated, because the numbers it would show do not exist. */
+export function renderFailingMessage(kpi: Kpi, failures: number, error: string | null, f: Pick<MessageFacts, 'severity' | 'at' | 'link'>): Message {
+  return {
+    subject: `[${f.severity}] KPI failing: ${kpi.indicator} failed ${failures} times in a row`,
+    body: `${kpi.indicator} (owner ${kpi.owner}) failed ${failures} executions in a row; the last error: ${error ?? 'unknown'}. ` +
+      `It is not being watched until it runs again. At ${f.at.toISOString()}. ${f.link}`,
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { kpiFromInput, type Kpi } from '../../src/core/kpis/kpi.ts';
+import { renderKpiMessage, renderTemplate, placeholderValues } from '../../src/core/alerts/render.ts';
+import { recipientsFor, smsAddress } from '../../src/core/alerts/routing.ts';
+import { breachSeverity, failingSeverity } from '../../src/core/alerts/severity.ts';
+import { retryDelayMs } from '../../src/core/alerts/delivery.ts';
+import { TEMPLATE_PLACEHOLDERS } from '../../src/core/kpis/templates.ts';
+import type { Contact } from '../../src/core/contacts/contact.ts';
+
+const now = new Date('2026-03-02T09:00:00Z');
+const kpi = (o: Partial<Kpi> = {}): Kpi => ({
+  ...kpiFromInput({ indicator: 'Deposits', owner: 'payments', dataSourceId: 'dsn_1', query: 'SELECT 1', deviationPercent: 20, minThreshold: 5 }, now),
+  id: 'kpi_1', version: 1, createdAt: now, updatedAt: now, ...o,
+});
+const contact = (o: Partial<Contact>): Contact => ({ id: 'con_1', name: 'Ann', email: 'ann@example.com', phone: '+49 151 1234567', active: true, version: 1, createdAt: now, updatedAt: now, ...o });
+
+describe('severity scale', () => {
+  it.each([
+    [5, 2, 'low'], [-12, 2, 'medium'], [30, 2, 'high'], [-75, 2, 'critical'],
+    [5, 1, 'medium'], [-12, 1, 'high'], [30, 1, 'critical'], [-75, 1, 'critical'], [null, 2, 'medium'], [null, 1, 'high'],
+  ] as const)('deviation %s %% at priority %s is %s', (deviation, priority, expected) => {
+    expect(breachSeverity(deviation, priority)).toBe(expected);
+  });
+  it('a failing KPI is high at priority 1, medium at 2', () => {
+    expect([failingSeverity(1), failingSeverity(2)]).toEqual(['high', 'medium']);
+  });
+});
+
+describe('templates', () => {
+  it('every documented placeholder has a value', () => {
+    const values = placeholderValues(kpi(), { key: 'DE', value: 60, baseline: 100, deviationPercent: -40, severity: 'critical', at: now, link: 'http://x/a' });
+    for (const p of TEMPLATE_PLACEHOLDERS) expect(renderTemplate(`{${p}}`, values)).not.toBe(`{${p}}`);
+  });
+
+  it('the default templates state the value, the baseline, the deviation and the threshold', () => {
+    const m = renderKpiMessage(kpi(), { key: 'DE', value: 60, baseline: 100.456, deviationPercent: -40.27, severity: 'critical', at: now, link: 'http://x/a' });
+    expect(m.subject).toBe('[critical] Deposits DE: 60 vs baseline 100.46 (-40.3%)');
+    expect(m.body).toContain('a deviation of -40.3% against an accepted 20%');
+    expect(m.body).toContain('minimum 5, maximum none');
+    expect(m.body).toContain('every 60 minutes');
+  });
+
+  it('{historical} is {baseline}; text in braces that is no placeholder stays', () => {
+    const values = placeholderValues(kpi(), { key: '', value: null, baseline: 7, deviationPercent: null, severity: 'low', at: now, link: '' });
+    expect(renderTemplate('{historical}/{baseline} {current} {key} {json}', values)).toBe('7/7 n/a - {json}');
+  });
+});
+
+describe('routing', () => {
+  const routing = { mailEnabled: true, smsGatewayDomain: 'sms.example.net', webhooks: [
+    { name: 'all', kind: 'webhook' as const, kpis: null }, { name: 'other', kind: 'slack' as const, kpis: ['kpi_2'] }, { name: 'mine', kind: 'slack' as const, kpis: ['Deposits'] },
+  ] };
+
+  it('priority 1 mails and texts each contact; priority 2 only mails; webhooks by KPI or global', () => {
+    const contacts = [contact({}), contact({ id: 'con_2', email: null }), contact({ id: 'con_3', active: false })];
+    expect(recipientsFor(kpi({ priority: 1 }), contacts, routing).map((r) => `${r.channel}:${r.address}`)).toEqual([
+      'email:ann@example.com', 'sms:491511234567@sms.example.net', 'sms:491511234567@sms.example.net', 'webhook:all', 'slack:mine',
+    ]);
+    expect(recipientsFor(kpi({ priority: 2 }), contacts, routing).map((r) => `${r.channel}:${r.address}`)).toEqual(['email:ann@example.com', 'webhook:all', 'slack:mine']);
+  });
+
+  it('without SMTP, mail and SMS go to the log channel', () => {
+    const r = recipientsFor(kpi({ priority: 1 }), [contact({})], { ...routing, mailEnabled: false, webhooks: [] });
+    expect(r.map((x) => `${x.kind}>${x.channel}`)).toEqual(['email>log', 'sms>log']);
+  });
+
+  it('SMS addresses are the digits of the number at the gateway', () => {
+    expect(smsAddress('+1 (555) 010-9999', 'gw.example')).toBe('15550109999@gw.example');
+  });
+});
+
+describe('retry backoff', () => {
+  it('doubles per retry, with jitter between 0.75 and 1.25', () => {
+    expect([1, 2, 3].map((n) => retryDelayMs(n, 1000, 0.5))).toEqual([1000, 2000, 4000]);
+    expect(retryDelayMs(2, 1000, 0)).toBe(1500);
+    expect(retryDelayMs(2, 1000, 0.999)).toBeLessThan(2500);
+  });
+});
