@@ -45,7 +45,7 @@ describe('the service', () => {
     const second = await start();
     try {
       const again = await fetch(`${second.url}/api/v1/kpis/${kpi.id}`, { headers }).then((r) => r.json());
-      expect(again).toEqual(kpi);
+      expect(again).toMatchObject(kpi);
       const events = await fetch(`${second.url}/api/v1/streams/kpi-${kpi.id}`, { headers }).then((r) => r.json());
       expect(events.events).toHaveLength(1);
       expect((await fetch(`${second.url}/api/v1/kpis/${kpi.id}`)).status).toBe(401);

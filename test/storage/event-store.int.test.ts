@@ -99,11 +99,15 @@ describe.runIf(storeKind() === 'postgres')('concurrency on a PostgreSQL server',
     }));
     writing = false;
     await poll;
-    // Transaction ids are cluster-wide: a transaction of another test file (a migration) can hold the
-    // reader back for a moment, so drain until everything arrived or a deadline passes.
-    for (const deadline = Date.now() + 10_000; seen.length < written.length && Date.now() < deadline;) {
+    // Drain. An empty page is not the end: the reader waits for every transaction older than its
+    // snapshot, in any database of the server (other test files' included), so keep polling for a while.
+    const deadline = Date.now() + 20_000;
+    while (seen.length < written.length && Date.now() < deadline) {
       const page = await readAll(reader, checkpoint, 1000);
-      if (page.events.length === 0) await new Promise((r) => setTimeout(r, 20));
+      if (page.events.length === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       seen.push(...page.events.filter((e) => e.streamId.startsWith('kpi-w')).map((e) => e.position));
       checkpoint = page.checkpoint;
     }
