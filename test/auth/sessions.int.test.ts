@@ -28,7 +28,7 @@ describe('login', () => {
     expect(me.json()).toMatchObject({ kind: 'user', id: user.id, role: 'viewer', scopes: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read'] });
     const last = (await securityEvents()).at(-1)!;
     expect(last).toMatchObject({ type: 'LoginSucceeded', data: { userId: user.id, username } });
-    expect(last.metadata).toMatchObject({ clientIp: '127.0.0.1', userAgent: 'sessions-test' });
+    expect(last.metadata).toMatchObject({ actor: user.id, clientIp: '127.0.0.1', userAgent: 'sessions-test' });
     expect(last.metadata.correlationId).toMatch(/^cor_/);
   });
 

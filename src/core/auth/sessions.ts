@@ -69,7 +69,8 @@ export async function login(deps: AuthDeps, username: string, password: string, 
     }
     await tx.users.setLoginState(user.id, 0, null, now);
     const sessionId = deps.ids.next('session');
-    await recordSecurityEvent(tx, { type: 'LoginSucceeded', data: { userId: user.id, username, sessionId } }, meta);
+    // From here on the caller is known: the event names the user as its actor.
+    await recordSecurityEvent(tx, { type: 'LoginSucceeded', data: { userId: user.id, username, sessionId } }, { ...meta, actor: user.id });
     return { ok: true, user, tokens: await issueTokens(deps, tx, user, sessionId) };
   });
 }
