@@ -137,6 +137,13 @@ describe('authorization matrix (from the route table)', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('the API document declares both credentials, and no credentials for public routes', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/docs/json', anonymous: true })).json();
+    expect(doc.components.securitySchemes).toMatchObject({ apiKey: { in: 'header', name: 'X-API-Key' }, bearer: { scheme: 'bearer' } });
+    expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/kpis'].get.security).toBeUndefined();
+  });
+
   it('a route added without a declared access makes the app refuse to start', async () => {
     const app = await buildApp(t.deps);
     try {
