@@ -142,3 +142,11 @@ describe('rate limit', () => {
     }
   });
 });
+
+describe('lockout under parallel attempts', () => {
+  it('given 8 wrong passwords at once, then every one counts and the account ends up locked', async () => {
+    const { username, password } = await givenUser(t, 'viewer');
+    await Promise.all(Array.from({ length: 8 }, (_, i) => login(username, `parallel-wrong-${i}`)));
+    expect((await login(username, password)).statusCode).toBe(401);
+  });
+});
