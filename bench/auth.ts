@@ -3,7 +3,9 @@
  * kpi:read) against bare public routes returning the same payload, in the same run with the same load
  * generator (autocannon), measured in alternating rounds so that drift hits every variant alike:
  *   - `bare (store)`:  the same KPI read from the store, no authentication: isolates what auth adds;
- *   - `bare (memory)`: the same JSON from memory: the ceiling of the HTTP stack.
+ *   - `bare (memory)`: the same JSON from memory: the ceiling of the HTTP stack;
+ *   - `authenticated, no cache`: a second app on the same store that looks the key up on every request
+ *     (why the key cache exists).
  * Goal: authenticated / bare (store) >= 0.8 in requests per second.
  *
  * Run by itself: `npx tsx bench/auth.ts` (env BENCH_SECONDS per measurement, default 5; BENCH_STORE
@@ -34,6 +36,7 @@ export interface AuthBenchResult {
   /** authenticated / bare (store), requests per second. */
   readonly ratio: number;
   readonly ratioToMemory: number;
+  readonly ratioUncached: number;
 }
 
 async function load(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
@@ -46,6 +49,7 @@ export async function runAuthBench(opts: { seconds?: number; store?: StoreKind; 
   const deps = { db: store.db, ...commandDeps(store) };
   const meta = { actor: 'bench', correlationId: 'cor_bench' };
   const app = await buildApp(deps);
+  const uncached = await buildApp({ ...deps, auth: { cacheApiKeys: false } });
   try {
     const ds = await createDataSource(deps, buildDataSource(), meta);
     const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id }), meta);
@@ -55,10 +59,12 @@ export async function runAuthBench(opts: { seconds?: number; store?: StoreKind; 
       deps.uow.read.kpis.get((request.params as { id: string }).id));
     app.get('/bench/memory/:id', { config: { access: 'public' }, schema }, async () => kpi);
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const uncachedBase = await uncached.listen({ port: 0, host: '127.0.0.1' });
     const variants: { name: string; url: string; headers: Record<string, string> }[] = [
       { name: 'bare (memory)', url: `${base}/bench/memory/${kpi.id}`, headers: {} },
       { name: 'bare (store)', url: `${base}/bench/store/${kpi.id}`, headers: {} },
       { name: 'authenticated', url: `${base}/api/v1/kpis/${kpi.id}`, headers: { 'x-api-key': key } },
+      { name: 'authenticated, no cache', url: `${uncachedBase}/api/v1/kpis/${kpi.id}`, headers: { 'x-api-key': key } },
     ];
     for (const v of variants) await load(v.url, v.headers, 1); // warm-up: JIT, pool, plan caches
     const runs = new Map<string, autocannon.Result[]>(variants.map((v) => [v.name, []]));
@@ -75,8 +81,10 @@ export async function runAuthBench(opts: { seconds?: number; store?: StoreKind; 
       store: store.kind, measurements,
       ratio: rps('authenticated') / rps('bare (store)'),
       ratioToMemory: rps('authenticated') / rps('bare (memory)'),
+      ratioUncached: rps('authenticated, no cache') / rps('bare (store)'),
     };
   } finally {
+    await uncached.close();
     await app.close();
     await store.close();
   }
@@ -87,7 +95,7 @@ export function formatAuthBench(r: AuthBenchResult): string {
   return [
     `auth benchmark on ${r.store}: GET /api/v1/kpis/{id} with X-API-Key vs bare routes, autocannon, 10 connections`,
     '| variant | req/s | p99 ms | non-2xx |', '|---|---|---|---|', ...rows,
-    `ratio authenticated / bare (store): ${r.ratio.toFixed(2)} (goal >= 0.8); authenticated / bare (memory): ${r.ratioToMemory.toFixed(2)}`,
+    `ratio authenticated / bare (store): ${r.ratio.toFixed(2)} (goal >= 0.8); authenticated / bare (memory): ${r.ratioToMemory.toFixed(2)}; no cache / bare (store): ${r.ratioUncached.toFixed(2)}`,
   ].join('\n');
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
-import { givenKey } from '../helpers/auth.ts';
+import { bearer, givenKey, givenUser, signIn } from '../helpers/auth.ts';
+import { buildContact } from '../helpers/factories.ts';
 import { testClock } from '../helpers/clock.ts';
 
 const clock = testClock();
@@ -76,6 +77,16 @@ describe('/api/v1/apikey', () => {
     expect(after.byOwner).toMatchObject({ alpha: 2, beta: 2 });
     const usedView = (await t.inject({ method: 'GET', url: `/api/v1/apikey/${used.id}` })).json();
     expect(usedView).toMatchObject({ useCount: 2, lastUsedAt: usedAt });
+  });
+
+  it('every change names its actor in the event metadata: the key id or the user id', async () => {
+    const { id: keyId, key } = await givenKey(t, { scopes: ['contacts:write'] });
+    const { user, username, password } = await givenUser(t, 'editor');
+    const { accessToken } = await signIn(t, username, password);
+    const byKey = (await t.inject({ method: 'POST', url: '/api/v1/contacts', headers: { 'x-api-key': key }, payload: buildContact() })).json();
+    const byUser = (await t.inject({ method: 'POST', url: '/api/v1/contacts', headers: bearer(accessToken), payload: buildContact() })).json();
+    expect((await readStream(t.store.db, `contact-${byKey.id}`))[0]!.metadata.actor).toBe(keyId);
+    expect((await readStream(t.store.db, `contact-${byUser.id}`))[0]!.metadata.actor).toBe(user.id);
   });
 
   it('bad input is a 400 naming each field; an unknown id a 404', async () => {

@@ -137,6 +137,19 @@ describe('authorization matrix (from the route table)', () => {
     expect(mismatches).toEqual([]);
   });
 
+  it('HEAD twins of GET routes are guarded like them; unknown routes are a plain 404', async () => {
+    expect((await t.inject({ method: 'HEAD', url: '/api/v1/kpis', anonymous: true })).statusCode).toBe(401);
+    expect((await t.inject({ method: 'HEAD', url: '/health/live', anonymous: true })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'GET', url: '/api/v1/nothing-here', anonymous: true })).statusCode).toBe(404);
+  });
+
+  it('the API document declares both credentials, and no credentials for public routes', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/docs/json', anonymous: true })).json();
+    expect(doc.components.securitySchemes).toMatchObject({ apiKey: { in: 'header', name: 'X-API-Key' }, bearer: { scheme: 'bearer' } });
+    expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/kpis'].get.security).toBeUndefined();
+  });
+
   it('a route added without a declared access makes the app refuse to start', async () => {
     const app = await buildApp(t.deps);
     try {

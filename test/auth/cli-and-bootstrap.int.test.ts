@@ -93,36 +93,37 @@ describe.runIf(storeKind() === 'postgres')('monitoring-grid apikey create / user
 });
 
 describe('first start', () => {
+  let fresh: TestStore;
+  beforeAll(async () => {
+    fresh = await createTestStore();
+  });
+  afterAll(async () => fresh?.close());
+
   it('with no users, exactly one administrator is created, its generated password printed but never logged', async () => {
-    const fresh = await createTestStore();
     const lines: string[] = [];
     const logger = createLogger('info', { write: (l: string) => void lines.push(l) });
     const printed: string[] = [];
+    const ids = createIdGenerator(systemClock);
+    // Two nodes starting together (on PGlite the mutex serialises them; on a server the table lock).
+    await Promise.all([
+      ensureAdministrator(fresh.db, systemClock, ids, null, logger, (t) => printed.push(t)),
+      ensureAdministrator(fresh.kind === 'postgres' ? fresh.openAnother(2) : fresh.db, systemClock, ids, null, logger, (t) => printed.push(t)),
+    ]);
+    expect(printed).toHaveLength(1);
+    const password = /\n {4}(\S+)\n/.exec(printed[0]!)![1]!;
+    const { rows } = await fresh.db.query<{ username: string; role: string }>('SELECT username, role FROM users');
+    expect(rows).toEqual([{ username: 'admin', role: 'admin' }]);
+    expect(lines.join('')).toContain('created the first administrator');
+    expect(lines.join('')).not.toContain(password);
+    const t = await buildTestApp({ store: fresh });
     try {
-      const ids = createIdGenerator(systemClock);
-      // Two nodes starting together (on PGlite the mutex serialises them; on a server the table lock).
-      await Promise.all([
-        ensureAdministrator(fresh.db, systemClock, ids, null, logger, (t) => printed.push(t)),
-        ensureAdministrator(fresh.kind === 'postgres' ? fresh.openAnother(2) : fresh.db, systemClock, ids, null, logger, (t) => printed.push(t)),
-      ]);
-      expect(printed).toHaveLength(1);
-      const password = /\n {4}(\S+)\n/.exec(printed[0]!)![1]!;
-      const { rows } = await fresh.db.query<{ username: string; role: string }>('SELECT username, role FROM users');
-      expect(rows).toEqual([{ username: 'admin', role: 'admin' }]);
-      expect(lines.join('')).toContain('created the first administrator');
-      expect(lines.join('')).not.toContain(password);
-      const t = await buildTestApp({ store: fresh });
-      try {
-        const r = await t.inject({ method: 'POST', url: '/api/v1/auth/login', anonymous: true, payload: { username: 'admin', password } });
-        expect(r.statusCode).toBe(200);
-      } finally {
-        await t.close();
-      }
-      // A later start finds the administrator and does nothing.
-      await ensureAdministrator(fresh.db, systemClock, ids, null, logger, (t) => printed.push(t));
-      expect(printed).toHaveLength(1);
+      const r = await t.inject({ method: 'POST', url: '/api/v1/auth/login', anonymous: true, payload: { username: 'admin', password } });
+      expect(r.statusCode).toBe(200);
     } finally {
-      await fresh.close();
+      await t.close();
     }
+    // A later start finds the administrator and does nothing.
+    await ensureAdministrator(fresh.db, systemClock, ids, null, logger, (t) => printed.push(t));
+    expect(printed).toHaveLength(1);
   });
 });

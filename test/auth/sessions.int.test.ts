@@ -28,7 +28,7 @@ describe('login', () => {
     expect(me.json()).toMatchObject({ kind: 'user', id: user.id, role: 'viewer', scopes: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read'] });
     const last = (await securityEvents()).at(-1)!;
     expect(last).toMatchObject({ type: 'LoginSucceeded', data: { userId: user.id, username } });
-    expect(last.metadata).toMatchObject({ clientIp: '127.0.0.1', userAgent: 'sessions-test' });
+    expect(last.metadata).toMatchObject({ actor: user.id, clientIp: '127.0.0.1', userAgent: 'sessions-test' });
     expect(last.metadata.correlationId).toMatch(/^cor_/);
   });
 
@@ -140,5 +140,13 @@ describe('rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('lockout under parallel attempts', () => {
+  it('given 8 wrong passwords at once, then every one counts and the account ends up locked', async () => {
+    const { username, password } = await givenUser(t, 'viewer');
+    await Promise.all(Array.from({ length: 8 }, (_, i) => login(username, `parallel-wrong-${i}`)));
+    expect((await login(username, password)).statusCode).toBe(401);
   });
 });

@@ -62,6 +62,10 @@ export async function registerAccessControl(
   app: FastifyInstance, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder,
 ): Promise<void> {
   app.decorateRequest('principal', null);
+  // The API document's default is "X-API-Key or bearer"; public routes say they need neither.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === 'public' && route.schema) route.schema = { ...route.schema, security: [] };
+  });
   await app.register(rateLimit, { global: false });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config?.access;

@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerRequestMetrics(app, metrics);
   const auth = createAuthDeps(deps.db, deps.clock, deps.ids, deps.auth);
   const usage = createUsageRecorder(deps.db, (e) => app.log.error({ err: e }, 'could not record API key use'));
-  const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'));
+  const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'), deps.auth?.cacheApiKeys);
   app.addHook('onClose', async () => Promise.all([usage.close(), keyLookup.close()]));
   await registerAccessControl(app, auth, keyLookup.find, usage);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));

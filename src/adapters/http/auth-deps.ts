@@ -12,6 +12,8 @@ export interface AuthOptions {
   /** Requests per minute and client IP to login, refresh and logout. Default 20. */
   readonly rateLimitPerMinute?: number;
   readonly policy?: Partial<AuthPolicy>;
+  /** Cache API keys per node (default true); false = one store look-up per request (the benchmark's comparison). */
+  readonly cacheApiKeys?: boolean;
 }
 
 /** The core's access-control dependencies, wired to the store and the real crypto. */

@@ -49,7 +49,8 @@ function createFence(listener: Listener): () => Promise<void> {
  * trip on the listening connection that began after the request arrived (see createFence). When that
  * connection is down the cache is emptied and bypassed, so a lost notification never keeps a key alive.
  */
-export async function createKeyLookup(db: Db, onError: (e: unknown) => void): Promise<KeyLookupService> {
+export async function createKeyLookup(db: Db, onError: (e: unknown) => void, cache = true): Promise<KeyLookupService> {
+  if (!cache) return { find: (keyHash) => findApiKeyByHash(db, keyHash), forget: () => undefined, close: async () => undefined };
   const byHash = new Map<string, ApiKey>();
   // Bumped by every revocation: a look-up that read the store before a revocation landed must not
   // cache what it read, or a revoked key could live on in the cache.

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 export const REDACTED_PATHS = [
   'password', '*.password', 'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
   'sealedPassword', '*.sealedPassword', 'token', '*.token', 'refreshToken', '*.refreshToken', 'apiKey', '*.apiKey',
+  'accessToken', '*.accessToken',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

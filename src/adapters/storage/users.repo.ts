@@ -46,5 +46,9 @@ export const userRepo = (db: Queryable): UserRepo => ({
   count: () => countUsers(db),
   lockAll: async () => void (await db.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE')),
   insert: (u) => insertUser(db, u),
+  async addFailedLogin(id, at) {
+    const { rows } = await db.query<{ n: number }>('UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 RETURNING failed_logins AS n', [id, at]);
+    return rows[0]?.n ?? 0;
+  },
   setLoginState: (id, f, l, at) => setLoginState(db, id, f, l, at),
 });

@@ -71,6 +71,8 @@ export interface UserRepo {
   /** Holds every other writer of users off until the transaction ends. */
   lockAll(): Promise<void>;
   insert(user: User): Promise<void>;
+  /** Adds one failed login atomically (parallel attempts all count); returns the new count. */
+  addFailedLogin(id: string, at: Date): Promise<number>;
   setLoginState(id: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void>;
 }
 

@@ -57,11 +57,8 @@ export async function login(deps: AuthDeps, username: string, password: string, 
   return deps.store.run(async (tx) => {
     if (!ok) {
       await recordSecurityEvent(tx, { type: 'LoginFailed', data: { username, userId: user.id, reason: 'bad_password' } }, meta);
-      const failures = user.failedLogins + 1;
-      if (failures < deps.policy.maxFailedLogins) {
-        await tx.users.setLoginState(user.id, failures, null, now);
-        return { ok: false };
-      }
+      const failures = await tx.users.addFailedLogin(user.id, now);
+      if (failures < deps.policy.maxFailedLogins) return { ok: false };
       const until = new Date(now.getTime() + deps.policy.lockoutMinutes * 60_000);
       await tx.users.setLoginState(user.id, 0, until, now);
       await recordSecurityEvent(tx, { type: 'AccountLocked', data: { userId: user.id, username, until: until.toISOString() } }, meta);
@@ -69,7 +66,8 @@ export async function login(deps: AuthDeps, username: string, password: string, 
     }
     await tx.users.setLoginState(user.id, 0, null, now);
     const sessionId = deps.ids.next('session');
-    await recordSecurityEvent(tx, { type: 'LoginSucceeded', data: { userId: user.id, username, sessionId } }, meta);
+    // From here on the caller is known: the event names the user as its actor.
+    await recordSecurityEvent(tx, { type: 'LoginSucceeded', data: { userId: user.id, username, sessionId } }, { ...meta, actor: user.id });
     return { ok: true, user, tokens: await issueTokens(deps, tx, user, sessionId) };
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { createApiKey, revokeApiKey } from '../../../core/auth/api-key-commands.ts';
 import type { ApiKey, AuthDeps } from '../../../core/auth/model.ts';
 import { notFound } from '../../../core/errors.ts';
@@ -8,7 +9,6 @@ import { IdParams, problemResponses } from '../schemas/common.ts';
 import type { KeyLookupService } from '../key-lookup.ts';
 import type { UsageRecorder } from '../usage-recorder.ts';
 import { principalView } from './auth.ts';
-import { Type } from 'typebox';
 
 const tags = ['API keys'];
 
