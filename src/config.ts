@@ -36,8 +36,17 @@ export interface Config {
   readonly metricsToken: string | null;
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); null = tracing off, and free. */
   readonly otlpEndpoint: string | null;
+  /** The demo: a generated payments database, demo KPIs and one outage; on by default with the embedded store. */
+  readonly demo: DemoConfig;
   /** Alerting and notification delivery (see alertConfig below). */
   readonly alerts: AlertConfig;
+}
+
+export interface DemoConfig {
+  readonly enabled: boolean;
+  /** Minutes after start when the demo's deposits fail. */
+  readonly outageAfterMinutes: number;
+  readonly outageMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +95,15 @@ class Reader {
     return raw as T;
   }
 
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
   check(ok: boolean, problem: string): void {
     if (!ok) this.problems.push(problem);
   }
@@ -128,6 +146,11 @@ export function loadConfig(env: Env): Config {
     metricsToken: r.optional('METRICS_TOKEN'),
     otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
     alerts: alertConfig(r),
+    demo: {
+      enabled: r.bool('DEMO', databaseUrl === null),
+      outageAfterMinutes: r.int('DEMO_OUTAGE_AFTER_MINUTES', 3, 0, 1440),
+      outageMinutes: r.int('DEMO_OUTAGE_MINUTES', 6, 1, 1440),
+    },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);

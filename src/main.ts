@@ -20,6 +20,7 @@ import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
 import { createAuditProjection } from './adapters/audit/audit-projection.ts';
 import { createAlerting } from './adapters/delivery/alerting.ts';
 import { alertOnExecutions } from './core/alerts/from-execution.ts';
+import { startDemo } from './adapters/demo/start-demo.ts';
 
 /** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
 export type Role = 'all' | 'api' | 'scheduler';
@@ -75,6 +76,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     });
     audit.start();
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
+    const demo = config.demo.enabled ? await startDemo(config, { uow, clock, ids, secrets }, logger) : null;
     scheduler?.start();
     alerting.worker.start();
     logger.info({ url, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
@@ -84,6 +86,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       stop: () => (stopping ??= (async () => {
         // Stop claiming and finish (or hand back) running executions before the store closes.
         await scheduler?.stop();
+        demo?.stop();
         await app.close();
         await audit.stop();
         await sources.close();

@@ -26,9 +26,9 @@ export const DEMO_KPIS: readonly Omit<KpiInput, 'dataSourceId' | 'contactIds'>[]
     priority: 2,
     frequencyMinutes: 1,
     lastMinutes: 10,
-    deviationPercent: 15,
+    deviationPercent: 25,
     direction: 'drop',
-    minThreshold: 90,
+    minThreshold: 80,
     query: `SELECT type AS ItemName, count(*) AS Total, sum(done) AS Successful FROM account_transactions WHERE ${WINDOW} GROUP BY type`,
   },
   {

@@ -44,7 +44,7 @@ export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues 
     threshold: formatNumber(kpi.deviationPercent),
     minimumThreshold: limit(kpi.minThreshold),
     maximumThreshold: limit(kpi.maxThreshold),
-    frequency: kpi.cron !== null ? `on cron ${kpi.cron} (${kpi.timezone})` : `every ${kpi.frequencyMinutes ?? 60} minutes`,
+    frequency: kpi.cron !== null ? `on cron ${kpi.cron} (${kpi.timezone})` : kpi.frequencyMinutes === 1 ? 'every minute' : `every ${kpi.frequencyMinutes ?? 60} minutes`,
     lastMinutes: String(kpi.lastMinutes),
     severity: f.severity,
     timestamp: f.at.toISOString(),

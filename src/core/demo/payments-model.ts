@@ -24,7 +24,7 @@ export interface Outage {
 
 /** Peak rates per minute (weekday afternoon); the rhythm scales them down to about a fifth at night on Sunday. */
 export const PEAK_PER_MINUTE: Record<TransactionType, number> = { deposit: 30, withdrawal: 6 };
-const SUCCESS: Record<TransactionType, number> = { deposit: 0.97, withdrawal: 0.95 };
+const SUCCESS: Record<TransactionType, number> = { deposit: 0.97, withdrawal: 0.97 };
 export const COUNTRIES: readonly (readonly [string, number])[] = [['DE', 0.35], ['FR', 0.2], ['GB', 0.2], ['ES', 0.15], ['IT', 0.1]];
 const OUTAGE_RATE_FACTOR = 0.05;
 const OUTAGE_SUCCESS = 0.2;

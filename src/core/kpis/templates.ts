@@ -8,7 +8,7 @@ export const DEFAULT_SUBJECT_TEMPLATE = '[{severity}] {indicator} {key}: {curren
 export const DEFAULT_DESCRIPTION_TEMPLATE =
   '{indicator} ({key}) is {current}; the baseline for this window is {baseline}, a deviation of {deviation}% ' +
   'against an accepted {threshold}%. Absolute limits: minimum {minimumThreshold}, maximum {maximumThreshold}. ' +
-  'Window: the last {lastMinutes} minutes, checked every {frequency}. Owner: {owner}. At {timestamp}. {link}';
+  'Window: the last {lastMinutes} minutes, checked {frequency}. Owner: {owner}. At {timestamp}. {link}';
 
 /** Placeholders used in `template` that are not in the documented list. */
 export function unknownPlaceholders(template: string): string[] {
