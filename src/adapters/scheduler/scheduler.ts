@@ -4,7 +4,7 @@ import type { DataSource } from '../../core/datasources/datasource.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import type { Db } from '../storage/db.ts';
 import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
-import { claimDue, expireLease, heartbeat, syncSchedules } from '../storage/kpi-runs.repo.ts';
+import { claimDue, expireLease, heartbeat, syncSchedules, type Claim } from '../storage/kpi-runs.repo.ts';
 import { failedEvaluation, recordUnderLease, runClaim, type RunOutcome, type Running } from './run-claim.ts';
 
 export interface SchedulerOptions {
@@ -54,6 +54,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const nodeId = exec.nodeId;
   const startedAt = clock.now();
   const running = new Map<string, Running>();
+  const queue: Claim[] = [];
   const counters: SchedulerCounters = { claimed: 0, recorded: 0, tookOver: 0, leaseLost: 0, stuck: 0, errors: 0, peakRunning: 0, cleanedUp: 0 };
   const last = { heartbeat: -Infinity, health: clock.now().getTime(), cleanup: -Infinity, sync: -Infinity, expired: -Infinity };
   const dsCache = new Map<string, { at: number; ds: DataSource | null }>();
@@ -131,17 +132,27 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     if (stopping) return 0;
     const now = clock.now();
     await housekeeping(now, full);
-    const free = opts.maxParallel - running.size;
-    // Dead nodes' leases are rare: look for them every full round and once a second while busy.
-    const expiredToo = full || now.getTime() - last.expired >= 1000;
-    if (expiredToo) last.expired = now.getTime();
-    const claims = await claimDue(db, { nodeId, now, limit: free, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution'), expiredToo });
-    for (const c of claims) {
-      counters.claimed++;
-      if (c.tookOverFrom !== null) counters.tookOver++;
-      launch(c);
+    // Claims are taken in batches and queued: a claim costs a transaction, and when runs finish one
+    // by one, claiming one at a time would cost one per run. At most maxParallel wait in the queue
+    // (their leases run from the claim); at most maxParallel run.
+    if (queue.length < opts.maxParallel - running.size) {
+      const capacity = 2 * opts.maxParallel - running.size - queue.length;
+      // Dead nodes' leases are rare: look for them every full round and once a second while busy.
+      const expiredToo = full || now.getTime() - last.expired >= 1000;
+      if (expiredToo) last.expired = now.getTime();
+      const claims = await claimDue(db, { nodeId, now, limit: capacity, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution'), expiredToo });
+      for (const c of claims) {
+        counters.claimed++;
+        if (c.tookOverFrom !== null) counters.tookOver++;
+      }
+      queue.push(...claims);
     }
-    return claims.length;
+    let started = 0;
+    while (running.size < opts.maxParallel && queue.length > 0 && !stopping) {
+      launch(queue.shift()!);
+      started++;
+    }
+    return started;
   };
   const tick = () => round(true);
 
@@ -171,6 +182,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       stopping = true;
       wake?.();
       await loop;
+      for (const c of queue.splice(0)) await expireLease(db, c.kpi.id, c.leaseToken, clock.now()).catch((e: unknown) => report(e, 'handing a lease back failed'));
       const all = [...running.values()];
       const drained = await Promise.race([Promise.all(all.map((r) => r.done)).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
       if (!drained) {
