@@ -88,7 +88,7 @@ describe('one scheduler node', () => {
     const h = await history(slow);
     expect(h.map((x) => x.status)).toEqual(['stuck']);
     expect(h[0]!.error).toContain('cancelled');
-    expect(await m.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active'")).toEqual([]);
+    expect(await m.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active' AND datname = current_database()")).toEqual([]);
     expect((await store.db.query('SELECT running_slot FROM kpi_runs WHERE kpi_id = $1', [slow])).rows).toEqual([{ running_slot: null }]);
   });
 

@@ -83,7 +83,7 @@ describe.runIf(storeKind() === 'postgres')('a hanging query', () => {
     try {
       const run = await sources.run(toDataSource(m), 'SELECT pg_sleep(30) AS value', params, 1_000);
       expect(run).toMatchObject({ ok: false, status: 'timeout' });
-      const active = await m.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'");
+      const active = await m.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active' AND datname = current_database()");
       expect(active).toEqual([]);
     } finally {
       await m.close();
@@ -96,7 +96,7 @@ describe.runIf(storeKind() === 'postgres')('a hanging query', () => {
       const run = await sources.run(toDataSource(m), 'SELECT SLEEP(30) AS value', params, 1_000);
       expect(run).toMatchObject({ ok: false, status: 'timeout' });
       await new Promise((r) => setTimeout(r, 100)); // KILL QUERY is asynchronous on the server
-      const active = await m.query("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(30)%'");
+      const active = await m.query("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(30)%' AND db = DATABASE()");
       expect(active).toEqual([]);
     } finally {
       await m.close();

@@ -4,7 +4,7 @@ import type { DataSource } from '../../core/datasources/datasource.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import type { Db } from '../storage/db.ts';
 import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
-import { claimDue, expireLease, heartbeat, syncSchedules } from '../storage/kpi-runs.repo.ts';
+import { claimDue, expireLease, heartbeat, syncSchedules, type Claim } from '../storage/kpi-runs.repo.ts';
 import { failedEvaluation, recordUnderLease, runClaim, type RunOutcome, type Running } from './run-claim.ts';
 
 export interface SchedulerOptions {
@@ -54,8 +54,9 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const nodeId = exec.nodeId;
   const startedAt = clock.now();
   const running = new Map<string, Running>();
+  const queue: Claim[] = [];
   const counters: SchedulerCounters = { claimed: 0, recorded: 0, tookOver: 0, leaseLost: 0, stuck: 0, errors: 0, peakRunning: 0, cleanedUp: 0 };
-  const last = { heartbeat: -Infinity, health: clock.now().getTime(), cleanup: -Infinity };
+  const last = { heartbeat: -Infinity, health: clock.now().getTime(), cleanup: -Infinity, sync: -Infinity, expired: -Infinity };
   const dsCache = new Map<string, { at: number; ds: DataSource | null }>();
   let stopping = false;
   let loop: Promise<void> | null = null;
@@ -105,7 +106,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const beat = (stopped = false) =>
     heartbeat(db, { nodeId, hostname: hostname(), pid: process.pid, role: opts.role, startedAt, running: running.size, counters: { ...counters } }, clock.now(), stopped);
 
-  const housekeeping = async (now: Date) => {
+  const housekeeping = async (now: Date, full: boolean) => {
     const t = now.getTime();
     if (t - last.heartbeat >= opts.heartbeatIntervalMs) {
       last.heartbeat = t;
@@ -119,22 +120,41 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       last.cleanup = t;
       counters.cleanedUp += await deleteExecutionsBefore(db, new Date(t - opts.retentionDays * 86_400_000));
     }
-    await syncSchedules(db, now);
+    // Picking up new and changed KPIs scans them all: every full round, and at most once per poll
+    // interval while the loop goes round after round because it is busy.
+    if (full || t - last.sync >= opts.pollIntervalMs) {
+      last.sync = t;
+      await syncSchedules(db, now);
+    }
   };
 
-  const tick = async (): Promise<number> => {
+  const round = async (full: boolean): Promise<number> => {
     if (stopping) return 0;
     const now = clock.now();
-    await housekeeping(now);
-    const free = opts.maxParallel - running.size;
-    const claims = await claimDue(db, { nodeId, now, limit: free, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution') });
-    for (const c of claims) {
-      counters.claimed++;
-      if (c.tookOverFrom !== null) counters.tookOver++;
-      launch(c);
+    await housekeeping(now, full);
+    // Claims are taken in batches and queued: a claim costs a transaction, and when runs finish one
+    // by one, claiming one at a time would cost one per run. At most maxParallel wait in the queue
+    // (their leases run from the claim); at most maxParallel run.
+    if (queue.length < opts.maxParallel - running.size) {
+      const capacity = 2 * opts.maxParallel - running.size - queue.length;
+      // Dead nodes' leases are rare: look for them every full round and once a second while busy.
+      const expiredToo = full || now.getTime() - last.expired >= 1000;
+      if (expiredToo) last.expired = now.getTime();
+      const claims = await claimDue(db, { nodeId, now, limit: capacity, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution'), expiredToo });
+      for (const c of claims) {
+        counters.claimed++;
+        if (c.tookOverFrom !== null) counters.tookOver++;
+      }
+      queue.push(...claims);
     }
-    return claims.length;
+    let started = 0;
+    while (running.size < opts.maxParallel && queue.length > 0 && !stopping) {
+      launch(queue.shift()!);
+      started++;
+    }
+    return started;
   };
+  const tick = () => round(true);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -152,7 +172,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       loop ??= (async () => {
         while (!stopping) {
           // A full round means more may be due: go again as soon as a slot frees up.
-          const started = await tick().catch((e: unknown) => (report(e, 'scheduler tick failed'), 0));
+          const started = await round(false).catch((e: unknown) => (report(e, 'scheduler tick failed'), 0));
           if (stopping) break;
           if (started === 0 || running.size >= opts.maxParallel) await sleep(opts.pollIntervalMs);
         }
@@ -162,6 +182,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       stopping = true;
       wake?.();
       await loop;
+      for (const c of queue.splice(0)) await expireLease(db, c.kpi.id, c.leaseToken, clock.now()).catch((e: unknown) => report(e, 'handing a lease back failed'));
       const all = [...running.values()];
       const drained = await Promise.race([Promise.all(all.map((r) => r.done)).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
       if (!drained) {

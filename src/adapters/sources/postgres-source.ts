@@ -45,10 +45,12 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
       const dog = watchdog(timeoutMs + CLIENT_GRACE_MS, signal, () => void cancelOnServer(pid));
       let broken = false;
       try {
-        await client.query('BEGIN TRANSACTION READ ONLY');
-        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+        // Our own text, two statements in one round trip (the KPI's query itself goes alone, extended protocol).
+        await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
         const r = await client.query({ text: bound.text, values: parameterValues(bound, params), queryMode: 'extended' } as pg.QueryConfig);
-        await client.query('ROLLBACK');
+        // Not awaited: a client sends its queries in order, so the next user of this connection starts
+        // after the ROLLBACK, and this run saves a round trip.
+        void client.query('ROLLBACK').catch(() => undefined);
         if (dog.fired() !== null) return failure(dog.fired(), true, timeoutMs, null);
         return { ok: true, rows: r.rows, columns: r.fields.map((f) => f.name) };
       } catch (e) {

@@ -34,11 +34,20 @@ function backfillRows(kpiId: string, nodeId: string, b: BackfillRun): RowValues[
   return series.map((v) => [...common(v.key), v.value, null, null, 0, null, null, null, null, ...tail]);
 }
 
-async function insertRows(db: Queryable, rows: RowValues[]): Promise<void> {
-  if (rows.length === 0) return;
+/** The history rows of a run and its new run state in one statement (one round trip). */
+async function insertRowsAndState(db: Queryable, rows: RowValues[], kpiId: string, run: ExecutionResult, next: RunState): Promise<void> {
   const params: unknown[] = [];
   const tuples = rows.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
-  await db.query(`INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+  const firstValue = run.series.find((s) => s.value !== null)?.value ?? null;
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const started = p(run.startedAt);
+  await db.query(
+    `WITH history AS (INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')})
+     UPDATE kpi_runs SET last_run_at = ${started}, last_status = ${p(next.lastStatus)}, last_value = ${p(firstValue)},
+            last_error = ${p(run.error)}, breaching_keys = ${p(next.breachingKeys)}
+      WHERE kpi_id = ${p(kpiId)} AND (last_run_at IS NULL OR last_run_at <= ${started})`,
+    params,
+  );
 }
 
 export async function pastValues(db: Queryable, kpiId: string, keys: readonly (string | null)[], targets: readonly Date[], toleranceMs: number): Promise<SeriesPastValue[]> {
@@ -67,22 +76,17 @@ export async function lockRunState(db: Queryable, kpiId: string): Promise<RunSta
 }
 
 export async function saveRun(db: Queryable, kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState): Promise<void> {
-  await insertRows(db, [...backfill.flatMap((b) => backfillRows(kpiId, run.nodeId, b)), ...runRows(run)]);
-  const firstValue = run.series.find((s) => s.value !== null)?.value ?? null;
-  await db.query(
-    `UPDATE kpi_runs SET last_run_at = $2, last_status = $3, last_value = $4, last_error = $5, breaching_keys = $6
-      WHERE kpi_id = $1 AND (last_run_at IS NULL OR last_run_at <= $2)`,
-    [kpiId, run.startedAt, next.lastStatus, firstValue, run.error, next.breachingKeys],
-  );
+  await insertRowsAndState(db, [...backfill.flatMap((b) => backfillRows(kpiId, run.nodeId, b)), ...runRows(run)], kpiId, run, next);
 }
 
-export async function releaseLease(db: Queryable, kpiId: string, leaseToken: string): Promise<boolean> {
-  const { rowCount } = await db.query(
+/** The UPDATE locks the row too, so the state it returns is the one the recorder may change. */
+export async function releaseLease(db: Queryable, kpiId: string, leaseToken: string): Promise<RunState | null> {
+  const { rows } = await db.query<{ last_status: ExecutionStatus | null; breaching_keys: string[] }>(
     `UPDATE kpi_runs SET lease_token = NULL, lease_owner = NULL, lease_until = NULL, running_slot = NULL, running_since = NULL
-      WHERE kpi_id = $1 AND lease_token = $2`,
+      WHERE kpi_id = $1 AND lease_token = $2 RETURNING last_status, breaching_keys`,
     [kpiId, leaseToken],
   );
-  return rowCount === 1;
+  return rows[0] === undefined ? null : { lastStatus: rows[0].last_status, breachingKeys: rows[0].breaching_keys };
 }
 
 export async function runSummaries(db: Queryable, kpiIds: readonly string[]): Promise<KpiRunSummary[]> {

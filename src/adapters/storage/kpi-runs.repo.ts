@@ -50,16 +50,20 @@ export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
  * taken, so no other node can claim the same slot. A missed KPI runs once, for its latest slot. A lease
  * past its end (the node died) is claimed again for the same slot.
  */
-export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit: number; leaseGraceMs: number; token: () => string }): Promise<Claim[]> {
+export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit: number; leaseGraceMs: number; token: () => string; expiredToo?: boolean }): Promise<Claim[]> {
   if (opts.limit <= 0) return [];
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<Record<string, unknown> & { running_slot: Date | null; lease_owner: string | null }>(
-      `SELECT k.*, r.running_slot, r.lease_owner FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
-        WHERE k.active AND ((r.running_slot IS NULL AND r.next_run_at <= $1) OR (r.running_slot IS NOT NULL AND r.lease_until < $1))
-        ORDER BY coalesce(r.running_slot, r.next_run_at) LIMIT $2
-        FOR UPDATE OF r SKIP LOCKED`,
-      [opts.now, opts.limit],
-    );
+    // Two index-friendly looks: leases of dead nodes first (rare), then due slots in slot order.
+    const pick = (where: string, order: string, limit: number) =>
+      tx.query<Record<string, unknown> & { running_slot: Date | null; lease_owner: string | null }>(
+        `SELECT k.*, r.running_slot, r.lease_owner FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
+          WHERE k.active AND ${where} ORDER BY ${order} LIMIT $2
+          FOR UPDATE OF r SKIP LOCKED`,
+        [opts.now, limit],
+      );
+    const expired = opts.expiredToo === false ? [] : (await pick('r.running_slot IS NOT NULL AND r.lease_until < $1', 'r.lease_until', opts.limit)).rows;
+    const due = expired.length < opts.limit ? (await pick('r.running_slot IS NULL AND r.next_run_at <= $1', 'r.next_run_at', opts.limit - expired.length)).rows : [];
+    const rows = [...expired, ...due];
     const claims: Claim[] = rows.map((row) => {
       const kpi = toKpi(row as never);
       const takeover = row.running_slot !== null;

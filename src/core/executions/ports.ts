@@ -57,8 +57,11 @@ export interface ExecutionRepo {
   /** Locks the KPI's run state row until the transaction ends, so that two recorders serialise. */
   lockRunState(kpiId: string): Promise<RunState>;
   saveRun(kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState): Promise<void>;
-  /** Ends a scheduled run's lease if `leaseToken` still holds it; false when another node took it over. */
-  releaseLease(kpiId: string, leaseToken: string): Promise<boolean>;
+  /**
+   * Ends a scheduled run's lease if `leaseToken` still holds it, locking the run state like
+   * lockRunState and returning it; null when another node took the lease over.
+   */
+  releaseLease(kpiId: string, leaseToken: string): Promise<RunState | null>;
   /** Keeps the KPI read model's version equal to its stream's after appending execution events. */
   setKpiVersion(kpiId: string, version: number): Promise<void>;
   summaries(kpiIds: readonly string[]): Promise<KpiRunSummary[]>;

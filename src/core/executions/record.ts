@@ -27,10 +27,10 @@ export const LEASE_LOST = 'lease_lost';
 export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Evaluation, fence?: LeaseFence, actor = 'scheduler'): Promise<ExecutionRecorded> {
   const { result, backfill } = evaluation;
   return deps.uow.run(async (tx) => {
-    if (fence !== undefined && !(await tx.executions.releaseLease(kpi.id, fence.leaseToken))) {
+    const state = fence === undefined ? await tx.executions.lockRunState(kpi.id) : await tx.executions.releaseLease(kpi.id, fence.leaseToken);
+    if (state === null) {
       throw new AppError('conflict', `the lease of KPI ${kpi.id} was taken over; run ${result.runId} is not recorded`, { reason: LEASE_LOST });
     }
-    const state = await tx.executions.lockRunState(kpi.id);
     const { events, next } = decideRunEvents(state, result);
     await tx.executions.saveRun(kpi.id, result, backfill, next);
     if (events.length > 0) {

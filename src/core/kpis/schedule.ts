@@ -54,11 +54,23 @@ export function latestSlot(schedule: Schedule, at: Date): Date {
   return previous ?? at;
 }
 
+// Building a DateTimeFormat costs about a millisecond; one per zone is kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const formatFor = (timezone: string): Intl.DateTimeFormat => {
+  let f = formats.get(timezone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formats.set(timezone, f);
+  }
+  return f;
+};
+
 /** Minutes east of UTC of an IANA zone at an instant (Europe/Berlin in summer: 120). */
 export function zoneOffsetMinutes(timezone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  }).formatToParts(at);
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') return 0;
+  const parts = formatFor(timezone).formatToParts(at);
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
