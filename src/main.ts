@@ -36,7 +36,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
     const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken });
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken, tracing: config.otlpEndpoint !== null });
     audit.start();
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
@@ -46,6 +46,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       stop: () => (stopping ??= (async () => {
         await app.close();
         await audit.stop();
+        if (config.otlpEndpoint !== null) await (await import('./adapters/observability/otel.ts')).stopTracing();
         await db.close();
       })()),
     };

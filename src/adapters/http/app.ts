@@ -19,6 +19,9 @@ import { storeScrapeSources } from '../observability/store-gauges.ts';
 import { registerRequestMetrics } from './request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { auditTrailRoutes } from './routes/audittrail.ts';
+import { fastifyTracingPlugin } from '../observability/fastify-tracing.ts';
+import { otelTracer } from '../observability/tracing.ts';
+import type { Tracer } from '../../core/tracer.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -28,6 +31,10 @@ export interface AppDeps extends CommandDeps {
   readonly healthChecks?: HealthChecks;
   /** The service's metrics; a fresh registry when not given. */
   readonly metrics?: Metrics;
+  /** Spans around core work; the OpenTelemetry one (free until a provider is registered) by default. */
+  readonly tracer?: Tracer;
+  /** Make a span per request (and hook); only when a tracer provider is registered (tracing configured). */
+  readonly tracing?: boolean;
   /** Bearer token for GET /metrics; null or absent = public. */
   readonly metricsToken?: string | null;
 }
@@ -45,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable = enforceRouteDeclarations(app);
+  if (deps.tracing) await app.register(fastifyTracingPlugin());
   registerRequestContext(app, deps.ids);
   const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
   registerRequestMetrics(app, metrics);
@@ -69,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
-      await api.register(auditTrailRoutes, { db: deps.db });
+      await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
     },
     { prefix: '/api/v1' },
   );
