@@ -13,6 +13,8 @@ import { Registry } from 'prom-client';
 import { createMetrics } from './adapters/observability/metrics.ts';
 import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
 import { createAuditProjection } from './adapters/audit/audit-projection.ts';
+import { createLiveFeed } from './adapters/live/live-feed.ts';
+import { subscriptionHealth } from './adapters/http/subscription-health.ts';
 
 export interface Service {
   readonly app: App;
@@ -35,8 +37,11 @@ export async function startService(config: Config, logger: Logger = createLogger
     const metrics = createMetrics(new Registry(), storeScrapeSources(db));
     const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
     const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
+    const liveFeed = createLiveFeed(db, { onError: (err) => logger.warn({ err }, 'live feed poll failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
-    const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken, tracing: config.otlpEndpoint !== null });
+    metrics.trackSubscriptionLag(liveFeed.subscription.name, () => liveFeed.subscription.lag());
+    const healthChecks = { auditTrail: () => subscriptionHealth(audit) };
+    const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken, tracing: config.otlpEndpoint !== null, liveFeed, healthChecks });
     audit.start();
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');

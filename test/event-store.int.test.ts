@@ -99,9 +99,12 @@ describe.runIf(storeKind() === 'postgres')('concurrency on a PostgreSQL server',
     }));
     writing = false;
     await poll;
-    for (;;) {
+    // An empty page does not mean done: readAll also waits for transactions of other databases on the
+    // server (test files run in parallel), so keep reading until every write is seen or 20 s pass.
+    const deadline = Date.now() + 20_000;
+    while (seen.length < written.length && Date.now() < deadline) {
       const page = await readAll(reader, checkpoint, 1000);
-      if (page.events.length === 0) break;
+      if (page.events.length === 0) await new Promise((r) => setTimeout(r, 20));
       seen.push(...page.events.filter((e) => e.streamId.startsWith('kpi-w')).map((e) => e.position));
       checkpoint = page.checkpoint;
     }

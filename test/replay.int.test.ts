@@ -104,5 +104,5 @@ describe('replay', () => {
     const broken = run();
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/contacts con_\w+:\n {2}name: live "Anna", rebuilt from events "Ann"/);
-  });
+  }, 120_000);
 });

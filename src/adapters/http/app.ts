@@ -21,6 +21,8 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { auditTrailRoutes } from './routes/audittrail.ts';
 import { fastifyTracingPlugin } from '../observability/fastify-tracing.ts';
 import { otelTracer } from '../observability/tracing.ts';
+import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
+import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
 
 export interface AppDeps extends CommandDeps {
@@ -33,6 +35,8 @@ export interface AppDeps extends CommandDeps {
   readonly metrics?: Metrics;
   /** Spans around core work; the OpenTelemetry one (free until a provider is registered) by default. */
   readonly tracer?: Tracer;
+  /** The node's live feed (GET /api/v1/events/live); one on the store by default. */
+  readonly liveFeed?: LiveFeed;
   /** Make a span per request (and hook); only when a tracer provider is registered (tracing configured). */
   readonly tracing?: boolean;
   /** Bearer token for GET /metrics; null or absent = public. */
@@ -78,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
+      await api.register(liveRoutes, { feed: deps.liveFeed ?? createLiveFeed(deps.db) });
     },
     { prefix: '/api/v1' },
   );
