@@ -14,6 +14,7 @@ import { createMetrics } from './adapters/observability/metrics.ts';
 import { storeScrapeSources } from './adapters/observability/store-gauges.ts';
 import { createAuditProjection } from './adapters/audit/audit-projection.ts';
 import { createLiveFeed } from './adapters/live/live-feed.ts';
+import { listenForAppends } from './adapters/event-store/append-notifications.ts';
 import { subscriptionHealth } from './adapters/http/subscription-health.ts';
 
 export interface Service {
@@ -42,14 +43,19 @@ export async function startService(config: Config, logger: Logger = createLogger
     metrics.trackSubscriptionLag(liveFeed.subscription.name, () => liveFeed.subscription.lag());
     const healthChecks = { auditTrail: () => subscriptionHealth(audit) };
     const app = await buildApp({ db, clock, ids, secrets, uow, logger, metrics, metricsToken: config.metricsToken, tracing: config.otlpEndpoint !== null, liveFeed, healthChecks });
-    audit.start();
     const url = await app.listen({ port: config.port, host: config.host });
+    audit.start();
+    const stopListening = config.databaseUrl === null ? async () => undefined : listenForAppends(config.databaseUrl, () => {
+      audit.wake();
+      liveFeed.subscription.wake();
+    }, { onError: (err) => logger.warn({ err }, 'event notifications lost; polling until reconnected') });
     logger.info({ url, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is listening');
     let stopping: Promise<void> | null = null;
     return {
       app, db, logger, url,
       stop: () => (stopping ??= (async () => {
         await app.close();
+        await stopListening();
         await audit.stop();
         if (config.otlpEndpoint !== null) await (await import('./adapters/observability/otel.ts')).stopTracing();
         await db.close();

@@ -14,7 +14,7 @@ beforeAll(async () => {
   feed = createLiveFeed(store.db, { intervalMs: 20 });
   t = await buildTestApp({ store, overrides: { liveFeed: feed } });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await t.close();
   await store.close();

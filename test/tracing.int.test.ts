@@ -18,7 +18,7 @@ let t: TestApp;
 beforeAll(async () => {
   provider.register();
   t = await buildTestApp({ overrides: { logger: createLogger('info', sink), tracing: true } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await t.close();
   await provider.shutdown();
