@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Tracing (only when OTEL_EXPORTER_OTLP_ENDPOINT is set) must hook http and pg before the app loads them.
+await import('../src/adapters/observability/otel-preload.ts');
 await import('../src/cli.ts');

@@ -21,6 +21,9 @@ import { createAuditProjection } from './adapters/audit/audit-projection.ts';
 import { createAlerting } from './adapters/delivery/alerting.ts';
 import { alertOnExecutions } from './core/alerts/from-execution.ts';
 import { startDemo } from './adapters/demo/start-demo.ts';
+import { createLiveFeed } from './adapters/live/live-feed.ts';
+import { listenForAppends } from './adapters/event-store/append-notifications.ts';
+import { subscriptionHealth } from './adapters/http/subscription-health.ts';
 
 /** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
 export type Role = 'all' | 'api' | 'scheduler';
@@ -58,6 +61,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
     const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
+    const liveFeed = createLiveFeed(db, { onError: (err) => logger.warn({ err }, 'live feed poll failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const alerting = createAlerting(config.alerts, {
       db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger,
@@ -70,12 +74,19 @@ export async function startService(config: Config, logger: Logger = createLogger
       healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,
       retentionDays: config.executionRetentionDays, role,
     });
+    metrics.trackSubscriptionLag(liveFeed.subscription.name, () => liveFeed.subscription.lag());
+    const healthChecks = { auditTrail: () => subscriptionHealth(audit) };
     const app = await buildApp({
       db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
+      tracing: config.otlpEndpoint !== null, liveFeed, healthChecks,
       execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
     });
-    audit.start();
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
+    audit.start();
+    const stopListening = config.databaseUrl === null ? async () => undefined : listenForAppends(config.databaseUrl, () => {
+      audit.wake();
+      liveFeed.subscription.wake();
+    }, { onError: (err) => logger.warn({ err }, 'event notifications lost; polling until reconnected') });
     const demo = config.demo.enabled ? await startDemo(config, { uow, clock, ids, secrets }, logger) : null;
     scheduler?.start();
     alerting.worker.start();
@@ -88,9 +99,11 @@ export async function startService(config: Config, logger: Logger = createLogger
         await scheduler?.stop();
         demo?.stop();
         await app.close();
+        await stopListening();
         await audit.stop();
         await sources.close();
         await alerting.close();
+        if (config.otlpEndpoint !== null) await (await import('./adapters/observability/otel.ts')).stopTracing();
         await db.close();
       })()),
     };

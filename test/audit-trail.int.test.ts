@@ -4,6 +4,7 @@ import type { Subscription } from '../src/adapters/event-store/subscription.ts';
 import { buildTestApp, type TestApp } from './helpers/app.ts';
 import { buildContact, buildDataSource, buildKpi } from './helpers/factories.ts';
 import { settle } from './helpers/subscriptions.ts';
+import { subscriptionHealth } from '../src/adapters/http/subscription-health.ts';
 
 interface Entry {
   position: number; actor: string; actorKind: string; clientIp: string | null; userAgent: string | null; eventType: string;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpiId}/deactivate` });
   await t.inject({ method: 'PATCH', url: `/api/v1/datasources/${ds.id}`, payload: { password: 'n3w-pass' } });
   expect(await settle(projection)).toBe(6);
-}, 60_000);
+}, 120_000);
 afterAll(async () => t.close());
 
 const search = async (body: Record<string, unknown>) => t.inject({ method: 'POST', url: '/api/v1/audittrail/search', payload: body });
@@ -47,6 +48,18 @@ describe('the audit projection', () => {
     expect(await projection.lag()).toBe(1);
     expect(await settle(createAuditProjection(t.store.db))).toBe(1);
     expect(await projection.catchUp()).toBe(0);
+  });
+});
+
+describe('readiness', () => {
+  it('reports the audit trail up while it keeps pace, degraded (still 200) when it falls 1,000 events behind', async () => {
+    expect(await subscriptionHealth(projection)).toEqual({ status: 'up', detail: '0 events behind' });
+    const behind = { ...projection, lag: async () => 5000 };
+    const app = await buildTestApp({ store: t.store, overrides: { healthChecks: { auditTrail: () => subscriptionHealth(behind) } } });
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    await app.close();
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'degraded', components: { auditTrail: { status: 'degraded', detail: '5000 events behind (more than 1000)' }, store: { status: 'up' } } });
   });
 });
 

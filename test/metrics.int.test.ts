@@ -22,7 +22,7 @@ beforeAll(async () => {
   const uow = createUnitOfWork(store.db, systemClock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
   open = await buildTestApp({ store, overrides: { metrics, uow } });
   guarded = await buildTestApp({ store, overrides: { metricsToken: TOKEN } });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await open.close();
   await guarded.close();

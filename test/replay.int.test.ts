@@ -32,7 +32,7 @@ beforeAll(async () => {
   await t.inject({ method: 'DELETE', url: `/api/v1/contacts/${bob.id}` });
   await t.inject({ method: 'PATCH', url: `/api/v1/datasources/${ds.id}`, payload: { password: 'p2', statementTimeoutMs: 5000 } });
   await settle(createAuditProjection(t.store.db));
-}, 60_000);
+}, 120_000);
 afterAll(async () => t.close());
 
 describe('GET ?asOf=<version|timestamp>', () => {
@@ -104,5 +104,5 @@ describe('replay', () => {
     const broken = run();
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/contacts con_\w+:\n {2}name: live "Anna", rebuilt from events "Ann"/);
-  });
+  }, 120_000);
 });

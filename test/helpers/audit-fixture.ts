@@ -32,8 +32,12 @@ export function fixtureEntry(i: number): FixtureEntry {
   };
 }
 
-/** Builds the secondary indexes after the rows are in (several times faster than row by row, GIN above all). */
-export async function insertAuditFixture(db: Queryable, count: number, chunk = 100_000): Promise<void> {
+/**
+ * Builds the secondary indexes after the rows are in (several times faster than row by row, GIN above
+ * all). Inserts in chunks so that no transaction runs long: event readers on the same server wait for
+ * every older transaction of the cluster (see read-all.ts), other test files' included.
+ */
+export async function insertAuditFixture(db: Queryable, count: number, chunk = 20_000): Promise<void> {
   const { rows: indexes } = await db.query<{ name: string; def: string }>(
     "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'audit_entries' AND indexname <> 'audit_entries_pkey'",
   );

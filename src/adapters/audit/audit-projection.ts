@@ -7,10 +7,10 @@ import type { Db, Queryable } from '../storage/db.ts';
 export const AUDIT_SUBSCRIPTION = 'audit-trail';
 
 /**
- * Turns a batch of events into audit entries and stores them. Entity names are looked up once per
- * batch and followed through the batch, so a rename shows the new name from that event on.
+ * The audit entries of a batch of events. Entity names are looked up once per batch and followed
+ * through it, so a rename shows the new name from that event on; `renamed` is what changed.
  */
-export async function projectAudit(q: Queryable, events: readonly SubscribedEvent[]): Promise<AuditEntry[]> {
+export async function auditEntriesOf(q: Queryable, events: readonly SubscribedEvent[]): Promise<{ entries: AuditEntry[]; renamed: Map<string, string> }> {
   const keys = [...new Map(events.map((e) => { const k = entityOfStream(e.streamId); return [`${k.entityType}/${k.entityId}`, k]; })).values()];
   const names = await getEntityNames(q, keys);
   const changed = new Map<string, string>();
@@ -24,6 +24,12 @@ export async function projectAudit(q: Queryable, events: readonly SubscribedEven
     }
     return auditEntryOf(e, names.get(key) ?? null);
   });
+  return { entries, renamed: changed };
+}
+
+/** Stores the audit entries of a batch of events (and the entity names they change). */
+export async function projectAudit(q: Queryable, events: readonly SubscribedEvent[]): Promise<AuditEntry[]> {
+  const { entries, renamed: changed } = await auditEntriesOf(q, events);
   for (let i = 0; i < entries.length; i += 500) await insertAuditEntries(q, entries.slice(i, i + 500));
   await upsertEntityNames(q, changed);
   return entries;
@@ -31,7 +37,7 @@ export async function projectAudit(q: Queryable, events: readonly SubscribedEven
 
 /**
  * The audit projection: a durable subscription, so each event becomes exactly one entry, on one node,
- * in the same transaction that moves its checkpoint. `onEntries` sees what was stored (the live feed).
+ * in the same transaction that moves its checkpoint.
  */
 export function createAuditProjection(db: Db, opts: { onError?: (e: unknown) => void; intervalMs?: number } = {}): Subscription {
   return createSubscription({

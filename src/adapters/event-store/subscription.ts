@@ -35,6 +35,8 @@ export interface Subscription {
   catchUp(): Promise<number>;
   /** Committed or in-flight events after the checkpoint (the lag metric); counts at most 1,000,000. */
   lag(): Promise<number>;
+  /** Resolves once the starting checkpoint is known: events after this are delivered (live feeds). */
+  ready(): Promise<void>;
   /** Polls now instead of at the end of the interval (after a local write, say). */
   wake(): void;
 }
@@ -149,6 +151,7 @@ export function createSubscription(opts: SubscriptionOptions): Subscription {
       await inFlight;
     },
     catchUp: drain,
+    ready: prepare,
     async lag() {
       await prepare();
       if (!opts.durable) return countAfter(opts.db, memoryCheckpoint ?? START);

@@ -33,6 +33,11 @@ import { registerRequestMetrics } from './request-metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { auditTrailRoutes } from './routes/audittrail.ts';
 import { createUsageRecorder } from './usage-recorder.ts';
+import { fastifyTracingPlugin } from '../observability/fastify-tracing.ts';
+import { otelTracer } from '../observability/tracing.ts';
+import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
+import { liveRoutes } from './routes/live.ts';
+import type { Tracer } from '../../core/tracer.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -49,6 +54,12 @@ export interface AppDeps extends CommandDeps {
   readonly heartbeatIntervalMs?: number;
   /** The service's metrics; a fresh registry when not given. */
   readonly metrics?: Metrics;
+  /** Spans around core work; the OpenTelemetry one (free until a provider is registered) by default. */
+  readonly tracer?: Tracer;
+  /** The node's live feed (GET /api/v1/events/live); one on the store by default. */
+  readonly liveFeed?: LiveFeed;
+  /** Make a span per request (and hook); only when a tracer provider is registered (tracing configured). */
+  readonly tracing?: boolean;
   /** Bearer token for GET /metrics; null or absent = public. */
   readonly metricsToken?: string | null;
   /** Alert policy and routing for acknowledge/resolve; default: the log channel and the default policy. */
@@ -68,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable = enforceRouteDeclarations(app);
+  if (deps.tracing) await app.register(fastifyTracingPlugin());
   registerRequestContext(app, deps.ids);
   const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
   registerRequestMetrics(app, metrics);
@@ -108,7 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
-      await api.register(auditTrailRoutes, { db: deps.db });
+      await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
+      await api.register(liveRoutes, { feed: deps.liveFeed ?? createLiveFeed(deps.db) });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
     },
     { prefix: '/api/v1' },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../../core/errors.ts';
 import type { EventMeta, IdGenerator } from '../../core/ports.ts';
 import type { RouteAccess } from '../../core/auth/scopes.ts';
+import { activeTraceIds } from '../observability/tracing.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,6 +25,8 @@ export function registerRequestContext(app: FastifyInstance, ids: IdGenerator): 
   app.addHook('onRequest', async (request, reply) => {
     const given = request.headers['x-correlation-id'];
     request.correlationId = typeof given === 'string' && SAFE_ID.test(given) ? given : ids.next('correlation');
+    request.log = request.log.child({ correlationId: request.correlationId }); // on every line of this request
+    reply.log = request.log; // fastify writes "request completed" through the reply
     void reply.header('x-correlation-id', request.correlationId);
     void reply.header('x-request-id', String(request.id));
   });
@@ -38,6 +41,7 @@ export function metaOf(request: FastifyRequest): EventMeta {
     causationId: String(request.id),
     clientIp: request.ip,
     userAgent: typeof ua === 'string' ? ua.slice(0, 512) : undefined,
+    traceId: activeTraceIds().trace_id,
   };
 }
 

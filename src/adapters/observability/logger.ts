@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from './tracing.ts';
 
 /** Fields that may carry secrets are censored wherever they appear in a log line. */
 export const REDACTED_PATHS = [
@@ -8,5 +9,6 @@ export const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'monitoring-grid' } }, destination);
+  // mixin: every line written inside a span carries trace_id and span_id (none when tracing is off).
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'monitoring-grid' }, mixin: activeTraceIds }, destination);
 }

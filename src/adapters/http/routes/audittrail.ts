@@ -5,6 +5,7 @@ import { invalid } from '../../../core/errors.ts';
 import { exportAudit } from '../../audit/audit-export.ts';
 import { auditStatistics, searchAudit, type AuditFilter } from '../../storage/audit.repo.ts';
 import type { Queryable } from '../../storage/db.ts';
+import type { Tracer } from '../../../core/tracer.ts';
 import { problemResponses } from '../schemas/common.ts';
 import {
   AuditExportBody, AuditFilterFields, AuditPage, AuditSearchBody, AuditStatisticsView, EntityTypeParam, PagingQuery, TimeRangeQuery,
@@ -24,7 +25,7 @@ function filterOf(input: FilterInput): Omit<AuditFilter, 'cursor' | 'limit'> {
   };
 }
 
-export const auditTrailRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = async (app, { db }) => {
+export const auditTrailRoutes: FastifyPluginAsyncTypebox<{ db: Queryable; tracer: Tracer }> = async (app, { db, tracer }) => {
   app.get('/audittrail/entity/:entityType/:entityId', {
     config: { access: 'audit:read' },
     schema: {
@@ -42,7 +43,14 @@ export const auditTrailRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = as
       description: 'Filters combine with AND: entity type and id, event types, actor, correlation id, time range, free text, changed field.',
       body: AuditSearchBody, response: { 200: AuditPage, ...problemResponses },
     },
-  }, async (request) => searchAudit(db, { ...filterOf(request.body), cursor: request.body.cursor, limit: request.body.limit ?? 50 }));
+  }, async (request) => {
+    const filter = filterOf(request.body);
+    const used = Object.keys(filter).filter((k) => filter[k as keyof typeof filter] !== undefined);
+    // Searching the trail is itself worth a line: who looked for what.
+    request.log.info({ actor: request.actor, filters: used }, 'audit trail searched');
+    return tracer.withSpan('audit.search', { 'audit.filters': used.join(',') }, () =>
+      searchAudit(db, { ...filter, cursor: request.body.cursor, limit: request.body.limit ?? 50 }));
+  });
 
   app.post('/audittrail/export', {
     config: { access: 'audit:read' },

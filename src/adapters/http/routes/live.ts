@@ -1,0 +1,52 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { LiveFeed, LiveMessage } from '../../live/live-feed.ts';
+
+/** A slow client is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 1_048_576;
+const HEARTBEAT_MS = 15_000;
+
+const frame = (m: LiveMessage): string => `id: ${m.id}\nevent: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`;
+
+/**
+ * GET /api/v1/events/live: server-sent events for the dashboard. Events are `execution`, `alert` and
+ * `audit` (data: an audit entry, or the execution as its engine publishes it); a comment line every
+ * 15 s keeps proxies from closing the connection.
+ */
+export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { feed }) => {
+  const open = new Set<() => void>();
+  // Before the server stops accepting: an open stream would otherwise keep close() waiting forever.
+  app.addHook('preClose', async () => {
+    for (const end of open) end();
+    await feed.close();
+  });
+  app.get('/events/live', {
+    config: { access: 'audit:read' },
+    schema: { tags: ['Events'], summary: 'Server-sent events: KPI executions, alert changes and audit entries as they happen' },
+  }, async (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(request.id),
+    });
+    let stop = (): void => undefined;
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const end = () => {
+      open.delete(end);
+      clearInterval(heartbeat);
+      stop();
+      if (!res.writableEnded) res.end();
+    };
+    open.add(end);
+    request.raw.on('close', end);
+    stop = await feed.listen((m) => {
+      if (res.writableLength > MAX_BUFFERED_BYTES) return end();
+      res.write(frame(m));
+    });
+    if (res.writableEnded) return stop(); // the client left while we were getting ready
+    res.write('retry: 3000\n: connected\n\n');
+  });
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../src/core/ports.ts';
+import { eventsUpTo, foldEntity, parseAsOf } from '../src/core/replay/fold.ts';
+
+let version = 0;
+const at = (hour: number) => new Date(Date.UTC(2026, 2, 2, hour));
+const event = (type: string, data: Record<string, unknown>, hour: number): RecordedEvent => ({
+  position: ++version, streamId: 'contact-con_1', streamVersion: version, type, data,
+  metadata: { actor: 'usr_1', correlationId: 'cor_1' }, recordedAt: at(hour),
+});
+
+describe('folding a stream', () => {
+  version = 0;
+  const stream = [
+    event('ContactCreated', { id: 'con_1', contact: { name: 'Ann', email: 'a@example.com', phone: null, active: true } }, 9),
+    event('ContactUpdated', { id: 'con_1', changes: { name: { from: 'Ann', to: 'Anna' }, unknownField: { from: 1, to: 2 } } }, 10),
+    event('ContactDeleted', { id: 'con_1', contact: {} }, 11),
+  ];
+
+  it('given created and updated, then the state has the new values, the version and both times', () => {
+    expect(foldEntity('contact', stream.slice(0, 2))).toEqual({
+      id: 'con_1', name: 'Anna', email: 'a@example.com', phone: null, active: true, version: 2, createdAt: at(9), updatedAt: at(10),
+    });
+  });
+
+  it('given a delete, then there is no state', () => {
+    expect(foldEntity('contact', stream)).toBeNull();
+  });
+
+  it('as of a version or a time, only the events up to it count', () => {
+    expect(eventsUpTo(stream, parseAsOf('1')).map((e) => e.type)).toEqual(['ContactCreated']);
+    expect(eventsUpTo(stream, parseAsOf('2026-03-02T10:30:00Z')).map((e) => e.type)).toEqual(['ContactCreated', 'ContactUpdated']);
+  });
+
+  it('refuses an asOf that is neither a version nor a time', () => {
+    for (const bad of ['0', 'yesterday', '-1', '2026-13-45']) expect(() => parseAsOf(bad), bad).toThrow(/version .* or an ISO 8601 time/);
+  });
+});
