@@ -90,7 +90,7 @@ export interface OutboxRepo {
   lock(id: string): Promise<Notification | null>;
   list(filter: NotificationFilter): Promise<Page<Notification>>;
   forAlert(alertId: string): Promise<Notification[]>;
-  markSent(id: string, at: Date): Promise<void>;
+  markSent(ids: readonly string[], at: Date): Promise<void>;
   /** nextAttemptAt null = no attempt left: a dead letter. */
   markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
   /** A dead letter back in the queue, due at `at`, with a fresh set of attempts. */
