@@ -108,6 +108,24 @@ describe('durable delivery', () => {
   });
 });
 
+describe('without SMTP', () => {
+  it('given no SMTP configured, then mail and SMS go to the log channel, delivered at once and shown by the delivery log', async () => {
+    const noMail = await alertFixture(store, { smtpUrl: 'smtp://127.0.0.1:1?ignoreTLS=true', mailEnabled: false });
+    try {
+      smtp.mails.length = 0;
+      const kpi = await noMail.makeKpi({ priority: 1 }, [buildContact({ email: 'lou@example.com', phone: '+4917012345678' })]);
+      const id = (await noMail.judge(breach(kpi))).opened[0]!;
+      expect(await noMail.worker.tick()).toMatchObject({ sent: 2, failed: 0 });
+      const log = await noMail.deps.uow.read.outbox.forAlert(id);
+      expect(log.map((n) => [n.channel, n.recipient, n.status])).toEqual([['log', 'lou@example.com', 'sent'], ['log', '4917012345678@sms.example.net', 'sent']]);
+      expect(log[1]!.body).toBe(log[0]!.subject.slice(0, 160));
+      expect(smtp.mails).toEqual([]);
+    } finally {
+      noMail.close();
+    }
+  });
+});
+
 describe.runIf(storeKind() === 'postgres')('several nodes', () => {
   it('three workers on three pools drain one outbox: every notification is sent exactly once', async () => {
     smtp.mails.length = 0;
