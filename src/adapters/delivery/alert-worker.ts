@@ -46,8 +46,8 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 
 /**
  * The steppable worker of alerting, on every node. Delivery: claim a batch of due outbox rows (SKIP
- * LOCKED, with a lease), send them outside any transaction, then record the batch's results (events +
- * rows) in one transaction. A crash after sending and before recording leaves the rows claimed; when the
+ * LOCKED, with a lease), send them outside any transaction, then record the results (events + rows) in one
+ * transaction per alert. A crash after sending and before recording leaves the rows claimed; when the
  * lease ends another worker sends them again: at most one repeat per recipient and crash.
  */
 export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
@@ -71,7 +71,11 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
       if (batch.length === 0) break;
       const results: { n: Notification; result: DeliveryResult }[] = [];
       await inParallel(batch, concurrency, async (n) => void results.push({ n, result: await o.notifier.send(n) }));
-      await o.uow.run((tx) => recordDeliveries(tx, results, o.retry, o.clock, random, meta()));
+      // One transaction per alert: a worker holds one alert lock at a time, so it cannot deadlock with an
+      // execution or a command that holds several.
+      const byAlert = new Map<string, typeof results>();
+      for (const r of results) byAlert.set(r.n.alertId, [...(byAlert.get(r.n.alertId) ?? []), r]);
+      for (const group of byAlert.values()) await o.uow.run((tx) => recordDeliveries(tx, group, o.retry, o.clock, random, meta()));
       for (const { result } of results) {
         if (result.ok) sent++;
         else failed++;

@@ -23,9 +23,9 @@ export function retryDelayMs(retry: number, baseDelayMs: number, random: number)
 }
 
 /**
- * Records the results of a batch of delivery attempts in the caller's transaction: per notification the
- * outbox row (sent, due again later, or dead); per alert one append of its NotificationSent/-Failed events.
- * Grouping by alert keeps the alert row locked once per batch instead of once per recipient.
+ * Records the results of delivery attempts in the caller's transaction: per notification the outbox row
+ * (sent, due again later, or dead); per alert one append of its NotificationSent/-Failed events. The
+ * worker passes the results of one alert at a time (see alert-worker.ts for why).
  * `n.attempts` already counts this attempt (the claim counted it).
  */
 export async function recordDeliveries(
