@@ -133,12 +133,12 @@ describe('a crash between sending and recording', () => {
 
 describe('webhooks', () => {
   it('a Slack webhook gets {text}; a webhook slower than its timeout is a failure to retry', async () => {
-    const slow = createServer((_req, res) => setTimeout(() => res.writeHead(204).end(), 2000));
+    const slow = createServer((_req, res) => setTimeout(() => res.writeHead(204).end(), 10_000));
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     try {
       const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
       const notifier = createNotifier({
-        mailer: null, webhookSecret: null, webhookTimeoutMs: 200, clock: f.clock,
+        mailer: null, webhookSecret: null, webhookTimeoutMs: 1500, clock: f.clock,
         webhooks: [{ name: 'chat', kind: 'slack', url: hooks.url, kpis: null }, { name: 'slow', kind: 'webhook', url: slowUrl, kpis: null }],
       });
       const n = (channel: 'slack' | 'webhook', recipient: string) =>
