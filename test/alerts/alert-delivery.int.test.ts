@@ -6,6 +6,10 @@ import { alertFixture, breach, MINUTE, startHookServer, startSmtp, type AlertFix
 import { createAlertWorker } from '../../src/adapters/delivery/alert-worker.ts';
 import { createNotifier } from '../../src/adapters/notifiers/notifier.ts';
 import { buildContact } from '../helpers/factories.ts';
+import { claimNotifications } from '../../src/adapters/storage/outbox.repo.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Notification } from '../../src/core/alerts/alert-ports.ts';
 
 const SECRET = 'hook-secret';
 let store: TestStore;
@@ -104,6 +108,67 @@ describe('durable delivery', () => {
       expect(smtp.mails.map((m) => m.to)).toEqual([['dora@example.com']]);
     } finally {
       dead.close();
+    }
+  });
+});
+
+describe('a crash between sending and recording', () => {
+  it('given a worker that sent and died before recording, then after its lease another worker sends again: one repeat, no more', async () => {
+    smtp.mails.length = 0;
+    const kpi = await f.makeKpi({}, [buildContact({ email: 'crash@example.com', phone: null })]);
+    await f.judge(breach(kpi));
+    // The dying worker: claims, sends, and never records.
+    const claimed = await claimNotifications(store.db, f.clock.now(), 100, 60_000);
+    const mine = claimed.filter((n) => n.kpiId === kpi.id && n.channel === 'email');
+    for (const n of mine) await f.mailer.send(n);
+    expect(await f.worker.tick()).toMatchObject({ sent: 0 }); // the lease keeps the others off
+    f.clock.advance(61_000);
+    await f.worker.tick();
+    expect(smtp.mails.filter((m) => m.to.includes('crash@example.com'))).toHaveLength(2);
+    f.clock.advance(10 * MINUTE);
+    await f.worker.tick();
+    expect(smtp.mails.filter((m) => m.to.includes('crash@example.com'))).toHaveLength(2);
+  });
+});
+
+describe('webhooks', () => {
+  it('a Slack webhook gets {text}; a webhook slower than its timeout is a failure to retry', async () => {
+    const slow = createServer((_req, res) => setTimeout(() => res.writeHead(204).end(), 10_000));
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+      const notifier = createNotifier({
+        mailer: null, webhookSecret: null, webhookTimeoutMs: 1500, clock: f.clock,
+        webhooks: [{ name: 'chat', kind: 'slack', url: hooks.url, kpis: null }, { name: 'slow', kind: 'webhook', url: slowUrl, kpis: null }],
+      });
+      const n = (channel: 'slack' | 'webhook', recipient: string) =>
+        ({ id: 'ntf_x', alertId: 'alr_x', channel, recipient, payload: { text: 'Deposits dropped' } }) as unknown as Notification;
+      expect(await notifier.send(n('slack', 'chat'))).toEqual({ ok: true });
+      expect(JSON.parse(hooks.hooks.at(-1)!.body)).toEqual({ text: 'Deposits dropped' });
+      expect(hooks.hooks.at(-1)!.headers[SIGNATURE_HEADER]).toBeUndefined();
+      expect(await notifier.send(n('webhook', 'slow'))).toMatchObject({ ok: false, error: expect.stringMatching(/abort|timeout/i) });
+      expect(await notifier.send(n('webhook', 'gone'))).toEqual({ ok: false, error: 'no webhook named gone is configured' });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+});
+
+describe('without SMTP', () => {
+  it('given no SMTP configured, then mail and SMS go to the log channel, delivered at once and shown by the delivery log', async () => {
+    const noMail = await alertFixture(store, { smtpUrl: 'smtp://127.0.0.1:1?ignoreTLS=true', mailEnabled: false });
+    try {
+      smtp.mails.length = 0;
+      const kpi = await noMail.makeKpi({ priority: 1 }, [buildContact({ email: 'lou@example.com', phone: '+4917012345678' })]);
+      const id = (await noMail.judge(breach(kpi))).opened[0]!;
+      expect(await noMail.worker.tick()).toMatchObject({ sent: 2, failed: 0 });
+      const log = await noMail.deps.uow.read.outbox.forAlert(id);
+      expect(log.map((n) => [n.channel, n.recipient, n.status])).toEqual([['log', 'lou@example.com', 'sent'], ['log', '4917012345678@sms.example.net', 'sent']]);
+      expect(log[1]!.body).toBe(log[0]!.subject.slice(0, 160));
+      expect(smtp.mails).toEqual([]);
+    } finally {
+      noMail.close();
     }
   });
 });

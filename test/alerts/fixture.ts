@@ -120,14 +120,14 @@ export const breach = (kpi: Kpi, o: Partial<SeriesJudgement> = {}): SeriesJudgem
   judgement(kpi, { outcome: { kind: 'breach', reasons: [{ rule: 'deviation', limit: 20, value: -60 }] }, value: 40, deviationPercent: -60, ...o });
 
 export async function alertFixture(store: TestStore, o: {
-  smtpUrl: string; policy?: Partial<AlertPolicy>; webhooks?: WebhookTarget[]; webhookSecret?: string; retryCount?: number; concurrency?: number;
+  smtpUrl: string; mailEnabled?: boolean; policy?: Partial<AlertPolicy>; webhooks?: WebhookTarget[]; webhookSecret?: string; retryCount?: number; concurrency?: number;
 }): Promise<AlertFixture> {
   const clock = testClock('2026-03-02T09:00:00Z');
   const deps = commandDeps(store, clock);
   const webhooks = o.webhooks ?? [];
   const settings: AlertSettings = {
     policy: { ...DEFAULT_ALERT_POLICY, ...o.policy },
-    routing: { mailEnabled: true, smsGatewayDomain: 'sms.example.net', webhooks: webhooks.map(({ name, kind, kpis }) => ({ name, kind, kpis })) },
+    routing: { mailEnabled: o.mailEnabled ?? true, smsGatewayDomain: 'sms.example.net', webhooks: webhooks.map(({ name, kind, kpis }) => ({ name, kind, kpis })) },
     linkBaseUrl: 'http://grid.example',
   };
   const mailer = createMailer({ smtpUrl: o.smtpUrl, from: 'grid@example.com', maxConnections: 2 });

@@ -1,6 +1,6 @@
 import { runAlertTimers, type AlertCommandDeps } from '../../core/alerts/alert-commands.ts';
 import type { Notification, Notifier } from '../../core/alerts/alert-ports.ts';
-import { recordDelivery, type RetryPolicy } from '../../core/alerts/delivery.ts';
+import { recordDeliveries, type DeliveryResult, type RetryPolicy } from '../../core/alerts/delivery.ts';
 import type { EventMeta } from '../../core/ports.ts';
 import type { Db } from '../storage/db.ts';
 import { claimNotifications } from '../storage/outbox.repo.ts';
@@ -45,10 +45,10 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 }
 
 /**
- * The steppable worker of alerting, on every node. Delivery: claim due outbox rows (SKIP LOCKED, with a
- * lease), send them outside any transaction, then record each result (event + row) in its own
- * transaction. A crash after a send and before its record leaves the row claimed; when the lease ends
- * another worker sends it again: at most one repeat per recipient and crash.
+ * The steppable worker of alerting, on every node. Delivery: claim a batch of due outbox rows (SKIP
+ * LOCKED, with a lease), send them outside any transaction, then record the results (events + rows) in one
+ * transaction per alert. A crash after sending and before recording leaves the rows claimed; when the
+ * lease ends another worker sends them again: at most one repeat per recipient and crash.
  */
 export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
   const batchSize = o.batchSize ?? 50;
@@ -61,12 +61,6 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
   let errors = 0;
   const meta = (): EventMeta => ({ actor: 'system:alerts', correlationId: o.ids.next('correlation') });
 
-  async function deliver(n: Notification): Promise<boolean> {
-    const result = await o.notifier.send(n);
-    await o.uow.run((tx) => recordDelivery(tx, n, result, o.retry, o.clock, random, meta()));
-    return result.ok;
-  }
-
   async function tick(): Promise<TickResult> {
     let timers = 0;
     for (let handled = -1; handled !== 0; timers += handled) handled = await runAlertTimers(o, meta());
@@ -75,10 +69,17 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
     for (;;) {
       const batch = await claimNotifications(o.db, o.clock.now(), batchSize, leaseMs);
       if (batch.length === 0) break;
-      await inParallel(batch, concurrency, async (n) => {
-        if (await deliver(n)) sent++;
+      const results: { n: Notification; result: DeliveryResult }[] = [];
+      await inParallel(batch, concurrency, async (n) => void results.push({ n, result: await o.notifier.send(n) }));
+      // One transaction per alert: a worker holds one alert lock at a time, so it cannot deadlock with an
+      // execution or a command that holds several.
+      const byAlert = new Map<string, typeof results>();
+      for (const r of results) byAlert.set(r.n.alertId, [...(byAlert.get(r.n.alertId) ?? []), r]);
+      for (const group of byAlert.values()) await o.uow.run((tx) => recordDeliveries(tx, group, o.retry, o.clock, random, meta()));
+      for (const { result } of results) {
+        if (result.ok) sent++;
         else failed++;
-      });
+      }
     }
     return { timers, sent, failed };
   }

@@ -82,20 +82,25 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<Page<Al
 
 interface CounterRow { breach_streak: number; normal_streak: number; failure_streak: number; last_notified_at: Date | null }
 
+const KIND_OF_SCOPE: Record<CounterScope, Alert['kind']> = { series: 'breach', kpi: 'failing' };
+
+/** Locks the streaks; lastNotifiedAt is the latest notification of the series' alerts (not stored with them). */
 export async function lockCounters(db: Queryable, kpiId: string, scope: CounterScope, key: string): Promise<Counters> {
   await db.query('INSERT INTO alert_counters (kpi_id, scope, key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [kpiId, scope, key]);
   const { rows } = await db.query<CounterRow>(
-    'SELECT breach_streak, normal_streak, failure_streak, last_notified_at FROM alert_counters WHERE kpi_id = $1 AND scope = $2 AND key = $3 FOR UPDATE',
-    [kpiId, scope, key]);
+    `SELECT breach_streak, normal_streak, failure_streak,
+            (SELECT max(last_notified_at) FROM alerts WHERE kpi_id = $1 AND key = $3 AND kind = $4) AS last_notified_at
+       FROM alert_counters WHERE kpi_id = $1 AND scope = $2 AND key = $3 FOR UPDATE`,
+    [kpiId, scope, key, KIND_OF_SCOPE[scope]]);
   const r = rows[0]!;
   return { breachStreak: r.breach_streak, normalStreak: r.normal_streak, failureStreak: r.failure_streak, lastNotifiedAt: date(r.last_notified_at) };
 }
 
+/** Stores the streaks (lastNotifiedAt lives on the alerts). */
 export async function saveCounters(db: Queryable, kpiId: string, scope: CounterScope, key: string, c: Counters): Promise<void> {
   await db.query(
-    `UPDATE alert_counters SET breach_streak = $4, normal_streak = $5, failure_streak = $6, last_notified_at = $7
-      WHERE kpi_id = $1 AND scope = $2 AND key = $3`,
-    [kpiId, scope, key, c.breachStreak, c.normalStreak, c.failureStreak, c.lastNotifiedAt]);
+    'UPDATE alert_counters SET breach_streak = $4, normal_streak = $5, failure_streak = $6 WHERE kpi_id = $1 AND scope = $2 AND key = $3',
+    [kpiId, scope, key, c.breachStreak, c.normalStreak, c.failureStreak]);
 }
 
 export async function claimDueTimers(db: Queryable, now: Date, limit: number): Promise<string[]> {

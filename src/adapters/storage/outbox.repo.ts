@@ -85,8 +85,9 @@ export const outboxRepo = (db: Queryable): OutboxRepo => ({
   lock: (id) => getNotification(db, id, true),
   list: (f) => listNotifications(db, f),
   forAlert: (alertId) => notificationsForAlert(db, alertId),
-  markSent: async (id, at) => {
-    await db.query(`UPDATE notifications SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL WHERE id = $1`, [id, at]);
+  markSent: async (ids, at) => {
+    if (ids.length === 0) return;
+    await db.query(`UPDATE notifications SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = NULL WHERE id = ANY ($1)`, [ids, at]);
   },
   markFailed: async (id, error, next) => {
     await db.query(

@@ -53,18 +53,24 @@ export interface BulkResolveResult {
   readonly skipped: { id: string; reason: string }[];
 }
 
-/** Resolves many alerts in one transaction; those that cannot be resolved are reported, not fatal. */
+/**
+ * Resolves many alerts, each in its own transaction: holding one alert lock at a time, it cannot deadlock
+ * with an execution that holds several. Those that cannot be resolved are reported, not fatal.
+ */
 export async function resolveAlerts(deps: AlertCommandDeps, ids: readonly string[], note: string | null, meta: EventMeta): Promise<BulkResolveResult> {
-  return deps.uow.run(async (tx) => {
-    const result: BulkResolveResult = { resolved: [], skipped: [] };
-    for (const id of new Set(ids)) {
+  const result: BulkResolveResult = { resolved: [], skipped: [] };
+  for (const id of new Set(ids)) {
+    const outcome = await deps.uow.run(async (tx) => {
       const current = await tx.alerts.lock(id);
-      if (current === null) result.skipped.push({ id, reason: 'not found' });
-      else if (current.status === 'resolved') result.skipped.push({ id, reason: 'resolved already' });
-      else result.resolved.push((await resolveIn(tx, deps, id, note, meta)).id);
-    }
-    return result;
-  });
+      if (current === null) return 'not found';
+      if (current.status === 'resolved') return 'resolved already';
+      await resolveIn(tx, deps, id, note, meta);
+      return null;
+    });
+    if (outcome === null) result.resolved.push(id);
+    else result.skipped.push({ id, reason: outcome });
+  }
+  return result;
 }
 
 /**
@@ -103,13 +109,5 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
       await queueNotifications(tx, deps, alert, kpi, owners, 'escalation', detail, false);
     }
   }
-  if (alert.lastNotifiedAt !== null) await bumpLastNotified(tx, alert, alert.lastNotifiedAt);
   await tx.alerts.update(withTimer(alert, policy, kpi.cooldownMinutes));
-}
-
-/** Keeps the series' cooldown clock in step with the alert's notifications. */
-async function bumpLastNotified(tx: TxPorts, alert: Alert, at: Date): Promise<void> {
-  const scope = alert.kind === 'breach' ? 'series' : 'kpi';
-  const counters = await tx.alerts.lockCounters(alert.kpiId, scope, alert.key);
-  if (counters.lastNotifiedAt === null || counters.lastNotifiedAt < at) await tx.alerts.saveCounters(alert.kpiId, scope, alert.key, { ...counters, lastNotifiedAt: at });
 }

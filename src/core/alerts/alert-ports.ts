@@ -32,8 +32,12 @@ export interface AlertStatistics {
 }
 
 export interface AlertRepo {
-  /** The counters, locked for this transaction (created at zero when missing). */
+  /**
+   * The streaks, locked for this transaction (created at zero when missing). `lastNotifiedAt` is the latest
+   * notification of the series' alerts of the matching kind (breach for 'series', failing for 'kpi').
+   */
   lockCounters(kpiId: string, scope: CounterScope, key: string): Promise<Counters>;
+  /** Stores the streaks; lastNotifiedAt follows from the alerts and is not stored here. */
   saveCounters(kpiId: string, scope: CounterScope, key: string, counters: Counters): Promise<void>;
   /** The open or acknowledged alert of this kind for the KPI and key, locked. */
   lockActive(kpiId: string, key: string, kind: AlertKind): Promise<Alert | null>;
@@ -90,7 +94,7 @@ export interface OutboxRepo {
   lock(id: string): Promise<Notification | null>;
   list(filter: NotificationFilter): Promise<Page<Notification>>;
   forAlert(alertId: string): Promise<Notification[]>;
-  markSent(id: string, at: Date): Promise<void>;
+  markSent(ids: readonly string[], at: Date): Promise<void>;
   /** nextAttemptAt null = no attempt left: a dead letter. */
   markFailed(id: string, error: string, nextAttemptAt: Date | null): Promise<void>;
   /** A dead letter back in the queue, due at `at`, with a fresh set of attempts. */

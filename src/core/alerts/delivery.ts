@@ -23,25 +23,33 @@ export function retryDelayMs(retry: number, baseDelayMs: number, random: number)
 }
 
 /**
- * Records the result of one delivery attempt in one transaction: the NotificationSent or -Failed event on
- * the alert's stream and the outbox row (sent, due again later, or dead). `n.attempts` already counts
- * this attempt (the claim counted it).
+ * Records the results of delivery attempts in the caller's transaction: per notification the outbox row
+ * (sent, due again later, or dead); per alert one append of its NotificationSent/-Failed events. The
+ * worker passes the results of one alert at a time (see alert-worker.ts for why).
+ * `n.attempts` already counts this attempt (the claim counted it).
  */
-export async function recordDelivery(
-  tx: TxPorts, n: Notification, result: DeliveryResult, retry: RetryPolicy, clock: Clock, random: () => number, meta: EventMeta,
+export async function recordDeliveries(
+  tx: TxPorts, results: readonly { n: Notification; result: DeliveryResult }[], retry: RetryPolicy, clock: Clock, random: () => number, meta: EventMeta,
 ): Promise<void> {
   const now = clock.now();
-  const common = { id: n.alertId, notificationId: n.id, purpose: n.purpose, channel: n.channel, recipient: n.recipient, attempt: n.attempts };
-  let event: AlertEvent;
-  if (result.ok) {
-    await tx.outbox.markSent(n.id, now);
-    event = { type: 'NotificationSent', data: common };
-  } else {
-    const retriesDone = n.attempts - 1;
-    const next = retriesDone < retry.retryCount ? new Date(now.getTime() + retryDelayMs(retriesDone + 1, retry.baseDelayMs, random())) : null;
-    await tx.outbox.markFailed(n.id, result.error, next);
-    event = { type: 'NotificationFailed', data: { ...common, error: result.error, dead: next === null, nextAttemptAt: next?.toISOString() ?? null } };
+  const byAlert = new Map<string, AlertEvent[]>();
+  await tx.outbox.markSent(results.filter((r) => r.result.ok).map((r) => r.n.id), now);
+  for (const { n, result } of results) {
+    const common = { id: n.alertId, notificationId: n.id, purpose: n.purpose, channel: n.channel, recipient: n.recipient, attempt: n.attempts };
+    let event: AlertEvent;
+    if (result.ok) {
+      event = { type: 'NotificationSent', data: common };
+    } else {
+      const retriesDone = n.attempts - 1;
+      const next = retriesDone < retry.retryCount ? new Date(now.getTime() + retryDelayMs(retriesDone + 1, retry.baseDelayMs, random())) : null;
+      await tx.outbox.markFailed(n.id, result.error, next);
+      event = { type: 'NotificationFailed', data: { ...common, error: result.error, dead: next === null, nextAttemptAt: next?.toISOString() ?? null } };
+    }
+    byAlert.set(n.alertId, [...(byAlert.get(n.alertId) ?? []), event]);
   }
-  const alert = await tx.alerts.lock(n.alertId);
-  if (alert !== null) await tx.alerts.update(await appendToAlert(tx, alert, [event], meta));
+  // Locked in id order, so two workers recording batches of the same alerts cannot deadlock.
+  for (const alertId of [...byAlert.keys()].sort()) {
+    const alert = await tx.alerts.lock(alertId);
+    if (alert !== null) await tx.alerts.update(await appendToAlert(tx, alert, byAlert.get(alertId)!, meta));
+  }
 }

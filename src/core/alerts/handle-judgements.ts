@@ -87,7 +87,8 @@ async function openAlert(
 export async function notifyOpening(tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Kpi, now: Date): Promise<Alert> {
   const contacts = await tx.contacts.getMany(kpi.contactIds);
   const queued = await queueNotifications(tx, deps, alert, kpi, contacts, 'opened');
-  return { ...alert, openingNotified: queued > 0, notifyAt: null, lastNotifiedAt: now };
+  // With nobody to tell, no cooldown starts either.
+  return { ...alert, openingNotified: queued > 0, notifyAt: null, lastNotifiedAt: queued > 0 ? now : alert.lastNotifiedAt };
 }
 
 async function resolveAlert(

@@ -13,6 +13,10 @@ import { IdParams, pageOf, problemResponses } from '../schemas/common.ts';
 
 const tags = ['Alerts'];
 const dateOf = (s: string | undefined): Date | undefined => (s === undefined ? undefined : new Date(s));
+/** The note is optional, so is the body: `curl -XPOST …/acknowledge` with nothing else must work. */
+const bodyOptional = async (request: { body: unknown }): Promise<void> => {
+  request.body ??= {};
+};
 
 /** The alert log, acknowledge/resolve, the delivery log with dead-letter retry, and message preview. */
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> = async (app, { deps }) => {
@@ -45,13 +49,15 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> 
 
   app.post('/alerts/:id/acknowledge', {
     config: { access: 'alerts:write' },
+    preValidation: bodyOptional,
     schema: { tags, summary: 'Acknowledge an alert: stops reminders and escalation', params: IdParams, body: NoteBody, response: { 200: AlertView, ...problemResponses } },
-  }, async (request) => acknowledgeAlert(deps, request.params.id, request.body?.note ?? null, metaOf(request)));
+  }, async (request) => acknowledgeAlert(deps, request.params.id, request.body.note ?? null, metaOf(request)));
 
   app.post('/alerts/:id/resolve', {
     config: { access: 'alerts:write' },
+    preValidation: bodyOptional,
     schema: { tags, summary: 'Resolve an alert by hand', params: IdParams, body: NoteBody, response: { 200: AlertView, ...problemResponses } },
-  }, async (request) => resolveAlert(deps, request.params.id, request.body?.note ?? null, metaOf(request)));
+  }, async (request) => resolveAlert(deps, request.params.id, request.body.note ?? null, metaOf(request)));
 
   app.post('/alerts/resolve', {
     config: { access: 'alerts:write' },

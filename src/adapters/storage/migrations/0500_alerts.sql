@@ -2,7 +2,8 @@
 -- and the notification outbox that delivery workers on every node drain.
 
 -- Breach streaks per KPI and key (scope 'series'); failure streaks per KPI (scope 'kpi', key '').
--- last_notified_at is the start of the cooldown of that series.
+-- The cooldown is not here: it starts at the latest alerts.last_notified_at of the series, so that the
+-- timer worker, which holds alert rows, never needs a counter row (no lock-order cycle with executions).
 CREATE TABLE alert_counters (
   kpi_id            text NOT NULL,
   scope             text NOT NULL,
@@ -10,7 +11,6 @@ CREATE TABLE alert_counters (
   breach_streak     integer NOT NULL DEFAULT 0,
   normal_streak     integer NOT NULL DEFAULT 0,
   failure_streak    integer NOT NULL DEFAULT 0,
-  last_notified_at  timestamptz,
   PRIMARY KEY (kpi_id, scope, key)
 );
 
@@ -50,6 +50,7 @@ CREATE TABLE alerts (
 -- At most one active alert per KPI, key and kind: the backstop for the state machine's "unless one is open".
 CREATE UNIQUE INDEX alerts_one_active ON alerts (kpi_id, key, kind) WHERE status <> 'resolved';
 CREATE INDEX alerts_kpi ON alerts (kpi_id, id);
+CREATE INDEX alerts_series ON alerts (kpi_id, key, kind, last_notified_at);
 CREATE INDEX alerts_status ON alerts (status, id);
 CREATE INDEX alerts_opened_at ON alerts (opened_at);
 CREATE INDEX alerts_timer ON alerts (next_timer_at) WHERE next_timer_at IS NOT NULL;
