@@ -149,7 +149,7 @@ export function loadConfig(env: Env): Config {
     demo: {
       enabled: r.bool('DEMO', databaseUrl === null),
       outageAfterMinutes: r.int('DEMO_OUTAGE_AFTER_MINUTES', 3, 0, 1440),
-      outageMinutes: r.int('DEMO_OUTAGE_MINUTES', 6, 1, 1440),
+      outageMinutes: r.int('DEMO_OUTAGE_MINUTES', 4, 1, 1440),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);

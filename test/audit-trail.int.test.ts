@@ -16,6 +16,7 @@ interface AuditPage { items: Entry[]; nextCursor: string | null }
 let t: TestApp;
 let projection: Subscription;
 let kpiId: string;
+let adminKeyId: string;
 let dsId: string;
 const headers = { 'user-agent': 'ops-cli/1.0', 'x-correlation-id': 'cor-change-42' };
 
@@ -30,7 +31,9 @@ beforeAll(async () => {
   await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpiId}`, headers, payload: { maxThreshold: 250, deviationPercent: 15 } });
   await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpiId}/deactivate` });
   await t.inject({ method: 'PATCH', url: `/api/v1/datasources/${ds.id}`, payload: { password: 'n3w-pass' } });
-  expect(await settle(projection)).toBe(6);
+  // Six changes above, plus the security event of the test app's administrator key, which made them.
+  expect(await settle(projection)).toBe(7);
+  adminKeyId = t.adminKeyId;
 }, 120_000);
 afterAll(async () => t.close());
 
@@ -72,7 +75,7 @@ describe('GET /audittrail/entity/{type}/{id}', () => {
     const change = items[1]!;
     expect(change.summary).toBe('Changed KPI "Deposits": deviationPercent from 10 to 15; maxThreshold from 100 to 250');
     expect(change.changes).toEqual({ deviationPercent: { from: 10, to: 15 }, maxThreshold: { from: 100, to: 250 } });
-    expect(change).toMatchObject({ actor: 'anonymous', actorKind: 'anonymous', clientIp: '127.0.0.1', userAgent: 'ops-cli/1.0', correlationId: 'cor-change-42', entityVersion: 2 });
+    expect(change).toMatchObject({ actor: adminKeyId, actorKind: 'apikey', clientIp: '127.0.0.1', userAgent: 'ops-cli/1.0', correlationId: 'cor-change-42', entityVersion: 2 });
     expect(items[0]!.summary).toBe('Deactivated KPI "Deposits"');
     expect(items[2]!.summary).toMatch(/^Created KPI "Deposits" owned by payments, every 5 minutes/);
   });
@@ -108,7 +111,7 @@ describe('POST /audittrail/search', () => {
     const second = (await search({ limit: 4, cursor: first.nextCursor })).json<AuditPage>();
     expect(second.nextCursor).toBeNull();
     const positions = [...first.items, ...second.items].map((e) => e.position);
-    expect(positions).toHaveLength(7);
+    expect(positions).toHaveLength(8);
     expect(positions).toEqual([...positions].sort((a, b) => b - a));
   });
 
@@ -137,15 +140,15 @@ describe('export, statistics and the system view', () => {
 
   it('counts by event type, entity type, actor and day', async () => {
     const stats = (await t.inject({ method: 'GET', url: '/api/v1/audittrail/statistics' })).json();
-    expect(stats.total).toBe(7);
-    expect(stats.byEntityType).toEqual([{ key: 'kpi', count: 3 }, { key: 'contact', count: 2 }, { key: 'datasource', count: 2 }]);
-    expect(stats.byActor).toEqual([{ key: 'anonymous', count: 7 }]);
+    expect(stats.total).toBe(8);
+    expect(stats.byEntityType).toEqual(expect.arrayContaining([{ key: 'kpi', count: 3 }, { key: 'contact', count: 2 }, { key: 'datasource', count: 2 }, { key: 'apikey', count: 1 }]));
+    expect(stats.byActor).toEqual([{ key: adminKeyId, count: 7 }, { key: 'test', count: 1 }]);
     expect(stats.byDay).toHaveLength(1);
   });
 
   it('shows everything newest first to administrators; every audit route declares its scope', async () => {
     const { items } = (await t.inject({ method: 'GET', url: '/api/v1/audittrail/system?limit=500' })).json<AuditPage>();
-    expect(items).toHaveLength(7);
+    expect(items).toHaveLength(8);
     const routes = t.app.routeTable.filter((r) => r.url.includes('/audittrail/'));
     expect(Object.fromEntries(routes.map((r) => [`${r.method} ${r.url}`, r.access]))).toEqual({
       'GET /api/v1/audittrail/entity/:entityType/:entityId': 'audit:read',

@@ -73,7 +73,8 @@ describe('replay', () => {
   it('finds the read models identical to the event store when nothing is wrong', async () => {
     const report = await replay(t.store.db);
     expect(report.differences).toEqual([]);
-    expect(Object.fromEntries(report.tables.map((x) => [x.table, x.rows]))).toMatchObject({ kpis: 1, contacts: 1, data_sources: 1, audit_entries: 9 });
+    const events = (await t.store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+    expect(Object.fromEntries(report.tables.map((x) => [x.table, x.rows]))).toMatchObject({ kpis: 1, contacts: 1, data_sources: 1, audit_entries: events });
     const { rows } = await t.store.db.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'replay_%'");
     expect(rows[0]).toEqual({ n: 0 });
   });
@@ -81,16 +82,17 @@ describe('replay', () => {
   it('finds a deliberately corrupted row, a missing row and a tampered audit entry, and says what differs', async () => {
     await t.store.db.query('UPDATE kpis SET max_threshold = 999 WHERE id = $1', [kpiId]);
     const ann = (await t.store.db.query('DELETE FROM contacts WHERE id = $1 RETURNING *', [annId])).rows[0]!;
-    await t.store.db.query("UPDATE audit_entries SET actor = 'usr_forged' WHERE position = 1");
+    const victim = (await t.store.db.query<{ position: number; actor: string }>('SELECT position, actor FROM audit_entries ORDER BY position DESC LIMIT 1')).rows[0]!;
+    await t.store.db.query("UPDATE audit_entries SET actor = 'usr_forged' WHERE position = $1", [victim.position]);
     const report = await replay(t.store.db);
     const text = formatReplayReport(report);
     expect(text).toContain(`kpis ${kpiId}:\n  max_threshold: live 999, rebuilt from events 250`);
-    expect(text).toContain('audit_entries 1:\n  actor: live "usr_forged", rebuilt from events "anonymous"');
+    expect(text).toContain(`audit_entries ${victim.position}:\n  actor: live "usr_forged", rebuilt from events "${victim.actor}"`);
     expect(text).toContain(`contacts ${annId}: missing from the live table (the events say it exists)`);
-    expect(report.differences.map((d) => `${d.table} ${d.key}`)).toEqual([`contacts ${annId}`, `kpis ${kpiId}`, 'audit_entries 1']);
+    expect(report.differences.map((d) => `${d.table} ${d.key}`)).toEqual([`contacts ${annId}`, `kpis ${kpiId}`, `audit_entries ${victim.position}`]);
     await t.store.db.query('INSERT INTO contacts SELECT * FROM json_populate_record(NULL::contacts, $1)', [JSON.stringify(ann)]);
     await t.store.db.query('UPDATE kpis SET max_threshold = 250 WHERE id = $1', [kpiId]);
-    await t.store.db.query("UPDATE audit_entries SET actor = 'anonymous' WHERE position = 1");
+    await t.store.db.query('UPDATE audit_entries SET actor = $2 WHERE position = $1', [victim.position, victim.actor]);
   });
 
   it.runIf(storeKind() === 'postgres')('monitoring-grid replay exits 1 with a readable diff, 0 when all match', async () => {

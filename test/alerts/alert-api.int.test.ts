@@ -67,7 +67,7 @@ describe('the alert log', () => {
 describe('acknowledge and resolve', () => {
   it('acknowledges with a note, resolves by hand, and refuses to resolve twice', async () => {
     const ack = await t.inject({ method: 'POST', url: `/api/v1/alerts/${ids[0]}/acknowledge`, payload: { note: 'looking' } });
-    expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgeNote: 'looking', acknowledgedBy: 'anonymous' });
+    expect(ack.json()).toMatchObject({ status: 'acknowledged', acknowledgeNote: 'looking', acknowledgedBy: t.adminKeyId });
     f.clock.advance(MINUTE);
     const res = await t.inject({ method: 'POST', url: `/api/v1/alerts/${ids[0]}/resolve`, payload: { note: 'restarted the PSP adapter' } });
     expect(res.json()).toMatchObject({ status: 'resolved', resolution: 'manual', resolveNote: 'restarted the PSP adapter' });
@@ -75,7 +75,7 @@ describe('acknowledge and resolve', () => {
     expect(again.statusCode).toBe(409);
     await f.worker.tick();
     const resolvedMail = smtp.mails.find((m) => m.subject.startsWith('Resolved: ') && m.subject.includes(' DE:'));
-    expect(resolvedMail?.text).toContain('Resolved by anonymous: restarted the PSP adapter.');
+    expect(resolvedMail?.text).toContain(`Resolved by ${t.adminKeyId}: restarted the PSP adapter.`);
   });
 
   it('resolves in bulk and names the alerts it skipped', async () => {

@@ -24,6 +24,8 @@ export interface TestApp {
   inject(opts: TestInjectOptions): Promise<LightMyRequestResponse>;
   /** The administrator key `inject` signs in with (scope admin:*). */
   readonly adminKey: string;
+  /** Its id: the actor of every change `inject` makes. */
+  readonly adminKeyId: string;
   readonly store: TestStore;
   readonly deps: AppDeps;
   close(): Promise<void>;
@@ -47,9 +49,9 @@ export async function buildTestApp(opts: { clock?: Clock; store?: TestStore; ove
   const app = await buildApp(deps);
   await app.ready();
   const auth = createAuthDeps(store.db, deps.clock, deps.ids);
-  const { key: adminKey } = await createApiKey(auth, { name: 'test administrator', scopes: ['admin:*'] }, { actor: 'test', correlationId: 'cor_test' });
+  const { key: adminKey, apiKey: { id: adminKeyId } } = await createApiKey(auth, { name: 'test administrator', scopes: ['admin:*'] }, { actor: 'test', correlationId: 'cor_test' });
   return {
-    app, store, deps, adminKey,
+    app, store, deps, adminKey, adminKeyId,
     inject: ({ anonymous, ...o }) => {
       const headers = { ...(o.headers ?? {}) };
       const own = Object.keys(headers).some((h) => ['x-api-key', 'authorization'].includes(h.toLowerCase()));

@@ -1,4 +1,4 @@
-import { auditEntryOf, entityOfStream, type AuditEntry } from '../../core/audit/audit-entry.ts';
+import { auditEntryOf, entityOfEvent, type AuditEntry } from '../../core/audit/audit-entry.ts';
 import { nameFromEvent } from '../../core/audit/describe-event.ts';
 import { createSubscription, type SubscribedEvent, type Subscription } from '../event-store/subscription.ts';
 import { getEntityNames, insertAuditEntries, upsertEntityNames } from '../storage/audit.repo.ts';
@@ -11,11 +11,11 @@ export const AUDIT_SUBSCRIPTION = 'audit-trail';
  * through it, so a rename shows the new name from that event on; `renamed` is what changed.
  */
 export async function auditEntriesOf(q: Queryable, events: readonly SubscribedEvent[]): Promise<{ entries: AuditEntry[]; renamed: Map<string, string> }> {
-  const keys = [...new Map(events.map((e) => { const k = entityOfStream(e.streamId); return [`${k.entityType}/${k.entityId}`, k]; })).values()];
+  const keys = [...new Map(events.map((e) => { const k = entityOfEvent(e); return [`${k.entityType}/${k.entityId}`, k]; })).values()];
   const names = await getEntityNames(q, keys);
   const changed = new Map<string, string>();
   const entries = events.map((e) => {
-    const { entityType, entityId } = entityOfStream(e.streamId);
+    const { entityType, entityId } = entityOfEvent(e);
     const key = `${entityType}/${entityId}`;
     const renamed = nameFromEvent(entityType, e.data);
     if (renamed !== null && renamed !== names.get(key)) {

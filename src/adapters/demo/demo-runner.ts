@@ -7,7 +7,7 @@ export interface DemoRunnerOptions {
   readonly clock: Clock;
   /** Minutes after start when deposits fail; default 3. */
   readonly outageAfterMinutes?: number;
-  /** How long the outage lasts; default 6. */
+  /** How long the outage lasts; default 4. */
   readonly outageMinutes?: number;
   /** How often new rows are appended, in ms; default 5000. */
   readonly appendEveryMs?: number;
@@ -31,7 +31,7 @@ export function startDemoRunner(o: DemoRunnerOptions): DemoRunner {
   const startedAt = o.clock.now().getTime();
   const outage: Outage = {
     from: startedAt + (o.outageAfterMinutes ?? 3) * 60_000,
-    until: startedAt + ((o.outageAfterMinutes ?? 3) + (o.outageMinutes ?? 6)) * 60_000,
+    until: startedAt + ((o.outageAfterMinutes ?? 3) + (o.outageMinutes ?? 4)) * 60_000,
   };
   const db: DemoDatabase = openDemoDatabase(o.file, startedAt, o.historyWeeks ?? 5);
   const tick = (): number => db.appendUntil(o.clock.now().getTime(), [outage]);

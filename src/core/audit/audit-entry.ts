@@ -27,7 +27,22 @@ export type ActorKind = 'user' | 'apikey' | 'system' | 'anonymous';
 /** Streams are `<entityType>-<entityId>`; the id itself may contain dashes. */
 export function entityOfStream(streamId: string): { entityType: string; entityId: string } {
   const dash = streamId.indexOf('-');
-  return dash < 0 ? { entityType: 'other', entityId: streamId } : { entityType: streamId.slice(0, dash), entityId: streamId.slice(dash + 1) };
+  return dash < 0 ? { entityType: streamId, entityId: '' } : { entityType: streamId.slice(0, dash), entityId: streamId.slice(dash + 1) };
+}
+
+/**
+ * The entity an event concerns. Mostly its stream's; the shared `security` stream's events concern the
+ * user or API key they name, so that a user's or key's history is one entity query away.
+ */
+export function entityOfEvent(event: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>): { entityType: string; entityId: string } {
+  if (event.streamId !== 'security') return entityOfStream(event.streamId);
+  const d = event.data;
+  const id = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  if (event.type === 'UserCreated' && id(d.id)) return { entityType: 'user', entityId: id(d.id)! };
+  if (event.type.startsWith('ApiKey') && id(d.id)) return { entityType: 'apikey', entityId: id(d.id)! };
+  if (id(d.keyId)) return { entityType: 'apikey', entityId: id(d.keyId)! };
+  if (id(d.userId)) return { entityType: 'user', entityId: id(d.userId)! };
+  return { entityType: 'security', entityId: '' };
 }
 
 /** From the metadata's actorKind when access control sets it, else from the actor id's prefix. */
@@ -42,7 +57,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ?
 
 /** The audit entry of a recorded event; `name` is the entity's display name as of this event. */
 export function auditEntryOf(event: RecordedEvent, name: string | null): AuditEntry {
-  const { entityType, entityId } = entityOfStream(event.streamId);
+  const { entityType, entityId } = entityOfEvent(event);
   const m = event.metadata;
   const { summary, changes } = describeEvent(event.type, entityType, entityId, event.data, name);
   return {

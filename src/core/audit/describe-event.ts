@@ -101,5 +101,6 @@ export function nameFromEvent(entityType: string, data: Record<string, unknown>)
   if (state && typeof state[field] === 'string') return state[field];
   const changes = data.changes;
   if (isChanges(changes) && typeof changes[field]?.to === 'string') return changes[field].to as string;
-  return typeof data.name === 'string' ? data.name : null;
+  if (typeof data.name === 'string') return data.name;
+  return typeof data.username === 'string' ? data.username : null;
 }
