@@ -23,7 +23,7 @@ afterAll(async () => {
 /** Opens the feed and collects its text until `until` matches it. */
 function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void> } = {}): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/api/v1/events/live`, (res) => {
+    const req = http.get(`${base}/api/v1/events/live`, { headers: { 'x-api-key': t.adminKey } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
+import { defaultAlertSettings } from '../../src/adapters/delivery/alerting.ts';
+import { createSourceRegistry } from '../../src/adapters/sources/source-registry.ts';
+import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
+import { createContact } from '../../src/core/contacts/contact-commands.ts';
+import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
+import { executeNow, type ExecutionDeps } from '../../src/core/executions/execute-now.ts';
+import { createKpi, updateKpi } from '../../src/core/kpis/kpi-commands.ts';
+import type { CommandDeps } from '../../src/core/ports.ts';
+import { commandDeps } from '../helpers/app.ts';
+import { testClock } from '../helpers/clock.ts';
+import { buildContact, buildKpi } from '../helpers/factories.ts';
+import { createSqliteSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { createTestStore, type TestStore } from '../helpers/store.ts';
+
+/** A run recorded by the execution side opens, keeps and resolves alerts in the same transaction. */
+const meta = { actor: 'test', correlationId: 'cor_test' };
+const clock = testClock();
+const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+let store: TestStore;
+let m: MonitoredDb;
+let deps: ExecutionDeps & CommandDeps;
+
+beforeAll(async () => {
+  store = await createTestStore();
+  m = await createSqliteSource();
+  const base = commandDeps(store, clock);
+  deps = { ...base, sources, nodeId: 'nod_test', minBaselineWindows: 3, listeners: [alertOnExecutions({ clock: base.clock, ids: base.ids, settings: defaultAlertSettings() })] };
+}, 60_000);
+afterAll(async () => {
+  await sources.close();
+  await store.close();
+  await m.close();
+});
+
+const alertsOf = async (kpiId: string) =>
+  (await store.db.query<{ status: string; kind: string; value: number }>('SELECT status, kind, value FROM alerts WHERE kpi_id = $1 ORDER BY opened_at', [kpiId])).rows;
+const notificationsOf = async (kpiId: string) =>
+  (await store.db.query<{ purpose: string; recipient: string }>('SELECT purpose, recipient FROM notifications WHERE kpi_id = $1 ORDER BY purpose, recipient', [kpiId])).rows;
+
+describe('alerting on recorded executions', () => {
+  it('a breaching run opens an alert with notifications; a normal run resolves it with a recovery', async () => {
+    const ds = await createDataSource(deps, { name: 'file', ...(m.dataSource as object) }, meta);
+    const contact = await createContact(deps, buildContact({ email: 'ops@example.com' }), meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, contactIds: [contact.id], query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3, cooldownMinutes: 0 }), meta);
+    await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
+    expect(await alertsOf(kpi.id)).toEqual([{ status: 'open', kind: 'breach', value: 5 }]);
+    expect(await notificationsOf(kpi.id)).toEqual([{ purpose: 'opened', recipient: 'ops@example.com' }]);
+
+    clock.advance(60_000);
+    await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
+    expect(await alertsOf(kpi.id)).toHaveLength(1);
+
+    clock.advance(60_000);
+    const current = (await deps.uow.read.kpis.get(kpi.id))!;
+    await updateKpi(deps, kpi.id, { maxThreshold: 10 }, current.version, meta);
+    await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
+    expect((await alertsOf(kpi.id)).map((a) => a.status)).toEqual(['resolved']);
+    expect(await notificationsOf(kpi.id)).toEqual([{ purpose: 'opened', recipient: 'ops@example.com' }, { purpose: 'resolved', recipient: 'ops@example.com' }]);
+  });
+
+  it('a dry run judges without opening anything', async () => {
+    const ds = await createDataSource(deps, { name: 'file-dry', ...(m.dataSource as object) }, meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value', maxThreshold: 3 }), meta);
+    await expect(executeNow(deps, kpi.id, { dryRun: true, actor: 'test' })).resolves.toMatchObject({ result: { series: [{ outcome: { kind: 'breach' } }] } });
+    expect(await alertsOf(kpi.id)).toEqual([]);
+  });
+});
