@@ -17,7 +17,7 @@ let store: TestStore | null = null;
 let env: Record<string, string>;
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'mg-service-'));
-  env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: 'false' };
+  env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: 'false', ADMIN_PASSWORD: 'service-test-password' };
   if (storeKind() === 'postgres') {
     store = await createTestStore('postgres', { migrate: false });
     env.DATABASE_URL = store.url!;
