@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { createApiKey, revokeApiKey } from '../../../core/auth/api-key-commands.ts';
 import type { ApiKey, AuthDeps } from '../../../core/auth/model.ts';
 import { notFound } from '../../../core/errors.ts';
+import { SCOPES } from '../../../core/auth/scopes.ts';
 import { metaOf } from '../request-context.ts';
 import { ApiKeyCreateBody, ApiKeyCreated, ApiKeyStatisticsView, ApiKeyView, PrincipalView } from '../schemas/auth.ts';
 import { IdParams, problemResponses } from '../schemas/common.ts';
@@ -58,7 +59,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; usage: Us
     config: { access: 'admin:*' },
     schema: {
       tags, summary: 'Create an API key; the answer holds the key, shown this once',
-      description: 'Scopes: kpi:read, kpi:write, kpi:execute, alerts:read, alerts:write, contacts:read, contacts:write, datasources:read, datasources:write, audit:read, admin:*, or area:* for every scope of an area.',
+      description: `Scopes: ${SCOPES.join(', ')}, or area:* for every scope of an area.`,
       body: ApiKeyCreateBody, response: { 201: ApiKeyCreated, ...problemResponses },
     },
   }, async (request, reply) => {
