@@ -42,7 +42,21 @@ describe('templates', () => {
 
   it('{historical} is {baseline}; text in braces that is no placeholder stays', () => {
     const values = placeholderValues(kpi(), { key: '', value: null, baseline: 7, deviationPercent: null, severity: 'low', at: now, link: '' });
-    expect(renderTemplate('{historical}/{baseline} {current} {key} {json}', values)).toBe('7/7 n/a - {json}');
+    expect(renderTemplate('{historical}/{baseline} {current} {json}', values)).toBe('7/7 n/a {json}');
+  });
+
+  it('given a single-value KPI (no key), when the default templates render, then the key and its separators are gone', () => {
+    const m = renderKpiMessage(kpi({ indicator: 'Deposits in 5 minutes' }), { key: '', value: 28, baseline: 140, deviationPercent: -80, severity: 'critical', at: now, link: 'http://x/a' });
+    expect(m.subject).toBe('[critical] Deposits in 5 minutes: 28 vs baseline 140 (-80.0%)');
+    expect(m.body).toMatch(/^Deposits in 5 minutes is 28; the baseline/);
+    expect(`${m.subject} ${m.body}`).not.toMatch(/ -:|\(\)|  /);
+  });
+
+  it("given an operator's own template with {key}, when the key is empty, then {key} is an empty string and the rest is as written", () => {
+    const own = kpi({ subjectTemplate: '{indicator} [{key}] {current}', descriptionTemplate: 'key={key}.' });
+    const m = renderKpiMessage(own, { key: '', value: 28, baseline: null, deviationPercent: null, severity: 'medium', at: now, link: '' });
+    expect(m).toEqual({ subject: 'Deposits [] 28', body: 'key=.' });
+    expect(renderKpiMessage(own, { key: 'DE', value: 28, baseline: null, deviationPercent: null, severity: 'medium', at: now, link: '' }).subject).toBe('Deposits [DE] 28');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Kpi } from '../kpis/kpi.ts';
-import { TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
+import { templateForKey, TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
 import type { Severity } from './severity.ts';
 
 export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
@@ -26,7 +26,7 @@ const signed = (n: number | null): string => (n === null ? 'n/a' : `${n > 0 ? '+
 
 /**
  * The value of every documented placeholder (see README, "Templates"):
- * {current} the value, {baseline} (alias {historical}) its baseline, {deviation} the signed deviation in %
+ * {key} the series' key (empty for a single-value KPI), {current} the value, {baseline} (alias {historical}) its baseline, {deviation} the signed deviation in %
  * with one decimal, {threshold} the accepted deviation in %, {minimumThreshold}/{maximumThreshold} the
  * absolute limits ("none" when unset), {frequency} "every N minutes" or the cron expression, {lastMinutes}
  * the data window, {severity}, {timestamp} ISO 8601 UTC, {link} the alert in the API.
@@ -36,7 +36,7 @@ export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues 
   return {
     indicator: kpi.indicator,
     owner: kpi.owner,
-    key: f.key === '' ? '-' : f.key,
+    key: f.key,
     current: formatNumber(f.value),
     baseline: formatNumber(f.baseline),
     historical: formatNumber(f.baseline),
@@ -62,9 +62,13 @@ export interface Message {
   readonly body: string;
 }
 
+/** A single-value KPI (key '') renders the default templates without their key part (see templateForKey). */
 export function renderKpiMessage(kpi: Kpi, f: MessageFacts): Message {
   const values = placeholderValues(kpi, f);
-  return { subject: renderTemplate(kpi.subjectTemplate, values), body: renderTemplate(kpi.descriptionTemplate, values) };
+  return {
+    subject: renderTemplate(templateForKey(kpi.subjectTemplate, f.key), values),
+    body: renderTemplate(templateForKey(kpi.descriptionTemplate, f.key), values),
+  };
 }
 
 /** The message of a "KPI failing" alert; not templated, because the numbers it would show do not exist. */

@@ -10,6 +10,18 @@ export const DEFAULT_DESCRIPTION_TEMPLATE =
   'against an accepted {threshold}%. Absolute limits: minimum {minimumThreshold}, maximum {maximumThreshold}. ' +
   'Window: the last {lastMinutes} minutes, checked {frequency}. Owner: {owner}. At {timestamp}. {link}';
 
+/**
+ * The default templates without the key's part, for a KPI whose one series has no key: "Deposits 28",
+ * not "Deposits -: 28" or "Deposits () is 28". An operator's own template keeps its wording ({key} is empty).
+ */
+const KEYLESS_DEFAULTS = new Map([
+  [DEFAULT_SUBJECT_TEMPLATE, DEFAULT_SUBJECT_TEMPLATE.replace(' {key}', '')],
+  [DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_DESCRIPTION_TEMPLATE.replace(' ({key})', '')],
+]);
+
+/** The template to render for a series with this key ('' = the KPI has a single value). */
+export const templateForKey = (template: string, key: string): string => (key === '' ? KEYLESS_DEFAULTS.get(template) ?? template : template);
+
 /** Placeholders used in `template` that are not in the documented list. */
 export function unknownPlaceholders(template: string): string[] {
   const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
