@@ -1,3 +1,5 @@
+import { ALERT_POLICY_LIMITS as POLICY } from './core/kpis/alert-policy.ts';
+
 /**
  * The only reader of process.env. Every option is parsed once at boot; every problem is reported
  * together; the result is frozen. Each option is documented in the README's configuration table.
@@ -228,11 +230,11 @@ function alertConfig(r: Reader): AlertConfig {
     webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
     retryCount: r.int('ALERT_RETRY_COUNT', 3, 0, 20),
     retryBaseSeconds: r.int('ALERT_RETRY_BASE_SECONDS', 120, 1, 86_400),
-    pendingExecutions: r.int('ALERT_PENDING_EXECUTIONS', 1, 1, 1000),
-    resolveAfterExecutions: r.int('ALERT_RESOLVE_AFTER_EXECUTIONS', 1, 1, 1000),
-    failingAfterFailures: r.int('ALERT_FAILING_AFTER_FAILURES', 3, 1, 1000),
-    reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, 0, 525_600),
-    escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, 0, 525_600),
+    pendingExecutions: r.int('ALERT_PENDING_EXECUTIONS', 1, POLICY.pendingExecutions.min, POLICY.pendingExecutions.max),
+    resolveAfterExecutions: r.int('ALERT_RESOLVE_AFTER_EXECUTIONS', 1, POLICY.resolveAfterExecutions.min, POLICY.resolveAfterExecutions.max),
+    failingAfterFailures: r.int('ALERT_FAILING_AFTER_FAILURES', 3, POLICY.failingAfterFailures.min, POLICY.failingAfterFailures.max),
+    reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, POLICY.reminderMinutes.min, POLICY.reminderMinutes.max),
+    escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, POLICY.escalateAfterMinutes.min, POLICY.escalateAfterMinutes.max),
     workerIntervalMs: r.int('ALERT_WORKER_INTERVAL_MS', 1000, 50, 600_000),
     publicUrl,
   };

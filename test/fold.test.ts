@@ -36,3 +36,19 @@ describe('folding a stream', () => {
     for (const bad of ['0', 'yesterday', '-1', '2026-13-45']) expect(() => parseAsOf(bad), bad).toThrow(/version .* or an ISO 8601 time/);
   });
 });
+
+describe('folding a KPI created before it had an alert policy of its own', () => {
+  it('given a KpiCreated without the policy fields, then they are null (the global settings); a later update sets one', () => {
+    const kpiEvent = (type: string, data: Record<string, unknown>, v: number): RecordedEvent => ({
+      position: v, streamId: 'kpi-kpi_1', streamVersion: v, type, data, metadata: { actor: 'usr_1', correlationId: 'cor_1' }, recordedAt: at(9),
+    });
+    const stream = [
+      kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', owner: 'payments' } }, 1),
+      kpiEvent('KpiUpdated', { id: 'kpi_1', changes: { pendingExecutions: { from: null, to: 3 } } }, 2),
+    ];
+    expect(foldEntity('kpi', stream.slice(0, 1))).toMatchObject({
+      indicator: 'Deposits', pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null,
+    });
+    expect(foldEntity('kpi', stream)).toMatchObject({ pendingExecutions: 3, resolveAfterExecutions: null, version: 2 });
+  });
+});

@@ -23,9 +23,9 @@ beforeAll(async () => {
   const bob = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Bob' }) })).json<{ id: string }>();
   goneContactId = bob.id;
   annId = ann.id;
-  kpiId = (await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId: ds.id, contactIds: [ann.id], maxThreshold: 100 }) })).json<{ id: string }>().id;
+  kpiId = (await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId: ds.id, contactIds: [ann.id], maxThreshold: 100, pendingExecutions: 2 }) })).json<{ id: string }>().id;
   clock.advance(3_600_000); // 10:00
-  await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpiId}`, payload: { maxThreshold: 250 } });
+  await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpiId}`, payload: { maxThreshold: 250, escalateAfterMinutes: 0 } });
   clock.advance(3_600_000); // 11:00
   await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpiId}/deactivate` });
   await t.inject({ method: 'PATCH', url: `/api/v1/contacts/${bob.id}`, payload: { name: 'Robert' } });

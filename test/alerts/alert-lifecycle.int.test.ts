@@ -134,6 +134,25 @@ describe('acknowledgement and escalation', () => {
   });
 });
 
+describe("a KPI's own policy over the global one (N = 2, M = 2, escalation after 30 minutes)", () => {
+  it('given a KPI with N = 1, M = 1 and escalation after 5 minutes, then one breach opens, the owner hears at 5 minutes, one normal run resolves', async () => {
+    const owner = `team-${Math.random().toString(36).slice(2)}`;
+    const kpi = await f.makeKpi(
+      { owner, cooldownMinutes: 0, pendingExecutions: 1, resolveAfterExecutions: 1, escalateAfterMinutes: 5 },
+      [buildContact({ email: 'own@example.com', phone: null }), buildContact({ name: owner, email: 'own-lead@example.com', phone: null })],
+    );
+    const { opened } = await f.judge(breach(kpi));
+    expect(opened).toHaveLength(1);
+    await f.worker.tick();
+    smtp.mails.length = 0;
+    f.clock.advance(5 * MINUTE);
+    await f.worker.tick();
+    expect(smtp.mails.map((m) => [m.to, m.subject.split(':')[0]])).toEqual([[['own-lead@example.com'], 'Escalation']]);
+    expect(smtp.mails[0]!.text).toContain('Not acknowledged after 5 minutes');
+    expect((await f.judge(judgement(kpi))).resolved).toEqual(opened);
+  });
+});
+
 describe('the "KPI failing" alert', () => {
   it('given three failed executions in a row, then a failing alert opens and mails the contacts; the next successful run resolves it', async () => {
     const kpi = await f.makeKpi({ indicator: 'Flaky', cooldownMinutes: 0 }, [buildContact({ email: 'fay@example.com', phone: null })]);

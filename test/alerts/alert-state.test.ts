@@ -3,7 +3,8 @@ import type { Alert } from '../../src/core/alerts/alert.ts';
 import {
   decideAcknowledge, decideOnOutcome, decideOnStatus, decideOnTime, decideResolve, evolve, nextTimerAt, NO_COUNTERS, type Counters,
 } from '../../src/core/alerts/decide.ts';
-import { DEFAULT_ALERT_POLICY, type AlertPolicy, type JudgementOutcome } from '../../src/core/alerts/judgement.ts';
+import { DEFAULT_ALERT_POLICY, policyFor, type AlertPolicy, type JudgementOutcome } from '../../src/core/alerts/judgement.ts';
+import { NO_POLICY_OVERRIDES, type AlertPolicyOverrides } from '../../src/core/kpis/alert-policy.ts';
 import { testClock } from '../helpers/clock.ts';
 
 const MIN = 60_000;
@@ -160,5 +161,38 @@ describe('acknowledge and resolve by hand', () => {
     expect(alert).toMatchObject({ status: 'resolved', resolvedBy: 'ann', resolution: 'manual', resolveNote: 'fixed', nextTimerAt: null });
     expect(() => decideAcknowledge(alert, 'bob', null, new Date())).toThrow(/resolved already/);
     expect(() => decideResolve(alert, 'bob', 'manual', null, new Date())).toThrow(/resolved already/);
+  });
+});
+
+describe("a KPI's own alert policy", () => {
+  const global = policy({ pendingExecutions: 1, resolveAfterExecutions: 1, failingAfterFailures: 3, reminderMinutes: 0, escalateAfterMinutes: 30 });
+  const kpi = (o: Partial<AlertPolicyOverrides>): AlertPolicyOverrides => ({ ...NO_POLICY_OVERRIDES, ...o });
+
+  it('given no overrides, then the global policy applies unchanged', () => {
+    expect(policyFor(global, kpi({}))).toEqual(global);
+  });
+
+  it('given a KPI override of every field, then each one wins over the global default, 0 included', () => {
+    const own = { pendingExecutions: 3, resolveAfterExecutions: 2, failingAfterFailures: 1, reminderMinutes: 15, escalateAfterMinutes: 0 };
+    expect(policyFor(global, kpi(own))).toEqual(own);
+  });
+
+  it('given global N = 1 and the KPI N = 3, when it breaches twice, then nothing opens; the third opens it', () => {
+    const p = policyFor(global, kpi({ pendingExecutions: 3 }));
+    expect(run([breach, breach], p).intents).toEqual([]);
+    expect(run([breach, breach, breach], p).intents).toEqual(['open']);
+    expect(run([breach], global).intents).toEqual(['open']);
+  });
+
+  it('given global K = 3 and the KPI K = 1, when it fails once, then "KPI failing" opens', () => {
+    const d = decideOnStatus(NO_COUNTERS, null, 'failed', policyFor(global, kpi({ failingAfterFailures: 1 })), 30, new Date());
+    expect(d.intents).toEqual([{ type: 'open', kind: 'failing', notifyAt: null }]);
+  });
+
+  it('given global escalation after 30 minutes and the KPI 0 (never), when hours pass, then it never escalates; with 5 it escalates at 5', () => {
+    const opened = new Date('2026-03-02T09:00:00Z');
+    const alert = openAlert(opened);
+    expect(decideOnTime(alert, policyFor(global, kpi({ escalateAfterMinutes: 0 })), 30, new Date(opened.getTime() + 300 * MIN))).toEqual([]);
+    expect(nextTimerAt(alert, policyFor(global, kpi({ escalateAfterMinutes: 5 })), 30)).toEqual(new Date(opened.getTime() + 5 * MIN));
   });
 });

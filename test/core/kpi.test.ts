@@ -13,8 +13,15 @@ describe('a new KPI', () => {
       priority: 2, frequencyMinutes: 60, cron: null, timezone: 'UTC', lastMinutes: 60, deviationPercent: 10,
       direction: 'both', thresholdCombine: 'any', baselineWeeks: 4, baselineAggregate: 'mean',
       cooldownMinutes: 30, timeoutSeconds: 30, active: true, contactIds: [],
+      pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null,
     });
     expect(validateKpi(k)).toEqual([]);
+  });
+
+  it('given alert policy overrides out of bounds or not whole, then each is reported; 0 minutes (never) is fine', () => {
+    const k = kpiFromInput({ ...base, pendingExecutions: 0, resolveAfterExecutions: 1001, failingAfterFailures: 1.5, reminderMinutes: -1, escalateAfterMinutes: 0 }, now);
+    expect(validateKpi(k).map((e) => e.path)).toEqual(['/pendingExecutions', '/resolveAfterExecutions', '/failingAfterFailures', '/reminderMinutes']);
+    expect(validateKpi(k)[0]!.message).toBe('must be null (the global setting) or a whole number from 1 to 1000');
   });
 
   it('given a frequency, then lastMinutes defaults to it', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { givenKey } from '../helpers/auth.ts';
 import { buildContact, buildDataSource, buildKpi } from '../helpers/factories.ts';
 
 let t: TestApp;
@@ -140,5 +141,60 @@ describe('KPIs through the API', () => {
     expect(res.headers['x-correlation-id']).toBe('change-4711');
     const stream = (await t.inject({ method: 'GET', url: `/api/v1/streams/kpi-${res.json().id}` })).json();
     expect(stream.events[0].metadata).toMatchObject({ correlationId: 'change-4711', userAgent: 'ops-script/1.0', actor: expect.any(String) });
+  });
+});
+
+describe('zero is a number, not "none"', () => {
+  it('keeps a threshold of 0 and refuses a frequency of 0, instead of reading either as null', async () => {
+    const kpi = await createKpi({ minThreshold: 0, maxThreshold: 0 });
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json()).toMatchObject({ minThreshold: 0, maxThreshold: 0 });
+    const res = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, payload: { frequencyMinutes: 0 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['/frequencyMinutes']);
+  });
+});
+
+describe("a KPI's own alert policy", () => {
+  const policyOf = (k: Record<string, unknown>) => ({
+    pendingExecutions: k.pendingExecutions, resolveAfterExecutions: k.resolveAfterExecutions, failingAfterFailures: k.failingAfterFailures,
+    reminderMinutes: k.reminderMinutes, escalateAfterMinutes: k.escalateAfterMinutes,
+  });
+
+  it('is null (the global settings) unless given; saved on create, shown on read, changed and reset by PATCH as events', async () => {
+    const plain = await createKpi();
+    expect(policyOf(plain)).toEqual({ pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null });
+    const own = { pendingExecutions: 3, resolveAfterExecutions: 2, failingAfterFailures: 5, reminderMinutes: 60, escalateAfterMinutes: 0 };
+    const kpi = await createKpi(own);
+    expect(policyOf((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json())).toEqual(own);
+    const listed = (await t.inject({ method: 'GET', url: `/api/v1/kpis?q=${encodeURIComponent(kpi.indicator)}` })).json();
+    expect(policyOf(listed.items[0])).toEqual(own);
+
+    const patched = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, payload: { pendingExecutions: null, escalateAfterMinutes: 45 } });
+    expect(patched.json()).toMatchObject({ version: 2, pendingExecutions: null, escalateAfterMinutes: 45, reminderMinutes: 60 });
+    const stream = (await t.inject({ method: 'GET', url: `/api/v1/streams/kpi-${kpi.id}` })).json();
+    expect(stream.events[0].data.kpi).toMatchObject(own);
+    expect(stream.events[1].data.changes).toEqual({ pendingExecutions: { from: 3, to: null }, escalateAfterMinutes: { from: 0, to: 45 } });
+  });
+
+  it('refuses counts below 1, minutes below 0, numbers above the maxima and fractions, naming each field', async () => {
+    const kpi = await createKpi();
+    const res = await t.inject({
+      method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`,
+      payload: { pendingExecutions: 0, resolveAfterExecutions: 1001, failingAfterFailures: 2.5, reminderMinutes: -5, escalateAfterMinutes: 525_601 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(
+      ['/escalateAfterMinutes', '/failingAfterFailures', '/pendingExecutions', '/reminderMinutes', '/resolveAfterExecutions'],
+    );
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json()).toMatchObject({ version: 1, pendingExecutions: null });
+  });
+
+  it('is changed only with kpi:write', async () => {
+    const kpi = await createKpi();
+    const { key } = await givenKey(t, { scopes: ['kpi:read'] });
+    const res = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, headers: { 'x-api-key': key }, payload: { pendingExecutions: 2 } });
+    expect(res.statusCode).toBe(403);
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}`, headers: { 'x-api-key': key } })).json().pendingExecutions).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ interface KpiRow {
   baseline_weeks: number; baseline_aggregate: Kpi['baselineAggregate']; data_source_id: string; query: string;
   subject_template: string; description_template: string; contact_ids: string[]; cooldown_minutes: number;
   timeout_seconds: number; active: boolean; version: number; created_at: Date; updated_at: Date;
+  pending_executions: number | null; resolve_after_executions: number | null; failing_after_failures: number | null;
+  reminder_minutes: number | null; escalate_after_minutes: number | null;
 }
 
 export const toKpi = (r: KpiRow): Kpi => ({
@@ -21,6 +23,8 @@ export const toKpi = (r: KpiRow): Kpi => ({
   subjectTemplate: r.subject_template, descriptionTemplate: r.description_template, contactIds: r.contact_ids,
   cooldownMinutes: r.cooldown_minutes, timeoutSeconds: r.timeout_seconds, active: r.active, version: r.version,
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
+  pendingExecutions: r.pending_executions, resolveAfterExecutions: r.resolve_after_executions,
+  failingAfterFailures: r.failing_after_failures, reminderMinutes: r.reminder_minutes, escalateAfterMinutes: r.escalate_after_minutes,
 });
 
 const COLUMNS = [
@@ -28,6 +32,7 @@ const COLUMNS = [
   'direction', 'min_threshold', 'max_threshold', 'threshold_combine', 'baseline_weeks', 'baseline_aggregate',
   'data_source_id', 'query', 'subject_template', 'description_template', 'contact_ids', 'cooldown_minutes',
   'timeout_seconds', 'active', 'version', 'created_at', 'updated_at',
+  'pending_executions', 'resolve_after_executions', 'failing_after_failures', 'reminder_minutes', 'escalate_after_minutes',
 ] as const;
 
 const values = (k: Kpi): unknown[] => [
@@ -35,6 +40,7 @@ const values = (k: Kpi): unknown[] => [
   k.direction, k.minThreshold, k.maxThreshold, k.thresholdCombine, k.baselineWeeks, k.baselineAggregate,
   k.dataSourceId, k.query, k.subjectTemplate, k.descriptionTemplate, k.contactIds, k.cooldownMinutes,
   k.timeoutSeconds, k.active, k.version, k.createdAt, k.updatedAt,
+  k.pendingExecutions, k.resolveAfterExecutions, k.failingAfterFailures, k.reminderMinutes, k.escalateAfterMinutes,
 ];
 
 const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');

@@ -3,6 +3,7 @@ import type { EventMeta, TxPorts, UnitOfWork } from '../ports.ts';
 import type { Alert } from './alert.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideAcknowledge, decideOnTime, decideResolve } from './decide.ts';
+import { policyFor } from './judgement.ts';
 import { notifyOpening } from './handle-judgements.ts';
 import { queueNotifications, type AlertDeps } from './notify.ts';
 
@@ -25,7 +26,9 @@ export async function acknowledgeAlert(deps: AlertCommandDeps, id: string, note:
     const alert = await appendToAlert(tx, current, decideAcknowledge(current, meta.actor, note, deps.clock.now()), meta);
     if (alert === current) return current;
     const kpi = await tx.kpis.get(alert.kpiId);
-    const saved = withTimer(alert, deps.settings.policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
+    // A deleted KPI's alert falls back to the global policy.
+    const policy = kpi === null ? deps.settings.policy : policyFor(deps.settings.policy, kpi);
+    const saved = withTimer(alert, policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
     await tx.alerts.update(saved);
     return saved;
   });
@@ -90,11 +93,11 @@ export async function runAlertTimers(deps: AlertCommandDeps, meta: EventMeta, li
 async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta: EventMeta): Promise<void> {
   let alert = await lockAlert(tx, id);
   const kpi = await tx.kpis.get(alert.kpiId);
-  const policy = deps.settings.policy;
   if (kpi === null) {
     await tx.alerts.update({ ...alert, nextTimerAt: null }); // the KPI is gone: nobody left to tell
     return;
   }
+  const policy = policyFor(deps.settings.policy, kpi);
   for (const intent of decideOnTime(alert, policy, kpi.cooldownMinutes, now)) {
     if (intent.type === 'notify_opening') alert = await notifyOpening(tx, deps, alert, kpi, now);
     if (intent.type === 'remind') {

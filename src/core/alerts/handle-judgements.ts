@@ -5,7 +5,7 @@ import type { Alert, AlertKind } from './alert.ts';
 import type { AlertOpenedData } from './alert-events.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideOnOutcome, decideOnStatus, decideResolve, type AlertIntent, type Counters, type Decision } from './decide.ts';
-import type { SeriesJudgement } from './judgement.ts';
+import { policyFor, type SeriesJudgement } from './judgement.ts';
 import { alertLink, queueNotifications, type AlertDeps } from './notify.ts';
 import { renderFailingMessage, renderKpiMessage, formatNumber } from './render.ts';
 import { breachSeverity, failingSeverity } from './severity.ts';
@@ -26,16 +26,17 @@ export async function handleJudgements(tx: TxPorts, judgements: readonly SeriesJ
   const handled: JudgementsHandled = { opened: [], resolved: [] };
   const statusSeen = new Set<string>();
   for (const j of judgements) {
+    const policy = policyFor(deps.settings.policy, j.kpi);
     // Failures count per execution: one status decision per KPI and execution, however many keys it had.
     const statusKey = `${j.kpi.id}\0${j.executionId}`;
     if (!statusSeen.has(statusKey)) {
       statusSeen.add(statusKey);
       await decideAndApply(tx, deps, meta, j, 'kpi', '', 'failing', handled, (c, a, now) =>
-        decideOnStatus(c, a, j.status, deps.settings.policy, j.kpi.cooldownMinutes, now));
+        decideOnStatus(c, a, j.status, policy, j.kpi.cooldownMinutes, now));
     }
     if (j.status === 'success') {
       await decideAndApply(tx, deps, meta, j, 'series', j.key, 'breach', handled, (c, a, now) =>
-        decideOnOutcome(c, a, j.outcome, deps.settings.policy, j.kpi.cooldownMinutes, now));
+        decideOnOutcome(c, a, j.outcome, policy, j.kpi.cooldownMinutes, now));
     }
   }
   return handled;
@@ -79,7 +80,7 @@ async function openAlert(
   const version = await tx.events.append(streamIds.alert(id), 'no_stream', [{ type: 'AlertOpened', data }], meta);
   let alert: Alert = { ...evolve(null, { type: 'AlertOpened', data }), version };
   if (intent.notifyAt === null) alert = await notifyOpening(tx, deps, alert, kpi, now);
-  await tx.alerts.insert(withTimer(alert, deps.settings.policy, kpi.cooldownMinutes));
+  await tx.alerts.insert(withTimer(alert, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
   return id;
 }
 

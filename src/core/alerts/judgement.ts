@@ -1,3 +1,4 @@
+import type { AlertPolicyOverrides } from '../kpis/alert-policy.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 
 /** One rule that a value broke: `rule` names it (`deviation`, `minThreshold`, `maxThreshold`), `limit` what it allowed. */
@@ -40,7 +41,8 @@ export interface SeriesJudgement {
 }
 
 /**
- * How alerts behave. Global for now (from configuration); every count is of consecutive executions.
+ * How alerts behave: the global setting (configuration), which a KPI may override field by field (see
+ * policyFor). Every count is of consecutive executions.
  */
 export interface AlertPolicy {
   /** N: a breach alert opens after this many breaching executions in a row (1 = at once). */
@@ -53,6 +55,17 @@ export interface AlertPolicy {
   readonly reminderMinutes: number;
   /** Notify the KPI owner's contact when unacknowledged for this many minutes; 0 = never. */
   readonly escalateAfterMinutes: number;
+}
+
+/** The policy that applies to a KPI: its own value where it set one, the global one elsewhere. */
+export function policyFor(global: AlertPolicy, kpi: AlertPolicyOverrides): AlertPolicy {
+  return {
+    pendingExecutions: kpi.pendingExecutions ?? global.pendingExecutions,
+    resolveAfterExecutions: kpi.resolveAfterExecutions ?? global.resolveAfterExecutions,
+    failingAfterFailures: kpi.failingAfterFailures ?? global.failingAfterFailures,
+    reminderMinutes: kpi.reminderMinutes ?? global.reminderMinutes,
+    escalateAfterMinutes: kpi.escalateAfterMinutes ?? global.escalateAfterMinutes,
+  };
 }
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {

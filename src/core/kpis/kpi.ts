@@ -1,6 +1,7 @@
 import { diffFields, type Changes } from '../shared/changes.ts';
 import { FieldErrors } from '../shared/validation.ts';
 import type { FieldError } from '../errors.ts';
+import { ALERT_POLICY_FIELDS, checkPolicyOverrides, type AlertPolicyOverrides } from './alert-policy.ts';
 import { cronProblem, isValidTimeZone, periodMinutes, type Schedule } from './schedule.ts';
 import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUBJECT_TEMPLATE, unknownPlaceholders } from './templates.ts';
 
@@ -9,8 +10,8 @@ export type Direction = (typeof DIRECTIONS)[number];
 export type ThresholdCombine = 'any' | 'all';
 export type BaselineAggregate = 'mean' | 'median';
 
-/** Everything an operator sets on a KPI. */
-export interface KpiFields {
+/** Everything an operator sets on a KPI; the alert policy overrides are null unless set (see alert-policy.ts). */
+export interface KpiFields extends AlertPolicyOverrides {
   readonly indicator: string;
   readonly owner: string;
   /** 1 = SMS and email, 2 = email only. */
@@ -55,7 +56,7 @@ export const KPI_FIELDS = [
   'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'deviationPercent',
   'direction', 'minThreshold', 'maxThreshold', 'thresholdCombine', 'baselineWeeks', 'baselineAggregate',
   'dataSourceId', 'query', 'subjectTemplate', 'descriptionTemplate', 'contactIds', 'cooldownMinutes',
-  'timeoutSeconds', 'active',
+  'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS,
 ] as const satisfies readonly (keyof KpiFields)[];
 
 export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'timezone'>): Schedule {
@@ -66,7 +67,8 @@ export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'ti
 
 /**
  * Merges an input over a base (the current KPI, or nothing for a new one) and fills defaults:
- * lastMinutes = the schedule's period, cooldown 30 min, 4 baseline weeks by mean, timeout 30 s.
+ * lastMinutes = the schedule's period, cooldown 30 min, 4 baseline weeks by mean, timeout 30 s, the global
+ * alert policy (overrides null).
  * Giving `cron` clears `frequencyMinutes` and the reverse, so a PATCH can switch schedule kinds.
  */
 export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiFields {
@@ -111,6 +113,11 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
     cooldownMinutes: pick('cooldownMinutes', 30),
     timeoutSeconds: pick('timeoutSeconds', 30),
     active: pick('active', true),
+    pendingExecutions: pick('pendingExecutions', null),
+    resolveAfterExecutions: pick('resolveAfterExecutions', null),
+    failingAfterFailures: pick('failingAfterFailures', null),
+    reminderMinutes: pick('reminderMinutes', null),
+    escalateAfterMinutes: pick('escalateAfterMinutes', null),
   };
 }
 
@@ -138,6 +145,7 @@ export function validateKpi(k: KpiFields): FieldError[] {
   errors.check(k.baselineWeeks >= 1 && k.baselineWeeks <= 52, '/baselineWeeks', 'must be between 1 and 52');
   errors.check(k.cooldownMinutes >= 0, '/cooldownMinutes', 'must not be negative');
   errors.check(k.timeoutSeconds >= 1 && k.timeoutSeconds <= 3600, '/timeoutSeconds', 'must be between 1 and 3600');
+  checkPolicyOverrides(k, errors);
   for (const [path, template] of [['/subjectTemplate', k.subjectTemplate], ['/descriptionTemplate', k.descriptionTemplate]] as const) {
     const unknown = unknownPlaceholders(template);
     if (unknown.length > 0) errors.add(path, `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`);

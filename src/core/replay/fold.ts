@@ -1,6 +1,7 @@
 import { CONTACT_FIELDS, type Contact } from '../contacts/contact.ts';
 import { DATA_SOURCE_FIELDS, type DataSource } from '../datasources/datasource.ts';
 import { invalid } from '../errors.ts';
+import { NO_POLICY_OVERRIDES } from '../kpis/alert-policy.ts';
 import { KPI_FIELDS, type Kpi } from '../kpis/kpi.ts';
 import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
@@ -10,12 +11,14 @@ interface EntitySpec {
   readonly prefix: string;
   readonly stateKey: string;
   readonly fields: readonly string[];
+  /** Fields added after the first events were written: a *Created event without them gets these. */
+  readonly defaults: Record<string, unknown>;
 }
 
 const SPECS = {
-  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS },
-  contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS },
-  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS },
+  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: NO_POLICY_OVERRIDES },
+  contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
+  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: {} },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
@@ -31,7 +34,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
   if (suffix === 'Created') {
     const full = data[spec.stateKey] as Record<string, unknown>;
     const extra = spec.stateKey === 'dataSource' ? { sealedPassword: data.sealedPassword ?? null } : {};
-    return { ...full, ...extra, id: String(data.id), createdAt: event.recordedAt, ...stamp };
+    return { ...spec.defaults, ...full, ...extra, id: String(data.id), createdAt: event.recordedAt, ...stamp };
   }
   if (state === null) return null;
   if (suffix === 'Deleted') return null;

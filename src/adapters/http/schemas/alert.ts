@@ -1,6 +1,6 @@
 import { Type, type TLiteral, type TUnion } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
-import { DateTime, Nullable, PageQuery } from './common.ts';
+import { DateTime, Nullable, NullableNumber, PageQuery } from './common.ts';
 
 /** A closed set of strings, typed as such. */
 const literals = <const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> =>
@@ -71,8 +71,8 @@ export const NotificationListQuery = Type.Object({
 
 export const PreviewBody = Type.Object({
   value: Type.Number(),
-  baseline: Type.Optional(Nullable(Type.Number())),
-  deviationPercent: Type.Optional(Nullable(Type.Number({ description: 'default: computed from value and baseline' }))),
+  baseline: Type.Optional(NullableNumber(Type.Number())),
+  deviationPercent: Type.Optional(NullableNumber(Type.Number({ description: 'default: computed from value and baseline' }))),
   key: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });
 export const PreviewView = Type.Object({ subject: Type.String(), body: Type.String(), severity: Severity, sms: Type.String() });

@@ -37,6 +37,11 @@ export const pageOf = <T extends TSchema>(item: T) =>
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 /** Null first: with type coercion on, AJV would otherwise turn a JSON null into "" for a string. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
+/**
+ * A number or null in a request body. Not Nullable: in that union type coercion turns 0 into null
+ * (`"maxThreshold": 0` would silently mean "no threshold"); `nullable` keeps 0 and refuses what is out of range.
+ */
+export const NullableNumber = (t: TSchema & { type: 'number' | 'integer' }) => Type.Unsafe<number | null>({ ...t, nullable: true });
 
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The entity version from its ETag; a stale one is a 409' })),

@@ -1,21 +1,25 @@
 import { Type } from 'typebox';
-import { allOptional, DateTime, Nullable } from './common.ts';
+import { ALERT_POLICY_LIMITS, type AlertPolicyField } from '../../../core/kpis/alert-policy.ts';
+import { allOptional, DateTime, Nullable, NullableNumber } from './common.ts';
 
 const Id = Type.String({ maxLength: 64 });
+/** A policy override: null (the global setting) or a whole number within its bounds; 0 minutes = never. */
+const policyOverride = (f: AlertPolicyField, description: string) =>
+  NullableNumber(Type.Integer({ minimum: ALERT_POLICY_LIMITS[f].min, maximum: ALERT_POLICY_LIMITS[f].max, description }));
 
 /** Fields an operator can set; every one optional here, required ones are checked by the core. */
 const kpiFieldSchemas = {
   indicator: Type.String({ minLength: 1, maxLength: 200, description: 'Unique name of the KPI' }),
   owner: Type.String({ minLength: 1, maxLength: 200 }),
   priority: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = SMS and email, 2 = email only' }),
-  frequencyMinutes: Nullable(Type.Integer({ minimum: 1, maximum: 10080, description: 'Run every N minutes (slots aligned to the clock)' })),
+  frequencyMinutes: NullableNumber(Type.Integer({ minimum: 1, maximum: 10080, description: 'Run every N minutes (slots aligned to the clock)' })),
   cron: Nullable(Type.String({ minLength: 1, maxLength: 120, description: 'Cron expression, instead of frequencyMinutes' })),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the cron expression; default UTC' }),
   lastMinutes: Type.Integer({ minimum: 1, maximum: 525600, description: 'Data window handed to the query as :forLastMinutes; default the schedule period' }),
   deviationPercent: Type.Number({ minimum: 0, description: 'Accepted deviation from the baseline, in %; default 10' }),
   direction: Type.Union([Type.Literal('drop'), Type.Literal('spike'), Type.Literal('both')]),
-  minThreshold: Nullable(Type.Number({ description: 'A value below this breaches' })),
-  maxThreshold: Nullable(Type.Number({ description: 'A value above this breaches' })),
+  minThreshold: NullableNumber(Type.Number({ description: 'A value below this breaches' })),
+  maxThreshold: NullableNumber(Type.Number({ description: 'A value above this breaches' })),
   thresholdCombine: Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'any: one rule breaching is a breach; all: every configured rule must' }),
   baselineWeeks: Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks of history in the baseline; default 4' }),
   baselineAggregate: Type.Union([Type.Literal('mean'), Type.Literal('median')]),
@@ -27,6 +31,12 @@ const kpiFieldSchemas = {
   cooldownMinutes: Type.Integer({ minimum: 0, maximum: 100000, description: 'No repeated notification within this; default 30' }),
   timeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'Query timeout; default 30' }),
   active: Type.Boolean(),
+  // The KPI's own alert policy; null = the global setting named in each description.
+  pendingExecutions: policyOverride('pendingExecutions', 'Breaching executions in a row before an alert opens; null = ALERT_PENDING_EXECUTIONS'),
+  resolveAfterExecutions: policyOverride('resolveAfterExecutions', 'Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS'),
+  failingAfterFailures: policyOverride('failingAfterFailures', 'Failed executions in a row that open "KPI failing"; null = ALERT_FAILING_AFTER_FAILURES'),
+  reminderMinutes: policyOverride('reminderMinutes', 'Remind every N minutes while unacknowledged, 0 = never; null = ALERT_REMINDER_MINUTES'),
+  escalateAfterMinutes: policyOverride('escalateAfterMinutes', 'Escalate to the owner after N minutes unacknowledged, 0 = never; null = ALERT_ESCALATE_AFTER_MINUTES'),
 };
 
 export const KpiCreateBody = Type.Object(
