@@ -1,5 +1,5 @@
 import type { ExecutionResult, ExecutionStatus } from '../../core/executions/outcome.ts';
-import type { BackfillRun, ExecutionRepo, KpiRunSummary, SeriesPastValue } from '../../core/executions/ports.ts';
+import type { BackfillRun, ExecutionRepo, KpiRunSummary, RecordedRun, SeriesPastValue } from '../../core/executions/ports.ts';
 import { seriesKey, type RunState } from '../../core/executions/transitions.ts';
 import type { Queryable } from './db.ts';
 
@@ -98,6 +98,20 @@ export async function runSummaries(db: Queryable, kpiIds: readonly string[]): Pr
   return rows.map((r) => ({ kpiId: r.kpi_id, lastRunAt: date(r.last_run_at), lastStatus: r.last_status, lastValue: r.last_value, nextRunAt: date(r.next_run_at) }));
 }
 
+export async function lastRunWithValue(db: Queryable, kpiId: string): Promise<RecordedRun | null> {
+  const { rows } = await db.query<{ run_id: string; slot_at: Date; series_key: string; value: number | null; baseline: number | null; deviation_percent: number | null; outcome: string | null }>(
+    `SELECT run_id, slot_at, series_key, value, baseline, deviation_percent, outcome FROM executions
+      WHERE kpi_id = $1 AND run_id = (SELECT run_id FROM executions WHERE kpi_id = $1 AND trigger <> 'backfill' AND value IS NOT NULL ORDER BY id DESC LIMIT 1)
+      ORDER BY id`,
+    [kpiId],
+  );
+  if (rows.length === 0) return null;
+  return {
+    runId: rows[0]!.run_id, slot: new Date(rows[0]!.slot_at),
+    series: rows.map((r) => ({ key: keyFromColumn(r.series_key), value: r.value, baseline: r.baseline, deviationPercent: r.deviation_percent, breach: r.outcome === 'breach' })),
+  };
+}
+
 export const executionRepo = (db: Queryable): ExecutionRepo => ({
   pastValues: (kpiId, keys, targets, toleranceMs) => pastValues(db, kpiId, keys, targets, toleranceMs),
   lockRunState: (kpiId) => lockRunState(db, kpiId),
@@ -105,4 +119,5 @@ export const executionRepo = (db: Queryable): ExecutionRepo => ({
   releaseLease: (kpiId, token) => releaseLease(db, kpiId, token),
   setKpiVersion: async (kpiId, version) => void (await db.query('UPDATE kpis SET version = $2 WHERE id = $1', [kpiId, version])),
   summaries: (ids) => runSummaries(db, ids),
+  lastRunWithValue: (kpiId) => lastRunWithValue(db, kpiId),
 });

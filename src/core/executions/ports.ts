@@ -50,6 +50,19 @@ export interface KpiRunSummary {
   readonly nextRunAt: Date | null;
 }
 
+/** The series of one recorded run, as far as a message about it needs them. */
+export interface RecordedRun {
+  readonly runId: string;
+  readonly slot: Date;
+  readonly series: readonly {
+    readonly key: string | null;
+    readonly value: number | null;
+    readonly baseline: number | null;
+    readonly deviationPercent: number | null;
+    readonly breach: boolean;
+  }[];
+}
+
 /** The execution history and run state, inside or outside a transaction. */
 export interface ExecutionRepo {
   /** Successful values (scheduled, manual or backfill) of the keys nearest each target, within the tolerance. */
@@ -65,6 +78,8 @@ export interface ExecutionRepo {
   /** Keeps the KPI read model's version equal to its stream's after appending execution events. */
   setKpiVersion(kpiId: string, version: number): Promise<void>;
   summaries(kpiIds: readonly string[]): Promise<KpiRunSummary[]>;
+  /** The KPI's latest scheduled or manual run that recorded a value (backfill runs are history, not runs); null = none yet. */
+  lastRunWithValue(kpiId: string): Promise<RecordedRun | null>;
 }
 
 export interface ExecutionRecorded {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { acknowledgeAlert, resolveAlert, resolveAlerts, type AlertCommandDeps } from '../../../core/alerts/alert-commands.ts';
 import { retryNotification } from '../../../core/alerts/notification-commands.ts';
 import { alertLink } from '../../../core/alerts/notify.ts';
-import { previewMessage } from '../../../core/alerts/preview.ts';
+import { previewAlert } from '../../../core/alerts/preview.ts';
 import { notFound } from '../../../core/errors.ts';
 import { metaOf } from '../request-context.ts';
 import {
@@ -79,13 +79,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> 
 
   app.post('/kpis/:id/preview', {
     config: { access: 'kpi:read' },
+    preValidation: bodyOptional,
     schema: {
-      tags: ['KPIs'], summary: 'Render the alert subject, body and SMS of a KPI for a given value',
+      tags: ['KPIs'], summary: 'Render the alert subject, body and SMS of a KPI for a given value, or for its last execution',
+      description: 'Without a value: the series of the last execution that recorded one (the given key, else the first that breached); 409 when there is none yet.',
       params: IdParams, body: PreviewBody, response: { 200: PreviewView, ...problemResponses },
     },
-  }, async (request) => {
-    const kpi = await read.kpis.get(request.params.id);
-    if (kpi === null) throw notFound('KPI', request.params.id);
-    return previewMessage(kpi, request.body, alertLink(deps.settings, 'alr_preview'), deps.clock.now());
-  });
+  }, async (request) => previewAlert(read, request.params.id, request.body, alertLink(deps.settings, 'alr_preview'), deps.clock.now()));
 };

@@ -70,9 +70,12 @@ export const NotificationListQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const PreviewBody = Type.Object({
-  value: Type.Number(),
+  value: Type.Optional(Type.Number({ description: "default: the KPI's last execution" })),
   baseline: Type.Optional(NullableNumber(Type.Number())),
   deviationPercent: Type.Optional(NullableNumber(Type.Number({ description: 'default: computed from value and baseline' }))),
   key: Type.Optional(Type.String({ maxLength: 200 })),
 }, { additionalProperties: false });
-export const PreviewView = Type.Object({ subject: Type.String(), body: Type.String(), severity: Severity, sms: Type.String() });
+export const PreviewView = Type.Object({
+  subject: Type.String(), body: Type.String(), severity: Severity, sms: Type.String(),
+  execution: Nullable(Type.Object({ runId: Type.String(), slot: DateTime, key: Type.String() }, { description: 'the run previewed; null when the value was given' })),
+});
