@@ -80,6 +80,10 @@ describe('data sources and their passwords', () => {
     await t.inject({ method: 'POST', url: '/api/v1/datasources', payload });
     expect((await t.inject({ method: 'POST', url: '/api/v1/datasources', payload })).statusCode).toBe(409);
     expect((await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: { ...payload, kind: 'oracle' } })).statusCode).toBe(400);
+    // 0 is out of range, not "no port": type coercion must not turn it into null.
+    const port0 = await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: { ...buildDataSource(), port: 0 } });
+    expect(port0.statusCode).toBe(400);
+    expect(port0.json().errors).toEqual([expect.objectContaining({ path: '/port' })]);
   });
 });
 

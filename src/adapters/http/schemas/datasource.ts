@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { allOptional, DateTime, Nullable } from './common.ts';
+import { allOptional, DateTime, Nullable, NullableNumber } from './common.ts';
 
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   kind: Type.Union([Type.Literal('postgres'), Type.Literal('mysql'), Type.Literal('sqlite')]),
   host: Nullable(Type.String({ maxLength: 255 })),
-  port: Nullable(Type.Integer({ minimum: 1, maximum: 65535 })),
+  port: NullableNumber(Type.Integer({ minimum: 1, maximum: 65535 })),
   database: Nullable(Type.String({ maxLength: 255 })),
   user: Nullable(Type.String({ maxLength: 255 })),
   passwordEnv: Nullable(Type.String({ maxLength: 128, description: 'Read the password from this environment variable instead of storing it' })),
