@@ -43,6 +43,7 @@ describe('preview of the last execution', () => {
     expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringContaining('nothing to preview') });
     await t.inject({ method: 'POST', url: `/api/v1/kpis/${id}/execute?dryRun=true` });
     expect((await preview(id)).statusCode).toBe(409); // a dry run records nothing
+    expect((await preview(id, { value: null })).statusCode).toBe(409); // null is "no value", not 0
   });
 
   it('given a real run, then with no body it renders the breaching series of that run, at its time', async () => {

@@ -15,7 +15,7 @@ export interface PreviewInput {
 }
 
 /** What to preview: numbers given by hand, or (no value) the KPI's last execution, optionally one `key` of it. */
-export type PreviewRequest = Partial<PreviewInput>;
+export type PreviewRequest = Partial<Omit<PreviewInput, 'value'>> & { readonly value?: number | null | undefined };
 
 export type Preview = Message & {
   severity: Severity;
@@ -55,7 +55,7 @@ export function seriesToPreview(run: RecordedRun, key: string | undefined): Prev
 export async function previewAlert(read: Pick<TxPorts, 'kpis' | 'executions'>, kpiId: string, request: PreviewRequest, link: string, now: Date): Promise<Preview> {
   const kpi = await read.kpis.get(kpiId);
   if (kpi === null) throw notFound('KPI', kpiId);
-  if (request.value !== undefined) return { ...previewMessage(kpi, { ...request, value: request.value }, link, now), execution: null };
+  if (request.value != null) return { ...previewMessage(kpi, { ...request, value: request.value }, link, now), execution: null };
   if (request.baseline != null || request.deviationPercent != null) {
     throw invalid([{ path: '/value', message: 'is required with baseline or deviationPercent (without a value the last execution is previewed)' }]);
   }

@@ -70,7 +70,7 @@ export const NotificationListQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const PreviewBody = Type.Object({
-  value: Type.Optional(Type.Number({ description: "default: the KPI's last execution" })),
+  value: Type.Optional(NullableNumber(Type.Number({ description: "absent or null: the KPI's last execution" }))),
   baseline: Type.Optional(NullableNumber(Type.Number())),
   deviationPercent: Type.Optional(NullableNumber(Type.Number({ description: 'default: computed from value and baseline' }))),
   key: Type.Optional(Type.String({ maxLength: 200 })),
