@@ -11,15 +11,12 @@ const count = (db: Queryable, sql: string) => async (): Promise<number> => {
 
 /**
  * The gauges the store answers at scrape time: state is queried, never kept in the process, so every
- * node reports the same values. The outbox's two gauges share one query per scrape.
+ * node reports the same values.
  */
 export function storeScrapeSources(db: Queryable, clock: Clock = systemClock): ScrapeSources {
-  let outbox: { at: number; state: ReturnType<typeof outboxState> } | null = null;
-  const outboxNow = () => {
-    // Both gauges are collected within the same scrape: one query serves them.
-    if (outbox === null || Date.now() - outbox.at > 1000) outbox = { at: Date.now(), state: outboxState(db, clock.now()) };
-    return outbox.state;
-  };
+  // Prometheus collects both outbox gauges of a scrape at once: they share the query in flight.
+  let outbox: ReturnType<typeof outboxState> | null = null;
+  const outboxNow = () => (outbox ??= outboxState(db, clock.now()).finally(() => { outbox = null; }));
   return {
     kpisActive: count(db, 'SELECT count(*)::int AS n FROM kpis WHERE active'),
     kpisFailing: () => failingKpis(db),
