@@ -97,20 +97,24 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
     },
   });
 
-  /** Holds live messages while the missed ones are read, then sends missed, held (not seen yet), live. */
+  /**
+   * Holds live messages while the missed ones are read, then sends missed, held, live, skipping any
+   * event at or before the last one read (the feed's own poll may not have reached them yet).
+   */
   async function resume(listener: LiveListener, from: Checkpoint): Promise<() => void> {
     const held: LiveMessage[] = [];
-    let open = false;
-    const gate: LiveListener = (m) => (open ? listener(m) : void held.push(m));
+    let seen: Checkpoint | null = null;
+    const fresh = (m: LiveMessage) => m.checkpoint === undefined || seen === null || isAfter(m.checkpoint, seen);
+    const gate: LiveListener = (m) => (seen === null ? void held.push(m) : fresh(m) ? listener(m) : undefined);
     listeners.add(gate);
     subscription.start();
     try {
       const missed = await missedSince(db, from);
       if (missed === null) listener({ kind: 'reset', id: idOf(subscription.checkpoint() ?? from), data: { reason: `more than ${RESUME_LIMIT} events were missed` } });
       for (const m of missed?.messages ?? []) listener(m);
-      const seen = missed?.end ?? START;
-      for (const m of held) if (m.checkpoint === undefined || isAfter(m.checkpoint, seen)) listener(m);
-      open = true;
+      // After a reset the client reloads: what the feed had sent by then is in what it reloads.
+      seen = missed?.end ?? subscription.checkpoint() ?? START;
+      for (const m of held) if (fresh(m)) listener(m);
     } catch (e) {
       listeners.delete(gate);
       throw e;
