@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,5 +128,17 @@ describe('observability of the running service', () => {
     for (const name of ['store', 'scheduler', 'delivery', 'staleKpis', 'stuckExecutions', 'auditTrail']) expect(body.components[name]?.status, name).toBe('up');
     expect(body.components.scheduler!.detail).toMatch(/this node's scheduler beat \d+ s ago/);
     expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+  });
+
+  it('the populated /metrics (executions, alerts, deliveries, auth failures) passes promtool check metrics', async (ctx) => {
+    if (spawnSync('promtool', ['--version']).status !== 0) {
+      if (process.env.CI) throw new Error('promtool is missing: install the Debian package prometheus');
+      ctx.skip();
+    }
+    const body = await scrape();
+    expect(body).toContain('monitoringgrid_alerts_opened_total{priority="1"}');
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
   });
 });
