@@ -32,23 +32,31 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Every data source: connect and run a trivial query. Down = degraded: its KPIs fail, the service does not. */
+type CachedCheck = { at: number; version: number; result: Promise<HealthComponent>; testing: boolean };
+
+/**
+ * Every data source: connect and run a trivial query. Down = degraded: its KPIs fail, the service does
+ * not. Results are cached, and a source that hangs gets no second test while its first still runs.
+ */
 function dataSourcesGroup(deps: OperationsHealthDeps): HealthGroup {
-  const cache = new Map<string, { at: number; version: number; result: Promise<HealthComponent> }>();
-  const check = async (ds: Parameters<SourceRunner['test']>[0]): Promise<HealthComponent> => {
-    const r = await withTimeout(deps.sources.test(ds), SOURCE_CHECK_TIMEOUT_MS, `data source ${ds.name}`).catch((e: unknown) => ({ ok: false as const, error: String(e instanceof Error ? e.message : e), latencyMs: SOURCE_CHECK_TIMEOUT_MS }));
-    return r.ok ? up(`${ds.kind} ${r.version} answered in ${r.latencyMs} ms`) : degraded(`${ds.kind} unreachable: ${r.error}`);
+  const cache = new Map<string, CachedCheck>();
+  const check = (ds: Parameters<SourceRunner['test']>[0]): CachedCheck => {
+    const entry: CachedCheck = { at: Date.now(), version: ds.version, result: Promise.resolve(up('')), testing: true };
+    const test = deps.sources.test(ds).finally(() => { entry.testing = false; });
+    entry.result = withTimeout(test, SOURCE_CHECK_TIMEOUT_MS, `data source ${ds.name}`).then(
+      (r) => (r.ok ? up(`${ds.kind} ${r.version} answered in ${r.latencyMs} ms`) : degraded(`${ds.kind} unreachable: ${r.error}`)),
+      (e: unknown) => degraded(`${ds.kind} unreachable: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    return entry;
   };
   return async () => {
     const { items } = await listDataSources(deps.db, { limit: 200 });
-    const now = Date.now();
+    for (const id of cache.keys()) if (!items.some((ds) => ds.id === id)) cache.delete(id);
     const entries = await Promise.all(items.map(async (ds): Promise<[string, HealthComponent]> => {
       let hit = cache.get(ds.id);
-      if (hit === undefined || hit.version !== ds.version || now - hit.at > SOURCE_CHECK_CACHE_MS) {
-        hit = { at: now, version: ds.version, result: check(ds) };
-        cache.set(ds.id, hit);
-      }
-      return [`datasource:${ds.name}`, await hit.result];
+      const expired = hit === undefined || hit.version !== ds.version || (Date.now() - hit.at > SOURCE_CHECK_CACHE_MS && !hit.testing);
+      if (expired) cache.set(ds.id, (hit = check(ds)));
+      return [`datasource:${ds.name}`, await hit!.result];
     }));
     return Object.fromEntries(entries);
   };

@@ -53,7 +53,10 @@ export async function runClaim(deps: ExecutionDeps, running: Running, dataSource
     const evaluation = ds === null
       ? failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`)
       : await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: running.abort.signal, traceId: span.traceId });
-    if (running.abort.signal.aborted) return 'dropped'; // shutdown or the watchdog owns this run now
+    if (running.abort.signal.aborted) { // shutdown or the watchdog owns this run now
+      span.set({ 'execution.recorded': 'dropped' });
+      return 'dropped';
+    }
     const outcome = await recordUnderLease(deps, running, evaluation);
     markExecution(span, evaluation.result);
     span.set({ 'execution.recorded': outcome });
