@@ -102,6 +102,16 @@ describe('observability of the running service', () => {
     expect(text).toMatch(/monitoringgrid_event_store_appends_total\{type="AlertOpened"\} 1\n/);
   });
 
+  it('resolving the alert by hand: counted as resolved, no longer open', async () => {
+    const alerts = await api('GET', `/api/v1/alerts?kpiId=${failing}`);
+    const [alert] = alerts.body.items as { id: string; status: string }[];
+    expect(alert!.status).toBe('open');
+    expect((await api('POST', `/api/v1/alerts/${alert!.id}/resolve`, { note: 'fixed the query' })).status).toBe(200);
+    const text = await scrape();
+    expect(text).toMatch(/monitoringgrid_alerts_resolved_total 1\n/);
+    expect(text).toMatch(/monitoringgrid_alerts_open 0\n/);
+  });
+
   it('a request without credentials and one with a wrong key are counted as authentication failures by reason', async () => {
     expect((await api('GET', '/api/v1/kpis', undefined, {})).status).toBe(401);
     expect((await api('GET', '/api/v1/kpis', undefined, { 'x-api-key': 'mg_nope' })).status).toBe(401);
@@ -140,5 +150,15 @@ describe('observability of the running service', () => {
     const check = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
     expect(check.stdout + check.stderr).toBe('');
     expect(check.status).toBe(0);
+  });
+
+  it('a store that cannot serve (a migration missing) makes the node unhealthy: 503, status down, the store named', async () => {
+    await service.db.query('DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)');
+    const res = await fetch(`${service.url}/health/ready`);
+    const body = await res.json() as { status: string; components: Record<string, { status: string; detail: string }> };
+    expect(res.status).toBe(503);
+    expect(body.status).toBe('down');
+    expect(body.components.store).toMatchObject({ status: 'down', detail: expect.stringContaining('migrations not applied') });
+    expect(body.components['datasource:closed-port']?.status).toBe('degraded');
   });
 });
