@@ -45,8 +45,16 @@ export async function staleKpis(db: Queryable, now: Date): Promise<StaleKpi[]> {
       ORDER BY since`,
     [now],
   );
+  // Cron periods cost two cron evaluations each; KPIs tend to share a few schedules.
+  const periods = new Map<string, number>();
+  const periodMs = (r: (typeof rows)[number]): number => {
+    const key = `${r.frequency_minutes}|${r.cron}|${r.timezone}`;
+    let minutes = periods.get(key);
+    if (minutes === undefined) periods.set(key, (minutes = periodMinutes(kpiSchedule({ frequencyMinutes: r.frequency_minutes, cron: r.cron, timezone: r.timezone }), now)));
+    return minutes * 60_000;
+  };
   return rows
-    .filter((r) => now.getTime() - new Date(r.since).getTime() > 2 * periodMinutes(kpiSchedule({ frequencyMinutes: r.frequency_minutes, cron: r.cron, timezone: r.timezone }), now) * 60_000)
+    .filter((r) => now.getTime() - new Date(r.since).getTime() > 2 * periodMs(r))
     .map((r) => ({ id: r.id, indicator: r.indicator, since: new Date(r.since) }));
 }
 
