@@ -24,6 +24,9 @@ import { startDemo } from './adapters/demo/start-demo.ts';
 import { createLiveFeed } from './adapters/live/live-feed.ts';
 import { listenForAppends } from './adapters/event-store/append-notifications.ts';
 import { subscriptionHealth } from './adapters/http/subscription-health.ts';
+import { operationsHealth } from './adapters/http/operations-health.ts';
+import { observeAppends, observeExecutions } from './adapters/observability/observers.ts';
+import { otelTracer } from './adapters/observability/tracing.ts';
 
 /** `all` runs the API and the scheduler; `api` or `scheduler` only one of them. */
 export type Role = 'all' | 'api' | 'scheduler';
@@ -58,27 +61,28 @@ export async function startService(config: Config, logger: Logger = createLogger
     const ids = createIdGenerator(clock);
     const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
     const metrics = createMetrics(new Registry(), storeScrapeSources(db));
-    const uow = createUnitOfWork(db, clock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
+    const uow = createUnitOfWork(db, clock, observeAppends(metrics));
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
     const audit = createAuditProjection(db, { onError: (err) => logger.error({ err }, 'audit projection failed; retrying') });
     const liveFeed = createLiveFeed(db, { onError: (err) => logger.warn({ err }, 'live feed poll failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const alerting = createAlerting(config.alerts, {
-      db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger,
+      db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer,
     });
     const sources = createSourceRegistry({ secrets, env: config.secretEnv });
     const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows,
-      listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })] };
-    const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger }, {
+      listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })], tracer: otelTracer, committed: [observeExecutions(metrics, liveFeed)] };
+    const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger, metrics }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
       healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,
       retentionDays: config.executionRetentionDays, role,
     });
     metrics.trackSubscriptionLag(liveFeed.subscription.name, () => liveFeed.subscription.lag());
-    const healthChecks = { auditTrail: () => subscriptionHealth(audit) };
+    const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });
+    const healthChecks = { auditTrail: () => subscriptionHealth(audit), ...operations.checks };
     const app = await buildApp({
       db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
-      tracing: config.otlpEndpoint !== null, liveFeed, healthChecks,
+      tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
     });
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });

@@ -1,7 +1,9 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveFeed, type LiveFeed } from '../src/adapters/live/live-feed.ts';
-import { buildTestApp, type TestApp } from './helpers/app.ts';
+import { readAll } from '../src/adapters/event-store/read-all.ts';
+import { createLiveFeed, parseEventId, RESUME_LIMIT, type LiveFeed } from '../src/adapters/live/live-feed.ts';
+import type { DomainEvent } from '../src/core/events.ts';
+import { buildTestApp, commandDeps, type TestApp } from './helpers/app.ts';
 import { buildContact } from './helpers/factories.ts';
 import { createTestStore, type TestStore } from './helpers/store.ts';
 
@@ -21,9 +23,10 @@ afterAll(async () => {
 });
 
 /** Opens the feed and collects its text until `until` matches it. */
-function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void> } = {}): Promise<{ status: number; type: string; text: string }> {
+function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void>; lastEventId?: string } = {}): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/api/v1/events/live`, { headers: { 'x-api-key': t.adminKey } }, (res) => {
+    const headers = { 'x-api-key': t.adminKey, ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) };
+    const req = http.get(`${base}/api/v1/events/live`, { headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -47,7 +50,8 @@ describe('GET /api/v1/events/live', () => {
     });
     expect(got.status).toBe(200);
     expect(got.type).toContain('text/event-stream');
-    const data = JSON.parse(/event: audit\ndata: (.*)\n/.exec(got.text)![1]!);
+    // An event committed just before connecting may arrive first (it became visible late): pick ours.
+    const data = JSON.parse(/event: audit\ndata: (.*ContactCreated.*)\n/.exec(got.text)![1]!);
     expect(data).toMatchObject({ eventType: 'ContactCreated', summary: expect.stringContaining('Created contact "Live Ann"') });
     expect(got.text).toMatch(/^retry: 3000/);
   });
@@ -55,6 +59,33 @@ describe('GET /api/v1/events/live', () => {
   it('streams what the execution engine publishes', async () => {
     const got = await readFeed(/event: execution\ndata: .*kpi_1/, { onOpen: async () => feed.publish('execution', { kpiId: 'kpi_1', status: 'ok' }) });
     expect(got.text).toContain('data: {"kpiId":"kpi_1","status":"ok"}');
+  });
+
+  it('a reconnect with Last-Event-ID gets exactly the events it missed, then the live ones, none twice', async () => {
+    const contact = (name: string) => t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name }) });
+    const first = await readFeed(/ContactCreated.*Resume A/, { onOpen: async () => void (await contact('Resume A')) });
+    const lastId = /id: (\S+)\nevent: audit\ndata: .*Resume A/.exec(first.text)![1]!;
+    expect(lastId).toMatch(/^\d+:\d+$/);
+    await contact('Resume B');
+    await contact('Resume C');
+    const again = await readFeed(/Resume D/, { lastEventId: lastId, onOpen: async () => void (await contact('Resume D')) });
+    const names = [...again.text.matchAll(/event: audit\ndata: .*?Created contact \\"(Resume \w)/g)].map((m) => m[1]);
+    expect(names).toEqual(['Resume B', 'Resume C', 'Resume D']);
+  });
+
+  it('an id too far behind gets a reset event; an id that is not one of ours is ignored', async () => {
+    const now = await readFeed(/Resume E/, { onOpen: async () => void (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Resume E' }) })) });
+    const lastId = /id: (\S+)\nevent: audit\ndata: .*Resume E/.exec(now.text)![1]!;
+    const many = Array.from({ length: RESUME_LIMIT + 1 }, (_, i) => ({ type: 'ContactDeleted', data: { id: `con_bulk${i}` } }) as unknown as DomainEvent);
+    await commandDeps(store).uow.run((tx) => tx.events.append('contact-con_bulk', 'any', many, { actor: 'test', correlationId: 'cor_bulk' }));
+    // Readers see a commit once no older transaction runs on the server (other test files' too): wait for that.
+    while ((await readAll(store.db, parseEventId(lastId)!, RESUME_LIMIT + 1)).events.length <= RESUME_LIMIT) await new Promise((r) => setTimeout(r, 20));
+    const behind = await readFeed(/: connected/, { lastEventId: lastId });
+    // The first frame tells the client to reload; only live events may follow.
+    expect(behind.text).toMatch(/^id: \d+:\d+\nevent: reset\ndata: \{"reason":"more than 1000 events were missed"\}/);
+    expect(behind.text).not.toContain('Resume E');
+    const foreign = await readFeed(/: connected/, { lastEventId: 'n5' });
+    expect(foreign.text).not.toMatch(/event: (audit|reset)/);
   });
 
   it('declares the audit:read scope, like the rest of the audit trail', () => {

@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, type Metrics } from '../src/adapters/observability/metrics.ts';
+import { observeAppends } from '../src/adapters/observability/observers.ts';
 import { storeScrapeSources } from '../src/adapters/observability/store-gauges.ts';
 import { createUnitOfWork } from '../src/adapters/storage/unit-of-work.ts';
 import { systemClock } from '../src/adapters/system-clock.ts';
+import { createAuthDeps } from '../src/adapters/http/auth-deps.ts';
+import { createIdGenerator } from '../src/adapters/ids.ts';
+import { createApiKey } from '../src/core/auth/api-key-commands.ts';
 import { buildTestApp, type TestApp } from './helpers/app.ts';
 import { buildDataSource, buildKpi } from './helpers/factories.ts';
 import { createTestStore, type TestStore } from './helpers/store.ts';
@@ -19,7 +23,7 @@ let guarded: TestApp;
 beforeAll(async () => {
   store = await createTestStore();
   metrics = createMetrics(new Registry(), storeScrapeSources(store.db));
-  const uow = createUnitOfWork(store.db, systemClock, (events) => events.forEach((e) => metrics.eventStoreAppends.inc({ type: e.type })));
+  const uow = createUnitOfWork(store.db, systemClock, observeAppends(metrics));
   open = await buildTestApp({ store, overrides: { metrics, uow } });
   guarded = await buildTestApp({ store, overrides: { metricsToken: TOKEN } });
 }, 120_000);
@@ -52,6 +56,19 @@ describe('GET /metrics', () => {
     expect(names.filter((n) => !n!.startsWith('monitoringgrid_'))).toEqual([]);
     for (const name of ['kpi_executions_total', 'alerts_open', 'outbox_backlog', 'auth_failures_total', 'subscription_lag_events', 'kpis_stale']) {
       expect((await scrape(open)).body).toContain(`# TYPE monitoringgrid_${name}`);
+    }
+  });
+
+  it('counts every 401 and 403 by reason: no credentials, a wrong key, a missing scope, a refused login', async () => {
+    const auth = createAuthDeps(store.db, systemClock, createIdGenerator(systemClock));
+    const { key } = await createApiKey(auth, { name: 'reader', scopes: ['kpi:read'] }, { actor: 'test', correlationId: 'cor_test' });
+    expect((await open.inject({ method: 'GET', url: '/api/v1/kpis', anonymous: true })).statusCode).toBe(401);
+    expect((await open.inject({ method: 'GET', url: '/api/v1/kpis', headers: { authorization: 'Bearer not.a.token' } })).statusCode).toBe(401);
+    expect((await open.inject({ method: 'POST', url: '/api/v1/contacts', headers: { 'x-api-key': key }, payload: {} })).statusCode).toBe(403);
+    expect((await open.inject({ method: 'POST', url: '/api/v1/auth/login', anonymous: true, payload: { username: 'nobody', password: 'wrong-password' } })).statusCode).toBe(401);
+    const text = (await scrape(open)).body;
+    for (const reason of ['missing', 'invalid_token', 'forbidden', 'login_refused']) {
+      expect(text).toMatch(new RegExp(`monitoringgrid_auth_failures_total\\{reason="${reason}"\\} 1\n`));
     }
   });
 

@@ -7,7 +7,11 @@ import { readStream } from '../src/adapters/event-store/event-store.ts';
 import { createLogger } from '../src/adapters/observability/logger.ts';
 import { otelTracer } from '../src/adapters/observability/tracing.ts';
 import { buildTestApp, type TestApp } from './helpers/app.ts';
-import { buildContact } from './helpers/factories.ts';
+import { buildContact, buildKpi } from './helpers/factories.ts';
+import { createPostgresSource, type MonitoredDb } from './helpers/monitored.ts';
+import { createAlertWorker } from '../src/adapters/delivery/alert-worker.ts';
+import { createNotifier } from '../src/adapters/notifiers/notifier.ts';
+import { alertFixture, breach } from './alerts/fixture.ts';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -15,12 +19,15 @@ const lines: Record<string, unknown>[] = [];
 const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
 
 let t: TestApp;
+let monitored: MonitoredDb;
 beforeAll(async () => {
   provider.register();
   t = await buildTestApp({ overrides: { logger: createLogger('info', sink), tracing: true } });
+  monitored = await createPostgresSource();
 }, 120_000);
 afterAll(async () => {
   await t.close();
+  await monitored.close();
   await provider.shutdown();
   trace.disable();
   context.disable();
@@ -76,5 +83,48 @@ describe('traces', () => {
     const [event] = await readStream(t.store.db, `contact-${res.json().id}`);
     const request = exporter.getFinishedSpans().find((s) => s.name === 'request')!;
     expect(event!.metadata.traceId).toBe(request.spanContext().traceId);
+  });
+
+  it('a real execution on a monitored database: request > kpi.execute > kpi.query, with the outcome; a failing query marks both', async () => {
+    const ds = (await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: { name: 'traced', ...monitored.dataSource } })).json<{ id: string }>();
+    const kpi = (id: string, query: string) => t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId: ds.id, indicator: id, query }) }).then((r) => r.json<{ id: string }>().id);
+    const good = await kpi('Traced good', 'SELECT 5 AS value');
+    const bad = await kpi('Traced bad', 'SELECT 1/0 AS value');
+    for (const [id, status] of [[good, 'success'], [bad, 'failed']] as const) {
+      exporter.reset();
+      const res = await t.inject({ method: 'POST', url: `/api/v1/kpis/${id}/execute` });
+      expect(res.json().status).toBe(status);
+      const spans = exporter.getFinishedSpans();
+      const query = spans.find((s) => s.name === 'kpi.query')!;
+      const chain = ancestry(query, spans);
+      expect(chain.slice(0, 2)).toEqual(['kpi.query', 'kpi.execute']);
+      expect(chain.at(-1)).toBe('request');
+      const execute = spans.find((s) => s.name === 'kpi.execute')!;
+      expect(query.attributes['db.system']).toBe('postgresql');
+      expect(execute.attributes).toMatchObject({ 'kpi.id': id, trigger: 'manual', outcome: status === 'success' ? 'no_judgement' : 'failed', status });
+      expect([execute.status.code, query.status.code]).toEqual(status === 'success' ? [0, 0] : [2, 2]); // UNSET or ERROR
+      if (status === 'failed') expect(query.status.message).toMatch(/division by zero/);
+      // The execution history links to the trace.
+      const [row] = (await t.inject({ method: 'GET', url: `/api/v1/kpis/${id}/executions` })).json<{ items: { traceId: string }[] }>().items;
+      expect(row!.traceId).toBe(execute.spanContext().traceId);
+    }
+  });
+
+  it('a span per notification sent, with its channel and outcome; a refused webhook marks its span failed', async () => {
+    const webhooks = [{ name: 'ops', kind: 'webhook' as const, url: 'http://127.0.0.1:1/hook', kpis: null }];
+    const f = await alertFixture(t.store, { smtpUrl: 'smtp://127.0.0.1:1', mailEnabled: false, webhooks });
+    const notifier = createNotifier({ mailer: null, webhooks, webhookSecret: null, webhookTimeoutMs: 500, clock: f.clock, log: () => undefined });
+    const worker = createAlertWorker({ ...f.deps, db: t.store.db, settings: f.settings, notifier, retry: { retryCount: 3, baseDelayMs: 60_000 }, tracer: otelTracer });
+    await f.judge(breach(await f.makeKpi({ priority: 2 }, [buildContact({ phone: null })])));
+    exporter.reset();
+    expect(await worker.tick()).toMatchObject({ sent: 1, failed: 1 });
+    const sends = exporter.getFinishedSpans().filter((s) => s.name === 'notification.send');
+    const byChannel = Object.fromEntries(sends.map((s) => [s.attributes.channel, s]));
+    expect(Object.keys(byChannel).sort()).toEqual(['log', 'webhook']);
+    expect(byChannel.log!.attributes.outcome).toBe('sent');
+    expect(byChannel.log!.status.code).toBe(0);
+    expect(byChannel.webhook!.attributes.outcome).toBe('failed');
+    expect(byChannel.webhook!.status.code).toBe(2);
+    f.close();
   });
 });

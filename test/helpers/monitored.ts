@@ -56,6 +56,8 @@ export async function createPostgresSource(): Promise<MonitoredDb> {
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${db}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 3 });
+  // DROP DATABASE ... WITH (FORCE) in close() can reach a connection pool.end() is still closing.
+  pool.on('error', () => undefined);
   await pool.query(`CREATE TABLE account_transactions (id serial PRIMARY KEY, type text NOT NULL, done boolean NOT NULL,
     updated_at timestamptz NOT NULL, country text NOT NULL, amount numeric(12,2) NOT NULL)`);
   return {

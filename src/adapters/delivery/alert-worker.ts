@@ -2,6 +2,7 @@ import { runAlertTimers, type AlertCommandDeps } from '../../core/alerts/alert-c
 import type { Notification, Notifier } from '../../core/alerts/alert-ports.ts';
 import { recordDeliveries, type DeliveryResult, type RetryPolicy } from '../../core/alerts/delivery.ts';
 import type { EventMeta } from '../../core/ports.ts';
+import { noopTracer, type Tracer } from '../../core/tracer.ts';
 import type { Db } from '../storage/db.ts';
 import { claimNotifications } from '../storage/outbox.repo.ts';
 
@@ -19,7 +20,18 @@ export interface AlertWorkerOptions extends AlertCommandDeps {
   readonly random?: () => number;
   /** Background errors are reported here and counted, never thrown from the timer. */
   readonly onError?: (e: unknown) => void;
+  /** Each send runs in a `notification.send` span (channel, outcome); none when absent. */
+  readonly tracer?: Tracer;
 }
+
+/** Sends one notification in its span; a refused delivery is a value, so the span is marked by hand. */
+const sendTraced = (o: AlertWorkerOptions, n: Notification): Promise<DeliveryResult> =>
+  (o.tracer ?? noopTracer).withSpan('notification.send', { channel: n.channel, 'notification.id': n.id, 'alert.id': n.alertId, attempt: n.attempts }, async (span) => {
+    const result = await o.notifier.send(n);
+    span.set({ outcome: result.ok ? 'sent' : 'failed' });
+    if (!result.ok) span.fail(result.error);
+    return result;
+  });
 
 export interface TickResult {
   readonly timers: number;
@@ -70,7 +82,7 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
       const batch = await claimNotifications(o.db, o.clock.now(), batchSize, leaseMs);
       if (batch.length === 0) break;
       const results: { n: Notification; result: DeliveryResult }[] = [];
-      await inParallel(batch, concurrency, async (n) => void results.push({ n, result: await o.notifier.send(n) }));
+      await inParallel(batch, concurrency, async (n) => void results.push({ n, result: await sendTraced(o, n) }));
       // One transaction per alert: a worker holds one alert lock at a time, so it cannot deadlock with an
       // execution or a command that holds several.
       const byAlert = new Map<string, typeof results>();

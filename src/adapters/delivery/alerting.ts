@@ -5,6 +5,7 @@ import type { AlertConfig } from '../../config.ts';
 import { createMailer } from '../notifiers/mail.ts';
 import { createNotifier } from '../notifiers/notifier.ts';
 import type { Db } from '../storage/db.ts';
+import type { Tracer } from '../../core/tracer.ts';
 import { createAlertWorker, type AlertWorker } from './alert-worker.ts';
 
 /** Settings without configuration: default policy, mail to the `log` channel, no webhooks. */
@@ -41,7 +42,7 @@ export interface Alerting {
 
 /** Builds the notifier and the worker from the configuration; `start` the worker to run it. */
 export function createAlerting(
-  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; linkBaseUrl: string; logger: AlertLogger },
+  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; linkBaseUrl: string; logger: AlertLogger; tracer?: Tracer },
 ): Alerting {
   const settings = alertSettingsOf(c, deps.linkBaseUrl);
   const mailer = c.smtpUrl === null ? null : createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom });

@@ -39,6 +39,8 @@ export interface Subscription {
   ready(): Promise<void>;
   /** Polls now instead of at the end of the interval (after a local write, say). */
   wake(): void;
+  /** Where an in-memory subscription stands (after ready); null for a durable one. */
+  checkpoint(): Checkpoint | null;
 }
 
 const toCheckpoint = (r: { transaction_id: string; position: number }): Checkpoint => ({ transactionId: r.transaction_id, position: Number(r.position) });
@@ -163,5 +165,6 @@ export function createSubscription(opts: SubscriptionOptions): Subscription {
     wake() {
       if (running && timer) schedule(0);
     },
+    checkpoint: () => memoryCheckpoint,
   };
 }

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; null on public routes and before authentication. */
     principal: Principal | null;
+    /** Why this request is answered 401/403 (auth_failures_total's reason); null when not refused. */
+    authFailure: string | null;
   }
 }
 
@@ -62,6 +64,7 @@ export async function registerAccessControl(
   app: FastifyInstance, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder,
 ): Promise<void> {
   app.decorateRequest('principal', null);
+  app.decorateRequest('authFailure', null);
   // The API document's default is "X-API-Key or bearer"; public routes say they need neither.
   app.addHook('onRoute', (route) => {
     if (route.config?.access === 'public' && route.schema) route.schema = { ...route.schema, security: [] };
@@ -78,6 +81,7 @@ export async function registerAccessControl(
     const decision = decideAccess(access, request.principal);
     if (decision === 'allow') return;
     if (decision === 'unauthenticated') {
+      request.authFailure = outcome === null ? 'missing' : 'failed' in outcome ? outcome.failed : 'unauthenticated';
       if (outcome !== null && 'failed' in outcome) {
         await record(request, auth, { type: 'AuthenticationFailed', data: { method: outcome.method, reason: outcome.failed, keyId: outcome.keyId ?? null } });
       }
@@ -85,6 +89,7 @@ export async function registerAccessControl(
       throw new AppError('unauthenticated', UNAUTHENTICATED);
     }
     const route = request.routeOptions.url ?? request.url;
+    request.authFailure = 'forbidden';
     await record(request, auth, { type: 'PermissionDenied', data: { method: request.method, route, needed: access } });
     throw new AppError('forbidden', `this route needs the scope ${access}, which your credentials do not grant`);
   });

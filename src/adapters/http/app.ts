@@ -14,7 +14,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { dataSourceRoutes } from './routes/datasources.ts';
 import { apiKeyRoutes } from './routes/apikeys.ts';
 import { authRoutes } from './routes/auth.ts';
-import { healthRoutes, type HealthChecks } from './routes/health.ts';
+import { healthRoutes, type HealthChecks, type HealthGroup } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { executionRoutes } from './routes/executions.ts';
@@ -35,6 +35,7 @@ import { auditTrailRoutes } from './routes/audittrail.ts';
 import { createUsageRecorder } from './usage-recorder.ts';
 import { fastifyTracingPlugin } from '../observability/fastify-tracing.ts';
 import { otelTracer } from '../observability/tracing.ts';
+import { observeExecutions } from '../observability/observers.ts';
 import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
 import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
@@ -45,6 +46,8 @@ export interface AppDeps extends CommandDeps {
   readonly logger?: FastifyServerOptions['loggerInstance'] | false;
   /** Extra readiness checks (data sources, scheduler ...); the store's is always there. */
   readonly healthChecks?: HealthChecks;
+  /** Readiness checks of varying sets of components (one per data source), by group name. */
+  readonly healthGroups?: Record<string, HealthGroup>;
   /** JWT secret, auth rate limit, lockout policy; defaults suit tests (a random secret per app). */
   readonly auth?: AuthOptions;
   /** Runs KPIs for the API (run now, data-source test); default: own pools without passwordEnv lookups. */
@@ -107,9 +110,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const execution = deps.execution ?? defaultExecution(deps, app);
+  const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
+  const execution = deps.execution ?? defaultExecution(deps, app, metrics, liveFeed);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
-  await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
+  await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks }, groups: deps.healthGroups ?? {} });
   await app.register(
     async (api) => {
       await api.register(kpiRoutes, { deps });
@@ -121,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(executionRoutes, { deps: execution, db: deps.db });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
-      await api.register(liveRoutes, { feed: deps.liveFeed ?? createLiveFeed(deps.db) });
+      await api.register(liveRoutes, { feed: liveFeed });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
     },
     { prefix: '/api/v1' },
@@ -130,8 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 }
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
-function defaultExecution(deps: AppDeps, app: FastifyInstance): ExecutionDeps {
+function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): ExecutionDeps {
   const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined });
   app.addHook('onClose', () => sources.close());
-  return { ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [] };
+  return {
+    ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [],
+    tracer: deps.tracer ?? otelTracer, committed: [observeExecutions(metrics, feed)],
+  };
 }

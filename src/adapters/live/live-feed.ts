@@ -1,25 +1,38 @@
 import { auditEntriesOf } from '../audit/audit-projection.ts';
-import { createSubscription, type Subscription } from '../event-store/subscription.ts';
-import type { Db } from '../storage/db.ts';
+import { readAll, START, type Checkpoint } from '../event-store/read-all.ts';
+import { createSubscription, type SubscribedEvent, type Subscription } from '../event-store/subscription.ts';
+import type { Db, Queryable } from '../storage/db.ts';
 
-/** What the dashboard's feed carries: KPI executions, alert changes and audit entries. */
-export type LiveKind = 'execution' | 'alert' | 'audit';
+/**
+ * What the dashboard's feed carries: KPI executions, alert changes and audit entries; `reset` when a
+ * reconnecting client missed more than can be resumed (it should reload what it shows).
+ */
+export type LiveKind = 'execution' | 'alert' | 'audit' | 'reset';
 
 export interface LiveMessage {
   readonly kind: LiveKind;
-  /** For events, their position (the SSE id); for published messages, a counter of this node. */
+  /**
+   * The SSE id: an event's place in commit order (`<transaction>:<position>`). A published message
+   * carries the place of the last event the feed had sent, so a reconnect resumes after that.
+   */
   readonly id: string;
   readonly data: unknown;
+  /** Set on event messages only: where the event stands in commit order (resume, de-duplication). */
+  readonly checkpoint?: Checkpoint;
 }
 
 export type LiveListener = (message: LiveMessage) => void;
 
+/** A reconnect may resume at most this many missed events; further behind, it gets `reset`. */
+export const RESUME_LIMIT = 1000;
+
 export interface LiveFeed {
   /**
    * Registers a listener; resolves, once the feed knows where "now" is, to the function that removes
-   * it. Polling starts with the first listener.
+   * it. Polling starts with the first listener. With `lastEventId` (an id this feed sent, on any node)
+   * the listener first gets the events committed after it, then the live ones, none twice.
    */
-  listen(listener: LiveListener): Promise<() => void>;
+  listen(listener: LiveListener, lastEventId?: string): Promise<() => void>;
   /**
    * Sends a message that is not an event to every listener on this node, e.g. the execution engine's
    * `publish('execution', {kpiId, status, durationMs ...})` for each finished execution.
@@ -33,13 +46,42 @@ export interface LiveFeed {
 const kindsOf = (eventType: string): LiveKind[] =>
   eventType.startsWith('Alert') ? ['alert', 'audit'] : eventType.startsWith('Execution') || eventType.startsWith('KpiExecut') ? ['execution', 'audit'] : ['audit'];
 
+const idOf = (c: Checkpoint): string => `${c.transactionId}:${c.position}`;
+
+/** The checkpoint an id names, or null for anything else (an old-style id, garbage). */
+export function parseEventId(id: string): Checkpoint | null {
+  const m = /^(\d{1,20}):(\d{1,20})$/.exec(id);
+  return m ? { transactionId: m[1]!, position: Number(m[2]) } : null;
+}
+
+const isAfter = (a: Checkpoint, b: Checkpoint): boolean => {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta !== tb ? ta > tb : a.position > b.position;
+};
+
+async function messagesOf(q: Queryable, events: readonly SubscribedEvent[]): Promise<LiveMessage[]> {
+  const at = new Map(events.map((e) => [e.position, e.checkpoint]));
+  const { entries } = await auditEntriesOf(q, events);
+  return entries.flatMap((entry) => {
+    const checkpoint = at.get(entry.position) ?? START;
+    return kindsOf(entry.eventType).map((kind) => ({ kind, id: idOf(checkpoint), data: entry, checkpoint }));
+  });
+}
+
+/** The events after `from`, as messages; null when there are more than RESUME_LIMIT. */
+async function missedSince(db: Db, from: Checkpoint): Promise<{ messages: LiveMessage[]; end: Checkpoint } | null> {
+  const page = await readAll(db, from, RESUME_LIMIT + 1);
+  if (page.events.length > RESUME_LIMIT) return null;
+  return { messages: await messagesOf(db, page.events), end: page.checkpoint };
+}
+
 /**
  * One feed per node: an in-memory subscription from the newest event (every node sees every event),
  * each event sent as its audit entry to every listener.
  */
 export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e: unknown) => void } = {}): LiveFeed {
   const listeners = new Set<LiveListener>();
-  let counter = 0;
   const send = (m: LiveMessage) => {
     for (const l of listeners) l(m);
   };
@@ -51,14 +93,41 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
     ...(opts.onError ? { onError: opts.onError } : {}),
     async handle(events, q) {
       if (listeners.size === 0) return;
-      const { entries } = await auditEntriesOf(q, events);
-      for (const entry of entries) for (const kind of kindsOf(entry.eventType)) send({ kind, id: String(entry.position), data: entry });
+      for (const m of await messagesOf(q, events)) send(m);
     },
   });
+
+  /**
+   * Holds live messages while the missed ones are read, then sends missed, held, live, skipping any
+   * event at or before the last one read (the feed's own poll may not have reached them yet).
+   */
+  async function resume(listener: LiveListener, from: Checkpoint): Promise<() => void> {
+    const held: LiveMessage[] = [];
+    let seen: Checkpoint | null = null;
+    const fresh = (m: LiveMessage) => m.checkpoint === undefined || seen === null || isAfter(m.checkpoint, seen);
+    const gate: LiveListener = (m) => (seen === null ? void held.push(m) : fresh(m) ? listener(m) : undefined);
+    listeners.add(gate);
+    subscription.start();
+    try {
+      const missed = await missedSince(db, from);
+      if (missed === null) listener({ kind: 'reset', id: idOf(subscription.checkpoint() ?? from), data: { reason: `more than ${RESUME_LIMIT} events were missed` } });
+      for (const m of missed?.messages ?? []) listener(m);
+      // After a reset the client reloads: what the feed had sent by then is in what it reloads.
+      seen = missed?.end ?? subscription.checkpoint() ?? START;
+      for (const m of held) if (fresh(m)) listener(m);
+    } catch (e) {
+      listeners.delete(gate);
+      throw e;
+    }
+    return () => void listeners.delete(gate);
+  }
+
   return {
     subscription,
-    async listen(listener) {
+    async listen(listener, lastEventId) {
       await subscription.ready();
+      const from = lastEventId === undefined ? null : parseEventId(lastEventId);
+      if (from !== null) return resume(listener, from);
       listeners.add(listener);
       subscription.start();
       // The subscription keeps polling once started (one cheap query per interval), so that it never
@@ -66,7 +135,7 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
       return () => void listeners.delete(listener);
     },
     publish(kind, data) {
-      send({ kind, id: `n${++counter}`, data });
+      send({ kind, id: idOf(subscription.checkpoint() ?? START), data });
     },
     async close() {
       listeners.clear();

@@ -55,7 +55,7 @@ export function createMetrics(registry: Registry, sources: ScrapeSources = {}) {
   const lagSources = new Map<string, ScrapeSource>();
   const metrics = {
     registry,
-    /** KPI executions finished, by status (ok, breach, no_judgement, failed, timeout). */
+    /** KPI executions recorded, by status (ok, breach, no_judgement, failed, timeout, stuck); after the commit. */
     executions: new Counter({ name: p('kpi_executions_total'), help: 'KPI executions by outcome status', labelNames: ['status'] as const, registers: [registry] }),
     /** Wall time of one execution, in seconds, query included. */
     executionDuration: new Histogram({ name: p('kpi_execution_duration_seconds'), help: 'Duration of one KPI execution', buckets: EXECUTION_BUCKETS, registers: [registry] }),
@@ -76,7 +76,7 @@ export function createMetrics(registry: Registry, sources: ScrapeSources = {}) {
     /** route = the route pattern (/api/v1/kpis/:id), never the raw URL, to bound the label values. */
     httpRequests: new Counter({ name: p('http_requests_total'), help: 'API requests by method, route and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] }),
     httpDuration: new Histogram({ name: p('http_request_duration_seconds'), help: 'API request duration', labelNames: ['method', 'route', 'status'] as const, buckets: HTTP_BUCKETS, registers: [registry] }),
-    /** reason: missing, invalid_token, expired, invalid_key, bad_password, forbidden ... */
+    /** Every 401/403. reason: missing, malformed, unknown, expired, revoked, invalid_token, forbidden, login_refused ... */
     authFailures: new Counter({ name: p('auth_failures_total'), help: 'Failed authentications and authorizations by reason', labelNames: ['reason'] as const, registers: [registry] }),
     eventStoreAppends: new Counter({ name: p('event_store_appends_total'), help: 'Events appended to the event store by type', labelNames: ['type'] as const, registers: [registry] }),
     subscriptionLag: new Gauge({

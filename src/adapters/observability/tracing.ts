@@ -1,5 +1,5 @@
 import { SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
-import type { SpanAttributes, Tracer } from '../../core/tracer.ts';
+import type { Span, SpanAttributes, Tracer } from '../../core/tracer.ts';
 
 const TRACER_NAME = 'monitoring-grid';
 
@@ -13,8 +13,14 @@ const clean = (a: SpanAttributes): Attributes =>
 export const otelTracer: Tracer = {
   withSpan(name, attributes, work) {
     return trace.getTracer(TRACER_NAME).startActiveSpan(name, { attributes: clean(attributes) }, async (span) => {
+      const ctx = span.spanContext();
+      const handle: Span = {
+        traceId: span.isRecording() ? ctx.traceId : undefined,
+        set: (a) => void span.setAttributes(clean(a)),
+        fail: (message) => void span.setStatus({ code: SpanStatusCode.ERROR, message }),
+      };
       try {
-        return await work();
+        return await work(handle);
       } catch (e) {
         span.recordException(e instanceof Error ? e : String(e));
         span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });

@@ -2,6 +2,7 @@ import type { DataSource } from '../../core/datasources/datasource.ts';
 import { evaluateKpi, type Evaluation } from '../../core/executions/evaluate.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import type { ExecutionStatus } from '../../core/executions/outcome.ts';
+import { markExecution, withExecutionSpan } from '../../core/executions/execution-span.ts';
 import { recordExecution } from '../../core/executions/record.ts';
 import { isAppError } from '../../core/errors.ts';
 import type { Claim } from '../storage/kpi-runs.repo.ts';
@@ -47,10 +48,18 @@ export async function recordUnderLease(deps: ExecutionDeps, running: Running, ev
 /** Evaluates the claimed slot and records it. Never throws: the scheduler counts the outcome. */
 export async function runClaim(deps: ExecutionDeps, running: Running, dataSource: (id: string) => Promise<DataSource | null>): Promise<RunOutcome> {
   const { claim } = running;
-  const ds = await dataSource(claim.kpi.dataSourceId);
-  const evaluation = ds === null
-    ? failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`)
-    : await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: running.abort.signal });
-  if (running.abort.signal.aborted) return 'dropped'; // shutdown or the watchdog owns this run now
-  return recordUnderLease(deps, running, evaluation);
+  return withExecutionSpan(deps.tracer, claim.kpi.id, 'schedule', async (span) => {
+    const ds = await dataSource(claim.kpi.dataSourceId);
+    const evaluation = ds === null
+      ? failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`)
+      : await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: running.abort.signal, traceId: span.traceId });
+    if (running.abort.signal.aborted) { // shutdown or the watchdog owns this run now
+      span.set({ 'execution.recorded': 'dropped' });
+      return 'dropped';
+    }
+    const outcome = await recordUnderLease(deps, running, evaluation);
+    markExecution(span, evaluation.result);
+    span.set({ 'execution.recorded': outcome });
+    return outcome;
+  });
 }

@@ -47,7 +47,12 @@ export interface Scheduler {
   counters(): Readonly<SchedulerCounters>;
 }
 
-export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Logger | undefined }, options: Partial<SchedulerOptions> = {}): Scheduler {
+/** Where the scheduler reports how late each run started after its slot, in seconds (a histogram). */
+export interface SchedulerObserver {
+  readonly schedulingLag: { observe(seconds: number): void };
+}
+
+export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Logger | undefined; metrics?: SchedulerObserver | undefined }, options: Partial<SchedulerOptions> = {}): Scheduler {
   const opts = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
   const { db, exec } = deps;
   const clock = exec.clock;
@@ -83,6 +88,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const launch = (claim: Running['claim']) => {
     const r: Running = { claim, startedAt: clock.now(), abort: new AbortController(), settled: false, done: Promise.resolve() };
     running.set(claim.kpi.id, r);
+    deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
     counters.peakRunning = Math.max(counters.peakRunning, running.size);
     r.done = runClaim(exec, r, dataSource)
       .then(count, (e: unknown) => report(e, 'execution failed to record'))

@@ -9,7 +9,7 @@ import { kpiRepo } from './kpis.repo.ts';
 import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 
-/** Told of every append (metrics); it may run in a transaction that later rolls back. */
+/** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
 
 const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts => ({
@@ -31,7 +31,14 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts 
 /** Binds the core's ports to one transaction of the store. */
 export function createUnitOfWork(db: Db, clock: Clock, observe?: AppendObserver): UnitOfWork {
   return {
-    run: (work) => db.transaction((tx) => work(portsOn(tx, clock, observe))),
+    async run(work) {
+      if (!observe) return db.transaction((tx) => work(portsOn(tx, clock)));
+      // Appends are held until the commit: a counter must not count what a rollback undoes.
+      const appended: DomainEvent[] = [];
+      const result = await db.transaction((tx) => work(portsOn(tx, clock, (events) => void appended.push(...events))));
+      if (appended.length > 0) observe(appended);
+      return result;
+    },
     read: portsOn(db, clock, observe),
   };
 }

@@ -2,6 +2,8 @@ import type { DataSource } from '../datasources/datasource.ts';
 import { kpiSchedule, type Kpi } from '../kpis/kpi.ts';
 import { periodMinutes } from '../kpis/schedule.ts';
 import type { Clock, IdGenerator, UnitOfWork } from '../ports.ts';
+import { noopTracer, type Tracer } from '../tracer.ts';
+import { DB_SYSTEM } from './execution-span.ts';
 import { baselineFrom, pastWindowEnds, windowToleranceMs } from './baseline.ts';
 import { deviationPercent, judge } from './judge.ts';
 import type { ExecutionResult, ExecutionTrigger, ExecutionWindow, SeriesResult } from './outcome.ts';
@@ -18,6 +20,8 @@ export interface EvaluateDeps {
   readonly nodeId: string;
   /** Fewer past windows than this (capped at the KPI's baselineWeeks) = no baseline; default 3. */
   readonly minBaselineWindows: number;
+  /** Each monitored-database query runs in a `kpi.query` span; none when absent. */
+  readonly tracer?: Tracer | undefined;
 }
 
 export interface EvaluateOptions {
@@ -41,7 +45,12 @@ type QueryOutcome =
 
 async function runFor(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: ExecutionWindow, signal?: AbortSignal): Promise<QueryOutcome> {
   const params = { forLastMinutes: kpi.lastMinutes, windowStart: window.start, windowEnd: window.end };
-  const run = await deps.sources.run(ds, kpi.query, params, kpi.timeoutSeconds * 1000, signal);
+  const run = await (deps.tracer ?? noopTracer).withSpan('kpi.query', { 'db.system': DB_SYSTEM[ds.kind], 'kpi.id': kpi.id }, async (span) => {
+    const r = await deps.sources.run(ds, kpi.query, params, kpi.timeoutSeconds * 1000, signal);
+    span.set({ outcome: r.ok ? 'ok' : r.status, rows: r.ok ? r.rows.length : 0 });
+    if (!r.ok) span.fail(r.error);
+    return r;
+  });
   if (!run.ok) return { ok: false, status: run.status, error: run.error, rows: 0 };
   const shaped = normaliseRows(run.rows, run.columns);
   return shaped.ok ? { ok: true, series: shaped.series, rows: run.rows.length } : { ok: false, status: 'failed', error: shaped.error, rows: run.rows.length };

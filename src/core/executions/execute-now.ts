@@ -1,5 +1,6 @@
 import { notFound } from '../errors.ts';
 import { evaluateKpi, type EvaluateDeps, type Evaluation } from './evaluate.ts';
+import { markExecution, withExecutionSpan } from './execution-span.ts';
 import { recordExecution, type RecordDeps } from './record.ts';
 
 export type ExecutionDeps = EvaluateDeps & RecordDeps;
@@ -13,7 +14,10 @@ export async function executeNow(deps: ExecutionDeps, kpiId: string, opts: { dry
   if (kpi === null) throw notFound('KPI', kpiId);
   const ds = await deps.uow.read.dataSources.get(kpi.dataSourceId);
   if (ds === null) throw notFound('data source', kpi.dataSourceId);
-  const evaluation = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: deps.clock.now(), traceId: opts.traceId });
-  if (!opts.dryRun) await recordExecution(deps, kpi, evaluation, undefined, opts.actor);
-  return evaluation;
+  return withExecutionSpan(deps.tracer, kpi.id, 'manual', async (span) => {
+    const evaluation = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: deps.clock.now(), traceId: opts.traceId ?? span.traceId });
+    if (!opts.dryRun) await recordExecution(deps, kpi, evaluation, undefined, opts.actor);
+    markExecution(span, evaluation.result);
+    return evaluation;
+  });
 }

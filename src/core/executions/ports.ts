@@ -96,3 +96,6 @@ export interface ExecutionRecorded {
  * alerting opens alerts and writes outbox rows here, so they commit (or roll back) with the run.
  */
 export type ExecutionRecordedListener = (tx: TxPorts, recorded: ExecutionRecorded) => Promise<void>;
+
+/** Called after the run's transaction committed: synchronous, must not throw (counters, a live feed). */
+export type ExecutionCommittedListener = (recorded: ExecutionRecorded) => void;

@@ -3,12 +3,14 @@ import { streamIds } from '../events.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { UnitOfWork } from '../ports.ts';
 import type { Evaluation } from './evaluate.ts';
-import type { ExecutionRecorded, ExecutionRecordedListener } from './ports.ts';
+import type { ExecutionCommittedListener, ExecutionRecorded, ExecutionRecordedListener } from './ports.ts';
 import { decideRunEvents } from './transitions.ts';
 
 export interface RecordDeps {
   readonly uow: UnitOfWork;
   readonly listeners: readonly ExecutionRecordedListener[];
+  /** Told of each run once its transaction has committed (metrics, the live feed); never of a rolled-back one. */
+  readonly committed?: readonly ExecutionCommittedListener[] | undefined;
 }
 
 /** A scheduled run's lease: recording succeeds only while the run still holds it. */
@@ -26,7 +28,7 @@ export const LEASE_LOST = 'lease_lost';
  */
 export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Evaluation, fence?: LeaseFence, actor = 'scheduler'): Promise<ExecutionRecorded> {
   const { result, backfill } = evaluation;
-  return deps.uow.run(async (tx) => {
+  const recorded = await deps.uow.run(async (tx) => {
     const state = fence === undefined ? await tx.executions.lockRunState(kpi.id) : await tx.executions.releaseLease(kpi.id, fence.leaseToken);
     if (state === null) {
       throw new AppError('conflict', `the lease of KPI ${kpi.id} was taken over; run ${result.runId} is not recorded`, { reason: LEASE_LOST });
@@ -42,4 +44,6 @@ export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Ev
     for (const listener of deps.listeners) await listener(tx, recorded);
     return recorded;
   });
+  for (const listener of deps.committed ?? []) listener(recorded);
+  return recorded;
 }

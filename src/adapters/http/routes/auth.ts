@@ -33,6 +33,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; rateLimitPe
     },
   }, async (request) => {
     const result = await login(auth, request.body.username, request.body.password, metaOf(request));
+    if (!result.ok) request.authFailure = 'login_refused';
     return tokensOrRefuse(result, 'the username or password is wrong, or the account is locked for a while');
   });
 
@@ -41,6 +42,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthDeps; rateLimitPe
     schema: { tags, summary: 'Exchange a refresh token for a new pair', body: RefreshBody, response: { 200: TokensView, ...problems } },
   }, async (request) => {
     const result = await refresh(auth, request.body.refreshToken, metaOf(request));
+    if (!result.ok) request.authFailure = 'refresh_refused';
     return tokensOrRefuse(result, 'the refresh token is not valid; sign in again');
   });
 

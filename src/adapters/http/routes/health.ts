@@ -9,10 +9,23 @@ export interface HealthComponent {
 /** Each check answers for one component; `down` makes the service unready (503), `degraded` does not. */
 export type HealthChecks = Record<string, () => Promise<HealthComponent>>;
 
+/** A check of a varying set of components (one per data source): named components, or a failure. */
+export type HealthGroup = () => Promise<Record<string, HealthComponent>>;
+
+const failure = (e: unknown): HealthComponent => ({ status: 'down', detail: e instanceof Error ? e.message : String(e) });
+
+/** Runs every check and group at once; a check that throws is down, a group that throws is degraded. */
+async function collect(checks: HealthChecks, groups: Record<string, HealthGroup>): Promise<[string, HealthComponent][]> {
+  const single = Object.entries(checks).map(async ([name, check]): Promise<[string, HealthComponent][]> => [[name, await check().catch(failure)]]);
+  const many = Object.entries(groups).map(async ([name, group]): Promise<[string, HealthComponent][]> =>
+    Object.entries(await group().catch((e: unknown) => ({ [name]: { ...failure(e), status: 'degraded' as const } }))));
+  return (await Promise.all([...single, ...many])).flat();
+}
+
 const ComponentView = Type.Object({ status: Type.String(), detail: Type.String() });
 const ReadyView = Type.Object({ status: Type.String(), components: Type.Record(Type.String(), ComponentView) });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks }> = async (app, { checks }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks; groups?: Record<string, HealthGroup> }> = async (app, { checks, groups = {} }) => {
   app.get('/health/live', {
     config: { access: 'public' },
     schema: { tags: ['Health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } },
@@ -20,17 +33,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks }> =
 
   app.get('/health/ready', {
     config: { access: 'public' },
-    schema: { tags: ['Health'], summary: 'Ready to serve: every component up or degraded', response: { 200: ReadyView, 503: ReadyView } },
+    schema: { tags: ['Health'], summary: 'Ready to serve: every component up or degraded (200); a component down is 503', response: { 200: ReadyView, 503: ReadyView } },
   }, async (_request, reply) => {
-    const entries = await Promise.all(
-      Object.entries(checks).map(async ([name, check]): Promise<[string, HealthComponent]> => {
-        try {
-          return [name, await check()];
-        } catch (e) {
-          return [name, { status: 'down', detail: e instanceof Error ? e.message : String(e) }];
-        }
-      }),
-    );
+    const entries = await collect(checks, groups);
     const components = Object.fromEntries(entries);
     const statuses = entries.map(([, c]) => c.status);
     const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';

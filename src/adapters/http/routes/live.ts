@@ -10,7 +10,9 @@ const frame = (m: LiveMessage): string => `id: ${m.id}\nevent: ${m.kind}\ndata: 
 /**
  * GET /api/v1/events/live: server-sent events for the dashboard. Events are `execution`, `alert` and
  * `audit` (data: an audit entry, or the execution as its engine publishes it); a comment line every
- * 15 s keeps proxies from closing the connection.
+ * 15 s keeps proxies from closing the connection. A reconnect's Last-Event-ID resumes: the events
+ * committed since are sent first (published executions are not events and are not repeated); further
+ * behind than the feed's RESUME_LIMIT it gets a `reset` event instead.
  */
 export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { feed }) => {
   const open = new Set<() => void>();
@@ -21,7 +23,7 @@ export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { 
   });
   app.get('/events/live', {
     config: { access: 'audit:read' },
-    schema: { tags: ['Events'], summary: 'Server-sent events: KPI executions, alert changes and audit entries as they happen' },
+    schema: { tags: ['Events'], summary: 'Server-sent events: KPI executions, alert changes and audit entries as they happen; Last-Event-ID resumes' },
   }, async (request, reply) => {
     reply.hijack();
     const res = reply.raw;
@@ -42,10 +44,11 @@ export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { 
     };
     open.add(end);
     request.raw.on('close', end);
+    const lastEventId = request.headers['last-event-id'];
     stop = await feed.listen((m) => {
       if (res.writableLength > MAX_BUFFERED_BYTES) return end();
       res.write(frame(m));
-    });
+    }, typeof lastEventId === 'string' ? lastEventId : undefined);
     if (res.writableEnded) return stop(); // the client left while we were getting ready
     res.write('retry: 3000\n: connected\n\n');
   });

@@ -22,6 +22,7 @@ export const metricsRoutes: FastifyPluginAsync<{ metrics: Metrics; token: string
   }, async (request, reply) => {
     if (token !== null && !bearerMatches(request.headers.authorization, token)) {
       void reply.header('www-authenticate', 'Bearer realm="metrics"');
+      request.authFailure = 'metrics_token';
       throw new AppError('unauthenticated', 'GET /metrics needs the bearer token set in METRICS_TOKEN');
     }
     const body = await metrics.registry.metrics();
