@@ -38,6 +38,7 @@ import { otelTracer } from '../observability/tracing.ts';
 import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
 import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
+import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -64,6 +65,8 @@ export interface AppDeps extends CommandDeps {
   readonly metricsToken?: string | null;
   /** Alert policy and routing for acknowledge/resolve; default: the log channel and the default policy. */
   readonly alertSettings?: AlertSettings;
+  /** The built dashboard served at `/` (default web/dist of this package); null serves none. */
+  readonly webRoot?: string | null;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const execution = deps.execution ?? defaultExecution(deps, app);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
+  if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks } });
   await app.register(
     async (api) => {
