@@ -39,6 +39,7 @@ import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
 import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
 import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
+import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(
     async (api) => {
       await api.register(kpiRoutes, { deps });
+      await api.register(kpiOverviewRoutes, { db: deps.db });
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });

@@ -1,0 +1,64 @@
+import type { RecentPoint } from '../../core/kpis/tile.ts';
+import type { Queryable } from './db.ts';
+import { keyFromColumn } from './executions.repo.ts';
+
+/** One KPI as the grid needs it: identity, run state, open alerts, and its latest history rows. */
+export interface KpiOverviewRow {
+  readonly id: string;
+  readonly indicator: string;
+  readonly owner: string;
+  readonly priority: number;
+  readonly active: boolean;
+  readonly lastRunAt: Date | null;
+  readonly lastStatus: string | null;
+  readonly lastError: string | null;
+  readonly nextRunAt: Date | null;
+  readonly openAlerts: number;
+  readonly recent: RecentPoint[];
+}
+
+interface KpiRow {
+  id: string; indicator: string; owner: string; priority: number; active: boolean; last_run_at: Date | null; last_status: string | null;
+  last_error: string | null; next_run_at: Date | null; open_alerts: number;
+}
+interface PointRow {
+  kpi_id: string; run_id: string; series_key: string; started_at: Date; status: string; value: number | null; baseline: number | null;
+  deviation_percent: number | null; outcome: string | null;
+}
+
+const date = (d: Date | null) => (d === null ? null : new Date(d));
+
+/**
+ * Every KPI (most urgent priority first, then by name) with its latest `rowsPerKpi` history rows,
+ * backfill excluded. The rows come from the (kpi_id, id) index, a few per KPI, whatever the history size.
+ */
+export async function kpiOverview(db: Queryable, rowsPerKpi: number): Promise<KpiOverviewRow[]> {
+  const { rows: kpis } = await db.query<KpiRow>(
+    `SELECT k.id, k.indicator, k.owner, k.priority, k.active, r.last_run_at, r.last_status, r.last_error, r.next_run_at,
+            (SELECT count(*)::int FROM alerts a WHERE a.kpi_id = k.id AND a.status <> 'resolved') AS open_alerts
+       FROM kpis k LEFT JOIN kpi_runs r ON r.kpi_id = k.id
+      ORDER BY k.priority, k.indicator`,
+  );
+  if (kpis.length === 0) return [];
+  const { rows: points } = await db.query<PointRow>(
+    `SELECT e.kpi_id, e.run_id, e.series_key, e.started_at, e.status, e.value, e.baseline, e.deviation_percent, e.outcome
+       FROM unnest($1::text[]) AS k(id)
+       CROSS JOIN LATERAL (
+         SELECT * FROM executions x WHERE x.kpi_id = k.id AND x.trigger <> 'backfill' ORDER BY x.id DESC LIMIT $2
+       ) e`,
+    [kpis.map((k) => k.id), rowsPerKpi],
+  );
+  const byKpi = new Map<string, RecentPoint[]>();
+  for (const p of points) {
+    const list = byKpi.get(p.kpi_id) ?? [];
+    list.push({
+      key: keyFromColumn(p.series_key), runId: p.run_id, at: new Date(p.started_at), status: p.status, value: p.value,
+      baseline: p.baseline, deviationPercent: p.deviation_percent, outcome: p.outcome,
+    });
+    byKpi.set(p.kpi_id, list);
+  }
+  return kpis.map((k) => ({
+    id: k.id, indicator: k.indicator, owner: k.owner, priority: k.priority, active: k.active, lastRunAt: date(k.last_run_at),
+    lastStatus: k.last_status, lastError: k.last_error, nextRunAt: date(k.next_run_at), openAlerts: k.open_alerts, recent: byKpi.get(k.id) ?? [],
+  }));
+}
