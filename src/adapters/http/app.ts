@@ -40,6 +40,7 @@ import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
 import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
 import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
+import { kpiTestRoutes } from './routes/kpi-test.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
+      await api.register(kpiTestRoutes, { deps: execution, settings: deps.alertSettings ?? defaultAlertSettings() });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
       await api.register(liveRoutes, { feed: deps.liveFeed ?? createLiveFeed(deps.db) });
