@@ -1,5 +1,7 @@
 import type { RouteDef } from './router.tsx';
 import { GridPage } from './pages/grid.tsx';
+import { KpiEditorPage } from './pages/kpi-editor.tsx';
+import { KpiPage } from './pages/kpi.tsx';
 
 /**
  * Every page of the dashboard, in nav order. The router and the nav both read this table: to add a
@@ -8,4 +10,7 @@ import { GridPage } from './pages/grid.tsx';
  */
 export const routes: readonly RouteDef[] = [
   { path: '/', title: 'Grid', component: GridPage, inNav: true },
+  { path: '/kpis/new', title: 'New KPI', component: KpiEditorPage, inNav: false },
+  { path: '/kpis/:id/edit', title: 'Edit KPI', component: KpiEditorPage, inNav: false },
+  { path: '/kpis/:id', title: 'KPI', component: KpiPage, inNav: false },
 ];

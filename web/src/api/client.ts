@@ -82,9 +82,11 @@ function withQuery(path: string, query?: Query): string {
 }
 
 /** A JSON request to `/api/v1/<path>`; resolves to the parsed body (undefined for 204). */
-export async function request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; signal?: AbortSignal } = {}): Promise<T> {
-  const init: RequestInit = { method, ...(opts.signal ? { signal: opts.signal } : {}) };
-  if (opts.body !== undefined) Object.assign(init, { body: JSON.stringify(opts.body), headers: { 'content-type': 'application/json' } });
+export async function request<T>(
+  method: string, path: string, opts: { body?: unknown; query?: Query; signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const init: RequestInit = { method, headers: { ...opts.headers }, ...(opts.signal ? { signal: opts.signal } : {}) };
+  if (opts.body !== undefined) Object.assign(init, { body: JSON.stringify(opts.body), headers: { ...opts.headers, 'content-type': 'application/json' } });
   const res = await authorizedFetch(`${API_BASE}/${withQuery(path, opts.query)}`, init);
   if (!res.ok) throw await toApiError(res);
   return (res.status === 204 ? undefined : await res.json()) as T;
@@ -94,7 +96,8 @@ export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, ...(signal ? { signal } : {}) }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  /** `version` is sent as If-Match: a change made meanwhile by someone else is refused (409), not overwritten. */
+  patch: <T>(path: string, body: unknown, version?: number) => request<T>('PATCH', path, { body, ...(version === undefined ? {} : { headers: { 'if-match': String(version) } }) }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
 };
 
