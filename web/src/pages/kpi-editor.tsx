@@ -100,10 +100,10 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
         <RuleFields form={form} set={set} input={input} err={err} />
         <fieldset><legend>Message</legend>
           <Field label="Subject template" error={err('subjectTemplate')} hint="Placeholders: {indicator} {key} {current} {baseline} {deviation} {severity} …; empty = the default">
-            {input('subjectTemplate', { maxLength: 1000 })}
+            {input('subjectTemplate', { maxLength: 1000, placeholder: 'Empty: the default subject' })}
           </Field>
           <Field label="Body template" error={err('descriptionTemplate')}>
-            <textarea name="descriptionTemplate" value={form.descriptionTemplate} onChange={set('descriptionTemplate')} maxLength={20000} />
+            <textarea name="descriptionTemplate" value={form.descriptionTemplate} onChange={set('descriptionTemplate')} maxLength={20000} placeholder="Empty: the default message" />
           </Field>
           <Field label="Cool-down (minutes)" error={err('cooldownMinutes')} hint="No repeated notification within this">
             {input('cooldownMinutes', { type: 'number', min: 0, max: 100000 })}
