@@ -35,7 +35,7 @@ async function apiAs(): Promise<(method: string, url: string, body?: unknown) =>
   }).then((r) => r.json() as Promise<{ accessToken: string }>);
   return async (method, url, body) => {
     const r = await fetch(`${service.url}api/v1${url}`, {
-      method, headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method, headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
     });
     if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<{ id: string }>;
@@ -138,10 +138,26 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await shot('kpi-audit-diff');
     // PART B: acknowledge the alert on its alerts page, and find this change in the audit trail search.
 
-    await page.setViewportSize({ width: 390, height: 844 });
+    // Live: with the grid open, the data recovers and a run made elsewhere resolves the alert; the tile follows.
+    const kpiId = decodeURIComponent(/#\/kpis\/([^/?]+)/.exec(page.url())![1]!);
     await page.getByRole('link', { name: 'Grid', exact: true }).click();
-    await tile.waitFor();
+    await expect.poll(() => tile.innerText()).toMatch(/Alerting/);
+    await monitored.query("DELETE FROM account_transactions WHERE id IN (SELECT id FROM account_transactions ORDER BY id DESC LIMIT 40)");
+    await call('POST', `/kpis/${kpiId}/execute`);
+    await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
+    await shot('grid-resolved-live');
+
+    await page.setViewportSize({ width: 390, height: 844 });
     await shot('grid-phone');
+
+    // A machine (a wall screen) signs in with an API key instead.
+    const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('tab', { name: 'API key' }).click();
+    await page.getByLabel('API key').fill(key.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => tile.innerText()).toContain('Deposits per hour');
+    await expect.poll(() => page.getByText('Signed in as API key').count()).toBe(1);
     // The one failed request the browser reports is the deliberate validation error above; no page errors.
     expect(browser.errors).toEqual([expect.stringContaining('status of 400')]);
   }, 120_000);
