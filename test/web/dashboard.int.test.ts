@@ -68,8 +68,8 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.goto(service.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot('login');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByLabel('Username', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'KPIs' }).waitFor();
     await shot('grid-empty');
@@ -170,8 +170,8 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     // A machine (a wall screen) signs in with an API key instead.
     const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('tab', { name: 'API key' }).click();
-    await page.getByLabel('API key').fill(key.key);
+    await page.getByLabel('With an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill(key.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => tile.innerText()).toContain('Deposits per hour');
     await expect.poll(() => page.getByText('Signed in as API key').count()).toBe(1);

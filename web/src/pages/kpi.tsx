@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ApiError } from '../api/client.ts';
 import { alertsOf, auditOf, executionsSince, RANGES } from '../api/kpi-data.ts';
 import { useLive } from '../api/live.ts';
-import type { Alert, AuditEntry, Evaluation, Kpi } from '../api/types.ts';
+import type { Alert, AuditEntry, Evaluation, ExecutionRecord, Kpi } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { AuditHistory } from '../components/audit-history.tsx';
 import { StatusBadge } from '../components/badge.tsx';
@@ -35,12 +35,12 @@ export function KpiPage({ params, query }: PageProps) {
   useCatchUp(kpi.data?.version, auditEntries, audit.reload);
 
   const rows = history.data?.rows ?? [];
-  const keys = useMemo(() => [...new Set(rows.map((r) => r.key ?? ''))], [rows]);
+  const keys = useMemo(() => [...new Set(rows.map((r) => r.key ?? ''))].sort(), [rows]);
   const [chosenKey, setKey] = useState<string | null>(null);
-  const key = chosenKey ?? keys[0] ?? '';
+  const key = chosenKey ?? headlineKey(rows);
   const keyRows = useMemo(() => rows.filter((r) => (r.key ?? '') === key), [rows, key]);
   const since = Date.now() - range.ms;
-  const alertsInRange = (alerts.data ?? []).filter((a) => new Date(a.openedAt).getTime() >= since || a.status !== 'resolved');
+  const alertsInRange = (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved'));
 
   if (kpi.error) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
   if (!kpi.data) return <Loading what="Loading the KPI" />;
@@ -172,4 +172,10 @@ function useCatchUp(version: number | undefined, entries: readonly AuditEntry[],
     const timer = setTimeout(reload, 500);
     return () => clearTimeout(timer);
   }, [version, newest, entries, reload]);
+}
+
+/** The series shown first, as on the grid: the latest run's first breaching one, else its first. */
+function headlineKey(rows: readonly ExecutionRecord[]): string {
+  const latest = rows.filter((r) => r.runId === rows[0]?.runId).reverse();
+  return (latest.find((r) => r.outcome === 'breach') ?? latest[0])?.key ?? '';
 }
