@@ -169,7 +169,13 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
 
     // A machine (a wall screen) signs in with an API key instead.
     const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
+    // A second tab shares the sign-in; signing out in one signs out both.
+    const other = await page.context().newPage();
+    await other.goto(service.url);
+    await other.getByRole('heading', { name: 'KPIs' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
+    await other.close();
     await page.getByLabel('With an API key').check();
     await page.getByLabel('API key', { exact: true }).fill(key.key);
     await page.getByRole('button', { name: 'Sign in' }).click();
