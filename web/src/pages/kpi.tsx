@@ -31,6 +31,11 @@ export function KpiPage({ params, query }: PageProps) {
     if (m.kind === 'audit' && entry?.entityType === 'kpi' && typeof entry.position === 'number') setLiveEntries((l) => [entry as AuditEntry, ...l]);
     [kpi, history, alerts].forEach((r) => r.reload());
   });
+  useEffect(() => {
+    // Ordinary runs are not events: look again every minute for the scheduler's latest.
+    const timer = setInterval(() => [kpi, history].forEach((r) => r.reload()), 60_000);
+    return () => clearInterval(timer);
+  }, [kpi.reload, history.reload]); // eslint-disable-line react-hooks/exhaustive-deps -- reload functions are stable
   const auditEntries = useMemo(() => mergeEntries(audit.data ?? [], liveEntries), [audit.data, liveEntries]);
   useCatchUp(kpi.data?.version, auditEntries, audit.reload);
 
