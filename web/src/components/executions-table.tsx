@@ -1,11 +1,16 @@
+import { useState } from 'react';
 import type { ExecutionRecord } from '../api/types.ts';
 import { formatNumber, formatPercent, formatTime } from '../format.ts';
 import { StatusBadge } from './badge.tsx';
 
-/** The execution history, newest first, errors in full. */
+const PAGE = 50;
+
+/** The execution history, newest first, errors in full; 50 rows at a time. */
 export function ExecutionsTable({ rows }: { rows: readonly ExecutionRecord[] }) {
+  const [count, setCount] = useState(PAGE);
   if (rows.length === 0) return <p className="muted">No executions in this range.</p>;
   return (
+    <>
     <div className="table-wrap">
       <table>
         <caption className="sr-only">Executions, newest first</caption>
@@ -14,7 +19,7 @@ export function ExecutionsTable({ rows }: { rows: readonly ExecutionRecord[] }) 
             <th scope="col">Baseline</th><th scope="col">Deviation</th><th scope="col">Outcome</th><th scope="col">Duration</th></tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {rows.slice(0, count).map((r) => (
             <tr key={r.id}>
               <td>{formatTime(r.startedAt)}</td>
               <td>{r.trigger}</td>
@@ -30,5 +35,11 @@ export function ExecutionsTable({ rows }: { rows: readonly ExecutionRecord[] }) 
         </tbody>
       </table>
     </div>
+    {rows.length > count && (
+      <button type="button" className="secondary more" onClick={() => setCount((c) => c + PAGE)}>
+        Show {Math.min(PAGE, rows.length - count)} more of {rows.length - count}
+      </button>
+    )}
+    </>
   );
 }

@@ -9,6 +9,8 @@ export interface ChartProps {
   /** The KPI's accepted deviation in percent: the band is baseline ± this. */
   readonly deviationPercent: number;
   readonly alerts: readonly Alert[];
+  /** The KPI's absolute limits, drawn as solid lines when set. */
+  readonly thresholds: { readonly min: number | null; readonly max: number | null };
   readonly label: string;
 }
 
@@ -27,12 +29,25 @@ export function chartData(rows: readonly ExecutionRecord[], deviationPercent: nu
   ];
 }
 
-/** Vertical marks where alerts opened (alert colour) and resolved (ok colour), drawn over the plot. */
-function alertMarkers(alerts: readonly Alert[]): uPlot.Plugin {
+/** Vertical marks where alerts opened (alert colour) and resolved (ok colour), and the absolute limits. */
+function markers(alerts: readonly Alert[], thresholds: ChartProps['thresholds']): uPlot.Plugin {
   return {
     hooks: {
       draw: (u) => {
         const { ctx, bbox } = u;
+        for (const limit of [thresholds.min, thresholds.max]) {
+          if (limit === null) continue;
+          const y = u.valToPos(limit, 'y', true);
+          if (y < bbox.top || y > bbox.top + bbox.height) continue;
+          ctx.save();
+          ctx.strokeStyle = css('--breaching');
+          ctx.lineWidth = uPlot.pxRatio;
+          ctx.beginPath();
+          ctx.moveTo(bbox.left, y);
+          ctx.lineTo(bbox.left + bbox.width, y);
+          ctx.stroke();
+          ctx.restore();
+        }
         const mark = (iso: string | null, colour: string) => {
           if (!iso) return;
           const x = u.valToPos(new Date(iso).getTime() / 1000, 'x', true);
@@ -57,7 +72,7 @@ function alertMarkers(alerts: readonly Alert[]): uPlot.Plugin {
 }
 
 /** Value against the baseline band over time, with alert markers; the table below it has the same data in words. */
-export function KpiChart({ rows, deviationPercent, alerts, label }: ChartProps) {
+export function KpiChart({ rows, deviationPercent, alerts, thresholds, label }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -66,7 +81,7 @@ export function KpiChart({ rows, deviationPercent, alerts, label }: ChartProps) 
     const muted = css('--muted');
     const opts: uPlot.Options = {
       width: el.clientWidth, height: 280,
-      plugins: [alertMarkers(alerts)],
+      plugins: [markers(alerts, thresholds)],
       // Padding on both sides keeps a marker or point at the very edge visible.
       scales: { x: { time: true, range: (_u, min, max) => { const pad = Math.max(max - min, 60) * 0.04; return [min - pad, max + pad]; } } },
       axes: [{ stroke: muted, grid: { stroke: css('--border') } }, { stroke: muted, grid: { stroke: css('--border') } }],
@@ -87,6 +102,6 @@ export function KpiChart({ rows, deviationPercent, alerts, label }: ChartProps) 
       resize.disconnect();
       plot.destroy();
     };
-  }, [rows, deviationPercent, alerts]);
+  }, [rows, deviationPercent, alerts, thresholds.min, thresholds.max]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

@@ -42,6 +42,7 @@ export function RunResult({ result, title }: { result: Evaluation | DefinitionTe
           <h4>Alert message{m.key ? ` for ${m.key}` : ''} ({m.severity})</h4>
           <p><strong>Subject:</strong> <span className="subject">{m.subject}</span></p>
           <pre className="body">{m.body}</pre>
+          <p className="small"><strong>SMS (priority 1):</strong> {m.sms}</p>
         </div>
       ))}
     </section>

@@ -90,10 +90,11 @@ export function KpiPage({ params, query }: PageProps) {
       </div>
       <ErrorMessage error={history.error} />
       {history.data && (
-        <KpiChart rows={keyRows} deviationPercent={k.deviationPercent} alerts={alertsInRange}
+        <KpiChart rows={keyRows} deviationPercent={k.deviationPercent} alerts={alertsInRange} thresholds={{ min: k.minThreshold, max: k.maxThreshold }}
           label={`${k.indicator}: ${keyRows.length} values in the ${range.label.toLowerCase()}, baseline band ±${k.deviationPercent}%, ${alertsInRange.length} alerts marked`} />
       )}
-      <p className="muted small legend-note">Shaded: baseline ± {k.deviationPercent}%. Dashed red lines: alerts opened; green: resolved.
+      <p className="muted small legend-note">Shaded: baseline ± {k.deviationPercent}% (today's setting). Dashed red lines: alerts opened; green: resolved.
+        {(k.minThreshold !== null || k.maxThreshold !== null) && ' Solid orange lines: the absolute thresholds (when in view).'}
         {history.data?.truncated && ' Only the newest 3,000 executions are shown; choose a shorter range for all.'}</p>
 
       <h2>Alerts</h2>
@@ -101,7 +102,7 @@ export function KpiPage({ params, query }: PageProps) {
       <AlertsTable alerts={alerts.data ?? []} />
 
       <h2>Executions</h2>
-      <ExecutionsTable rows={rows.slice(0, 200)} />
+      <ExecutionsTable rows={rows} />
 
       <h2>History of changes</h2>
       <ErrorMessage error={audit.error} />
