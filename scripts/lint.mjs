@@ -14,7 +14,7 @@ const walk = (dir) => readdirSync(dir).flatMap((f) => {
   return statSync(p).isDirectory() ? walk(p) : [p];
 });
 const rel = (p) => path.relative(root, p);
-const files = ['src', 'test', 'bench'].flatMap((d) => { try { return walk(path.join(root, d)); } catch { return []; } })
+const files = ['src', 'test', 'bench', 'web/src'].flatMap((d) => { try { return walk(path.join(root, d)); } catch { return []; } })
   .filter((f) => /\.(ts|tsx|mjs|js)$/.test(f));
 
 const errors = [];

@@ -94,7 +94,9 @@ export async function startService(config: Config, logger: Logger = createLogger
     const demo = config.demo.enabled ? await startDemo(config, { uow, clock, ids, secrets }, logger) : null;
     scheduler?.start();
     alerting.worker.start();
-    logger.info({ url, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
+    const dashboard = url === '' ? null : `${url}/`;
+    logger.info({ url, dashboard, role, nodeId: execution.nodeId, store: db.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server' }, 'MonitoringGrid is running');
+    if (dashboard !== null) print(`MonitoringGrid dashboard: ${dashboard}\n`);
     let stopping: Promise<void> | null = null;
     return {
       app, db, logger, url, scheduler,

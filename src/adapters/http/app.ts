@@ -39,6 +39,9 @@ import { observeExecutions } from '../observability/observers.ts';
 import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
 import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
+import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
+import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
+import { kpiTestRoutes } from './routes/kpi-test.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -67,6 +70,8 @@ export interface AppDeps extends CommandDeps {
   readonly metricsToken?: string | null;
   /** Alert policy and routing for acknowledge/resolve; default: the log channel and the default policy. */
   readonly alertSettings?: AlertSettings;
+  /** The built dashboard served at `/` (default web/dist of this package); null serves none. */
+  readonly webRoot?: string | null;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -113,16 +118,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
   const execution = deps.execution ?? defaultExecution(deps, app, metrics, liveFeed);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
+  if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks }, groups: deps.healthGroups ?? {} });
   await app.register(
     async (api) => {
       await api.register(kpiRoutes, { deps });
+      await api.register(kpiOverviewRoutes, { db: deps.db });
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
+      await api.register(kpiTestRoutes, { deps: execution, settings: deps.alertSettings ?? defaultAlertSettings() });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
       await api.register(liveRoutes, { feed: liveFeed });

@@ -10,7 +10,7 @@ import { EvaluationView, ExecuteQuery, ExecutionListQuery, ExecutionRecordView, 
 
 const tags = ['Executions'];
 
-const evaluationView = (e: Evaluation, dryRun: boolean) => ({
+export const evaluationView = (e: Evaluation, dryRun: boolean) => ({
   runId: e.result.runId, kpiId: e.result.kpiId, dryRun, trigger: e.result.trigger,
   windowStart: e.result.window.start, windowEnd: e.result.window.end, startedAt: e.result.startedAt, finishedAt: e.result.finishedAt,
   durationMs: durationMs(e.result), status: e.result.status, error: e.result.error, rowsReturned: e.result.rowsReturned,

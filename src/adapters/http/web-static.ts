@@ -1,0 +1,42 @@
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sendProblem } from './problem.ts';
+
+/** Where `npm run build:web` writes the dashboard (vite's outDir). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/** Paths that belong to the API side: a miss there is a problem+json 404, never the dashboard's page. */
+const SERVER_PATHS = /^\/(api|health|metrics)(\/|$|\?)/;
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MonitoringGrid</title></head>
+<body><main><h1>MonitoringGrid</h1><p>The dashboard has not been built. Run <code>npm run build:web</code>
+(or <code>npm start</code>, which builds it first) and reload.</p><p>The API is at <a href="/api/docs">/api/docs</a>.</p></main></body></html>`;
+
+function sendIndex(reply: FastifyReply, root: string): FastifyReply {
+  if (!existsSync(path.join(root, 'index.html'))) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
+  // The page names hashed bundles: it must be revalidated so that a new build is picked up.
+  return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+}
+
+/**
+ * Serves the dashboard (web/dist) at `/`: its files, and index.html for any other GET outside the API
+ * (single-page app fallback). Public, like the login page it shows; the data comes from the API.
+ */
+export const webRoutes: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+  await app.register(fastifyStatic, { root, serve: false });
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => sendIndex(reply, root));
+  app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    if (SERVER_PATHS.test(request.url)) {
+      return sendProblem(Object.assign(new Error(`no route GET ${request.url}`), { statusCode: 404 }), request, reply);
+    }
+    // A file name (with an extension) is a built asset; anything else is a page of the app.
+    if (!/\.[a-z0-9]+$/i.test(file)) return sendIndex(reply, root);
+    // Vite names assets by content hash, so they never change under one name.
+    const immutable = file.startsWith('assets/');
+    return reply.sendFile(file, root, immutable ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
+  });
+};
