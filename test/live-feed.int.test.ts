@@ -1,11 +1,11 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../src/adapters/event-store/read-all.ts';
-import { createLiveFeed, parseEventId, RESUME_LIMIT, type LiveFeed } from '../src/adapters/live/live-feed.ts';
+import { createLiveFeed, parseEventId, RESUME_LIMIT, type LiveFeed, type LiveMessage } from '../src/adapters/live/live-feed.ts';
 import type { DomainEvent } from '../src/core/events.ts';
 import { buildTestApp, commandDeps, type TestApp } from './helpers/app.ts';
 import { buildContact } from './helpers/factories.ts';
-import { createTestStore, type TestStore } from './helpers/store.ts';
+import { createTestStore, storeKind, type TestStore } from './helpers/store.ts';
 
 let t: TestApp;
 let store: TestStore;
@@ -90,5 +90,23 @@ describe('GET /api/v1/events/live', () => {
 
   it('declares the audit:read scope, like the rest of the audit trail', () => {
     expect(t.app.routeTable.find((r) => r.url === '/api/v1/events/live')?.access).toBe('audit:read');
+  });
+});
+
+describe.runIf(storeKind() === 'postgres')('published messages on several nodes', () => {
+  it('an execution published on a scheduler node reaches the listeners of another node once, and its own once', async () => {
+    const schedulerNode = createLiveFeed(store.openAnother(2), { intervalMs: 20 });
+    const apiNode = createLiveFeed(store.openAnother(2), { intervalMs: 20 });
+    const onApi: LiveMessage[] = [];
+    const onScheduler: LiveMessage[] = [];
+    const stops = [await apiNode.listen((m) => onApi.push(m)), await schedulerNode.listen((m) => onScheduler.push(m))];
+    schedulerNode.publish('execution', { kpiId: 'kpi_far', status: 'breach' });
+    const executions = (ms: LiveMessage[]) => ms.filter((m) => m.kind === 'execution');
+    for (let i = 0; i < 200 && (executions(onApi).length === 0 || executions(onScheduler).length === 0); i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100)); // a duplicate would arrive in this time
+    expect(executions(onApi).map((m) => m.data)).toEqual([{ kpiId: 'kpi_far', status: 'breach' }]);
+    expect(executions(onScheduler).map((m) => m.data)).toEqual([{ kpiId: 'kpi_far', status: 'breach' }]);
+    for (const stop of stops) stop();
+    await Promise.all([schedulerNode.close(), apiNode.close()]);
   });
 });

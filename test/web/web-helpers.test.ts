@@ -5,7 +5,7 @@ import type { Kpi } from '../../web/src/api/types.ts';
 
 describe('the live feed parser', () => {
   it('given an event frame, then its kind and JSON data', () => {
-    expect(parseFrame('id: 12\nevent: alert\ndata: {"entityId":"alr_1"}')).toEqual({ kind: 'alert', data: { entityId: 'alr_1' } });
+    expect(parseFrame('id: 12\nevent: alert\ndata: {"entityId":"alr_1"}')).toEqual({ kind: 'alert', data: { entityId: 'alr_1' }, id: '12' });
   });
 
   it('given a heartbeat or the retry line, then nothing', () => {

@@ -2,6 +2,7 @@ import { auditEntriesOf } from '../audit/audit-projection.ts';
 import { readAll, START, type Checkpoint } from '../event-store/read-all.ts';
 import { createSubscription, type SubscribedEvent, type Subscription } from '../event-store/subscription.ts';
 import type { Db, Queryable } from '../storage/db.ts';
+import { createBroadcast } from './live-broadcast.ts';
 
 /**
  * What the dashboard's feed carries: KPI executions, alert changes and audit entries; `reset` when a
@@ -34,17 +35,21 @@ export interface LiveFeed {
    */
   listen(listener: LiveListener, lastEventId?: string): Promise<() => void>;
   /**
-   * Sends a message that is not an event to every listener on this node, e.g. the execution engine's
-   * `publish('execution', {kpiId, status, durationMs ...})` for each finished execution.
+   * Sends a message that is not an event to every listener on every node (NOTIFY on a PostgreSQL
+   * server), e.g. the execution engine's `publish('execution', {kpiId, status, durationMs ...})` for each
+   * finished execution. Best effort: such messages are not stored, so a reconnect does not resume them.
    */
   publish(kind: LiveKind, data: unknown): void;
   readonly subscription: Subscription;
   close(): Promise<void>;
 }
 
-/** Alert events go out as `alert` too (as well as `audit`), so the dashboard can refresh its alert list. */
-const kindsOf = (eventType: string): LiveKind[] =>
-  eventType.startsWith('Alert') ? ['alert', 'audit'] : eventType.startsWith('Execution') || eventType.startsWith('KpiExecut') ? ['execution', 'audit'] : ['audit'];
+/**
+ * Alert events go out as `alert` too (as well as `audit`), so the dashboard can refresh its alert list.
+ * Significant execution events (KpiExecutionFailed …) are audit entries only: `execution` messages have
+ * one shape, the engine's, published for every finished run.
+ */
+const kindsOf = (eventType: string): LiveKind[] => (eventType.startsWith('Alert') ? ['alert', 'audit'] : ['audit']);
 
 const idOf = (c: Checkpoint): string => `${c.transactionId}:${c.position}`;
 
@@ -85,6 +90,14 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
   const send = (m: LiveMessage) => {
     for (const l of listeners) l(m);
   };
+  const broadcast = createBroadcast(
+    db,
+    (p) => {
+      const { kind, data } = p as { kind: LiveKind; data: unknown };
+      send({ kind, id: idOf(subscription.checkpoint() ?? START), data });
+    },
+    opts.onError ?? (() => undefined),
+  );
   const subscription = createSubscription({
     name: 'live-feed',
     db,
@@ -126,6 +139,7 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
     subscription,
     async listen(listener, lastEventId) {
       await subscription.ready();
+      await broadcast.start().catch(opts.onError ?? (() => undefined));
       const from = lastEventId === undefined ? null : parseEventId(lastEventId);
       if (from !== null) return resume(listener, from);
       listeners.add(listener);
@@ -135,11 +149,11 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
       return () => void listeners.delete(listener);
     },
     publish(kind, data) {
-      send({ kind, id: idOf(subscription.checkpoint() ?? START), data });
+      broadcast.send({ kind, data });
     },
     async close() {
       listeners.clear();
-      await subscription.stop();
+      await Promise.all([subscription.stop(), broadcast.close()]);
     },
   };
 }

@@ -1,10 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import { API_BASE, authorizedFetch } from './client.ts';
 
-/** One message of GET /api/v1/events/live: `execution`, `alert` or `audit`, with its JSON data. */
+/**
+ * One message of GET /api/v1/events/live: `execution`, `alert` or `audit`, with its JSON data; `reset`
+ * when a reconnect missed too much to resume (what is shown should be reloaded).
+ */
 export interface LiveMessage {
   readonly kind: string;
   readonly data: unknown;
+  /** The SSE id, sent back as Last-Event-ID on a reconnect so that nothing in between is lost. */
+  readonly id?: string;
 }
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 type Listener = (m: LiveMessage) => void;
@@ -22,22 +27,28 @@ function setStatus(s: LiveStatus): void {
 /** Splits an SSE stream into frames; comment lines (heartbeats) and `retry:` are ignored. */
 export function parseFrame(frame: string): LiveMessage | null {
   let kind = 'message';
+  let id: string | undefined;
   const data: string[] = [];
   for (const line of frame.split('\n')) {
     if (line.startsWith('event:')) kind = line.slice(6).trim();
+    else if (line.startsWith('id:')) id = line.slice(3).trim();
     else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
   }
   if (data.length === 0) return null;
   try {
-    return { kind, data: JSON.parse(data.join('\n')) };
+    return { kind, data: JSON.parse(data.join('\n')), ...(id ? { id } : {}) };
   } catch {
     return null;
   }
 }
 
+/** The id of the last message received: a reconnect resumes after it (the server replays what was missed). */
+let lastEventId: string | undefined;
+
 // EventSource cannot send an Authorization or X-API-Key header, so the feed is read with fetch streaming.
 async function readFeed(signal: AbortSignal): Promise<void> {
-  const res = await authorizedFetch(`${API_BASE}/events/live`, { signal, headers: { accept: 'text/event-stream' } });
+  const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
+  const res = await authorizedFetch(`${API_BASE}/events/live`, { signal, headers });
   if (!res.ok || !res.body) throw new Error(`live feed answered ${res.status}`);
   setStatus('open');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -50,6 +61,7 @@ async function readFeed(signal: AbortSignal): Promise<void> {
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const message = parseFrame(buffer.slice(0, end));
       buffer = buffer.slice(end + 2);
+      if (message?.id) lastEventId = message.id;
       if (message) for (const l of listeners) l(message);
     }
   }
@@ -69,6 +81,7 @@ function connect(): () => void {
   })();
   return () => {
     controller.abort();
+    lastEventId = undefined; // the next page loads what it shows afresh
     setStatus('closed');
   };
 }
