@@ -24,6 +24,8 @@ describe('the KPI editor form', () => {
     expect(body).toMatchObject({ indicator: 'Deposits', priority: 2, frequencyMinutes: 5, cron: null, minThreshold: null, maxThreshold: null });
     expect(body).not.toHaveProperty('lastMinutes');
     expect(body).not.toHaveProperty('subjectTemplate');
+    // The alert policy left empty follows the service's settings (null), field by field.
+    expect(body).toMatchObject({ pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null });
   });
 
   it('given a cron schedule, then the frequency is cleared', () => {
@@ -36,6 +38,7 @@ describe('the KPI editor form', () => {
       cron: '0 * * * *', timezone: 'Europe/Berlin', lastMinutes: 60, deviationPercent: 12.5, direction: 'drop', minThreshold: 0, maxThreshold: null,
       thresholdCombine: 'all', baselineWeeks: 6, baselineAggregate: 'median', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value',
       subjectTemplate: '{indicator}', descriptionTemplate: 'body', contactIds: ['con_1'], cooldownMinutes: 0, timeoutSeconds: 10, active: false,
+      pendingExecutions: 2, resolveAfterExecutions: null, failingAfterFailures: 5, reminderMinutes: 0, escalateAfterMinutes: null,
     };
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = kpi;
     expect(bodyOf(formOf(kpi))).toEqual(fields);

@@ -10,6 +10,7 @@ export function emptyForm(): KpiForm {
     deviationPercent: '10', direction: 'both', minThreshold: '', maxThreshold: '', thresholdCombine: 'any', baselineWeeks: '4',
     baselineAggregate: 'mean', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
     cooldownMinutes: '30', timeoutSeconds: '30', active: true,
+    pendingExecutions: '', resolveAfterExecutions: '', failingAfterFailures: '', reminderMinutes: '', escalateAfterMinutes: '',
   };
 }
 
@@ -23,10 +24,12 @@ export function formOf(k: Kpi): KpiForm {
     thresholdCombine: k.thresholdCombine, baselineWeeks: text(k.baselineWeeks), baselineAggregate: k.baselineAggregate,
     dataSourceId: k.dataSourceId, query: k.query, subjectTemplate: k.subjectTemplate, descriptionTemplate: k.descriptionTemplate,
     contactIds: [...k.contactIds], cooldownMinutes: text(k.cooldownMinutes), timeoutSeconds: text(k.timeoutSeconds), active: k.active,
+    pendingExecutions: text(k.pendingExecutions), resolveAfterExecutions: text(k.resolveAfterExecutions),
+    failingAfterFailures: text(k.failingAfterFailures), reminderMinutes: text(k.reminderMinutes), escalateAfterMinutes: text(k.escalateAfterMinutes),
   };
 }
 
-// A number field left empty: null where the API allows it (thresholds), otherwise left out (the API's default).
+// A number field left empty: null where the API allows it (thresholds, alert policy), otherwise left out (the API's default).
 const num = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s));
 const nullable = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 const optionalText = (s: string): string | undefined => (s === '' ? undefined : s);
@@ -42,6 +45,9 @@ export function bodyOf(f: KpiForm): Record<string, unknown> {
     baselineWeeks: num(f.baselineWeeks), baselineAggregate: f.baselineAggregate, dataSourceId: f.dataSourceId, query: f.query,
     subjectTemplate: optionalText(f.subjectTemplate), descriptionTemplate: optionalText(f.descriptionTemplate), contactIds: f.contactIds,
     cooldownMinutes: num(f.cooldownMinutes), timeoutSeconds: num(f.timeoutSeconds), active: f.active,
+    // Empty = the service's setting (null), so clearing a field hands the KPI back to the global policy.
+    pendingExecutions: nullable(f.pendingExecutions), resolveAfterExecutions: nullable(f.resolveAfterExecutions),
+    failingAfterFailures: nullable(f.failingAfterFailures), reminderMinutes: nullable(f.reminderMinutes), escalateAfterMinutes: nullable(f.escalateAfterMinutes),
   };
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }

@@ -51,6 +51,12 @@ export interface KpiFields {
   cooldownMinutes: number;
   timeoutSeconds: number;
   active: boolean;
+  /** The KPI's alert policy; null = the service's ALERT_* setting. */
+  pendingExecutions: number | null;
+  resolveAfterExecutions: number | null;
+  failingAfterFailures: number | null;
+  reminderMinutes: number | null;
+  escalateAfterMinutes: number | null;
 }
 
 export interface Kpi extends KpiFields {

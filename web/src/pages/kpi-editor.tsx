@@ -3,6 +3,7 @@ import { api, ApiError } from '../api/client.ts';
 import { bodyOf, emptyForm, formOf, type KpiForm } from '../api/kpi-form.ts';
 import type { DefinitionTest, Kpi, Named, Page } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
+import { AlertPolicyFields } from '../components/alert-policy-fields.tsx';
 import { Field } from '../components/field.tsx';
 import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
@@ -114,6 +115,7 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
             {input('cooldownMinutes', { type: 'number', min: 0, max: 100000 })}
           </Field>
         </fieldset>
+        <AlertPolicyFields input={input} err={err} />
         <div aria-live="polite">
           <ErrorMessage error={failure} />
           {test && <RunResult result={test} title="Test (nothing saved)" />}
