@@ -21,7 +21,7 @@ describe('readable sentences for events', () => {
   });
 
   it('given an event type from a feature this module does not know, then it still reads well, diff included', () => {
-    expect(describeEvent('AlertOpened', 'alert', 'alr_1', { id: 'alr_1' }, null).summary).toBe('Alert opened (alert alr_1)');
+    expect(describeEvent('ReportScheduled', 'report', 'rep_1', { id: 'rep_1' }, null).summary).toBe('Report scheduled (report rep_1)');
     const d = describeEvent('UserRoleChanged', 'user', 'usr_1', { changes: { role: { from: 'viewer', to: 'admin' }, passwordHash: { from: 'x', to: 'y' } } }, 'ann');
     expect(d.summary).toBe('User role changed (user "ann"): passwordHash from "[secret]" to "[secret]"; role from "viewer" to "admin"');
   });
@@ -30,6 +30,30 @@ describe('readable sentences for events', () => {
     expect(nameFromEvent('kpi', { kpi: { indicator: 'Deposits' } })).toBe('Deposits');
     expect(nameFromEvent('kpi', { changes: { indicator: { from: 'Deposits', to: 'Deposits EU' } } })).toBe('Deposits EU');
     expect(nameFromEvent('contact', { changes: { email: { from: 'a', to: 'b' } } })).toBeNull();
+  });
+});
+
+describe('sentences for breaches, failures and the alert lifecycle', () => {
+  it('given a breach, then the value, the baseline, the deviation and the rule that broke', () => {
+    const data = { key: 'DE', value: 28, baseline: 60.5, deviationPercent: -53.719, reasons: [{ rule: 'deviation', direction: 'drop', limit: 50, value: -53.7 }, { rule: 'min_threshold', limit: 30, value: 28 }] };
+    expect(describeEvent('KpiBreachBegan', 'kpi', 'kpi_1', data, 'Deposits').summary)
+      .toBe('KPI "Deposits" breached for "DE": 28 against a baseline of 60.5 (-53.7%): drop beyond the accepted 50% and below the minimum 30');
+    expect(describeEvent('KpiBackToNormal', 'kpi', 'kpi_1', { key: '', value: 61, baseline: 60.5 }, 'Deposits').summary).toBe('KPI "Deposits" back to normal: 61 against a baseline of 60.5');
+  });
+
+  it('given a failed run, then its status and error', () => {
+    expect(describeEvent('KpiExecutionFailed', 'kpi', 'kpi_1', { status: 'timeout', error: 'query cancelled after 30 s' }, 'Deposits').summary)
+      .toBe('KPI "Deposits" failed to run (timeout): query cancelled after 30 s');
+  });
+
+  it('given the alert lifecycle, then who acted, with their note, and where each notification went', () => {
+    expect(describeEvent('AlertOpened', 'alert', 'alr_1', { kind: 'breach', severity: 'critical', indicator: 'Deposits', key: '', subject: 'Deposits: 28 vs 60.5' }, null).summary)
+      .toBe('Opened critical alert alr_1 on KPI "Deposits": Deposits: 28 vs 60.5');
+    expect(describeEvent('AlertAcknowledged', 'alert', 'alr_1', { by: 'usr_ann', note: 'looking' }, null).summary).toBe('Acknowledged alert alr_1 by usr_ann, note "looking"');
+    expect(describeEvent('AlertResolved', 'alert', 'alr_1', { by: 'system', resolution: 'auto', note: null }, null).summary).toBe('Resolved alert alr_1 automatically, back to normal');
+    expect(describeEvent('AlertResolved', 'alert', 'alr_1', { by: 'usr_ann', resolution: 'manual', note: 'PSP fixed' }, null).summary).toBe('Resolved alert alr_1 by hand by usr_ann, note "PSP fixed"');
+    expect(describeEvent('NotificationFailed', 'alert', 'alr_1', { purpose: 'opened', channel: 'email', recipient: 'ann@example.com', attempt: 3, error: 'ECONNREFUSED', dead: true }, null).summary)
+      .toBe('The opened notification of alert alr_1 by email to ann@example.com failed (attempt 3): ECONNREFUSED; no attempt left, parked as a dead letter');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Changes } from '../shared/changes.ts';
+import { describeOutcome } from './describe-outcome.ts';
 
 /** What the audit trail shows of one event: a sentence and the field-level diff. */
 export interface EventDescription {
@@ -63,6 +64,8 @@ const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', dat
 export function describeEvent(type: string, entityType: string, entityId: string, data: Record<string, unknown>, name: string | null): EventDescription {
   const noun = nounOf(entityType);
   const label = name !== null ? `${noun} "${name}"` : `${noun} ${entityId}`;
+  const outcome = describeOutcome(type, label, data);
+  if (outcome !== null) return { summary: outcome, changes: null };
   const state = data[STATE_KEYS[entityType] ?? ''] as Record<string, unknown> | undefined;
   const verb = /(Created|Updated|Deleted|Activated|Deactivated)$/.exec(type)?.[1];
   const known = type.toLowerCase().startsWith(entityType) && verb !== undefined;

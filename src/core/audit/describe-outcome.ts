@@ -1,0 +1,45 @@
+/**
+ * Sentences for what happened to a KPI and its alerts (breaches, failures, alert lifecycle, deliveries),
+ * so the trail answers "why did it alert last night" in words: the numbers, the rule, who, and the note.
+ */
+type Data = Record<string, unknown>;
+
+const num = (v: unknown): string => (typeof v === 'number' ? String(Math.round(v * 100) / 100) : 'none');
+const pct = (v: unknown): string => (typeof v === 'number' ? `${v > 0 ? '+' : ''}${Math.round(v * 10) / 10}%` : 'no deviation');
+const forKey = (key: unknown): string => (typeof key === 'string' && key !== '' ? ` for "${key}"` : '');
+const noteOf = (d: Data): string => (typeof d.note === 'string' && d.note !== '' ? `, note "${d.note}"` : '');
+
+function reasonText(r: Data): string {
+  if (r.rule === 'deviation') return `${String(r.direction)} beyond the accepted ${num(r.limit)}%`;
+  if (r.rule === 'min_threshold') return `below the minimum ${num(r.limit)}`;
+  if (r.rule === 'max_threshold') return `above the maximum ${num(r.limit)}`;
+  return String(r.rule);
+}
+const reasonsOf = (d: Data): string =>
+  Array.isArray(d.reasons) && d.reasons.length > 0 ? `: ${(d.reasons as Data[]).map(reasonText).join(' and ')}` : '';
+
+const RESOLUTIONS: Record<string, string> = { auto: 'automatically, back to normal', manual: 'by hand', ran_again: 'the KPI runs again' };
+
+type Describe = (label: string, d: Data) => string;
+const SENTENCES: Record<string, Describe> = {
+  KpiBreachBegan: (label, d) => `${label} breached${forKey(d.key)}: ${num(d.value)} against a baseline of ${num(d.baseline)} (${pct(d.deviationPercent)})${reasonsOf(d)}`,
+  KpiBackToNormal: (label, d) => `${label} back to normal${forKey(d.key)}: ${num(d.value)} against a baseline of ${num(d.baseline)}`,
+  KpiExecutionFailed: (label, d) => `${label} failed to run (${String(d.status)}): ${String(d.error)}`,
+  KpiExecutionRecovered: (label) => `${label} runs again after failing`,
+  AlertOpened: (label, d) =>
+    `Opened ${String(d.severity)} ${d.kind === 'failing' ? '"KPI failing" ' : ''}${label} on KPI "${String(d.indicator)}"${forKey(d.key)}: ${String(d.subject)}`,
+  AlertAcknowledged: (label, d) => `Acknowledged ${label} by ${String(d.by)}${noteOf(d)}`,
+  AlertResolved: (label, d) => `Resolved ${label} ${RESOLUTIONS[String(d.resolution)] ?? String(d.resolution)}${d.resolution === 'manual' ? ` by ${String(d.by)}` : ''}${noteOf(d)}`,
+  AlertEscalated: (label, d) =>
+    `Escalated ${label} to the owner's contact${Array.isArray(d.contactIds) && d.contactIds.length > 1 ? 's' : ''} after ${num(d.afterMinutes)} minutes unacknowledged`,
+  NotificationSent: (label, d) => `Sent the ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} (attempt ${num(d.attempt)})`,
+  NotificationFailed: (label, d) =>
+    `The ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} failed (attempt ${num(d.attempt)}): ${String(d.error)}; ${
+      d.dead ? 'no attempt left, parked as a dead letter' : `next attempt at ${String(d.nextAttemptAt)}`}`,
+};
+
+/** The sentence for one of these events, or null for any other type. `label` names the entity ('KPI "Deposits"'). */
+export function describeOutcome(type: string, label: string, data: Data): string | null {
+  const describe = SENTENCES[type];
+  return describe ? describe(label, data) : null;
+}
