@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
+import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
+import { openBrowser, type Browser } from './helpers/browser.ts';
+import { apiClient, buildDashboard, startServiceProcess, type ServiceProcess } from './helpers/service.ts';
+
+/**
+ * The alert, admin, audit and system pages in Debian's Chromium against the real service process:
+ * data source (with its connection test) and contact through the UI, an alert acknowledged with a
+ * note, that change and a KPI edit found in the audit trail and on the entity timelines, an API key
+ * shown once and revoked. Screenshots of every page go to the folder printed at the start.
+ */
+const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
+const ADMIN_PASSWORD = 'admin-pages-test-password';
+const NOTE = 'Looking into it: a deposit campaign started';
+
+let store: TestStore;
+let monitored: MonitoredDb;
+let service: ServiceProcess;
+let browser: Browser;
+let webDir: string;
+
+/** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
+const depositsBefore = (end: number, n: number): TxRow[] =>
+  Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
+
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { name, level: 1 }).waitFor();
+/** Wider than the screen? Then the elements reaching past its right edge (wide tables should scroll inside their own box). */
+const overflowing = (page: Page) => page.evaluate(() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  return [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 8);
+});
+
+describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system pages in a browser', () => {
+  beforeAll(async () => {
+    webDir = await buildDashboard();
+    store = await createTestStore('postgres', { migrate: false });
+    monitored = await createPostgresSource();
+    // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
+    const now = Date.now();
+    await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
+    service = await startServiceProcess({
+      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-admin-pages-')),
+    });
+    browser = await openBrowser('admin-pages');
+    console.log(`admin pages screenshots: ${browser.screenshots}`);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await monitored?.close();
+    await store?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
+  });
+
+  it('data source with connection test, contact, alert acknowledged with a note, found in the audit trail; API key shown once and revoked', async () => {
+    const { page, shot } = browser;
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(service.url);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading(page, 'KPIs');
+
+    // A data source through its form, then its connection test: latency and the server's version.
+    await nav(page, 'Data sources');
+    await heading(page, 'Data sources');
+    await page.getByRole('button', { name: 'New data source' }).click();
+    const dsForm = page.getByRole('form', { name: 'New data source' });
+    const ds = monitored.dataSource as { host: string; port: number; database: string; user: string };
+    await dsForm.getByLabel('Name', { exact: true }).fill('Shop replica');
+    await dsForm.getByLabel('Host').fill(ds.host);
+    await dsForm.getByLabel('Port').fill(String(ds.port));
+    await dsForm.getByLabel('Database', { exact: true }).fill(ds.database);
+    await dsForm.getByRole('button', { name: 'Save data source' }).click();
+    // The API's validation (no user), shown next to its field and read with it.
+    const user = dsForm.getByLabel('User');
+    await expect.poll(() => user.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await user.getAttribute('aria-describedby')}`).innerText()).toBe('a postgres data source needs a user');
+    await shot('datasource-invalid');
+    await user.fill(ds.user);
+    await dsForm.getByRole('button', { name: 'Save data source' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Shop replica' });
+    await page.getByRole('button', { name: 'Test the connection to Shop replica' }).click();
+    await expect.poll(() => row.innerText()).toMatch(/Connected in \d+ ms: PostgreSQL \d+/);
+    await shot('datasources-connected');
+
+    await nav(page, 'Contacts');
+    await page.getByRole('button', { name: 'New contact' }).click();
+    const contactForm = page.getByRole('form', { name: 'New contact' });
+    await contactForm.getByLabel('Name').fill('Ann on call');
+    await contactForm.getByLabel('Email').fill('ann@example.com');
+    await contactForm.getByRole('button', { name: 'Save contact' }).click();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Ann on call' }).innerText()).toContain('ann@example.com');
+    await shot('contacts');
+
+    // The KPI (its editor is the grid test's), run ok, then breached: 40 more deposits, 60 against 20.
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
+    const [source] = (await call<{ items: { id: string }[] }>('GET', '/datasources')).items;
+    const [contact] = (await call<{ items: { id: string }[] }>('GET', '/contacts')).items;
+    const kpi = await call<{ id: string; version: number }>('POST', '/kpis', {
+      indicator: 'Deposits per hour', owner: 'payments', dataSourceId: source!.id, contactIds: [contact!.id], frequencyMinutes: 1440, lastMinutes: 60,
+      deviationPercent: 50, subjectTemplate: '{indicator} is {current} (baseline {baseline})',
+      query: "SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND updated_at >= :windowStart AND updated_at < :windowEnd",
+    });
+    await call('POST', `/kpis/${kpi.id}/execute`);
+    await monitored.insert(depositsBefore(Date.now(), 40));
+    await call('POST', `/kpis/${kpi.id}/execute`);
+
+    await nav(page, 'Alerts');
+    await heading(page, 'Alerts');
+    const alertRow = page.getByRole('row').filter({ hasText: 'Deposits per hour is 60 (baseline 20)' });
+    await expect.poll(() => alertRow.innerText()).toMatch(/Open[\s\S]*Deposits per hour[\s\S]*60[\s\S]*20[\s\S]*\+200%/);
+    await shot('alerts-open');
+    await page.getByRole('link', { name: 'Deposits per hour is 60 (baseline 20)' }).click();
+    await heading(page, 'Deposits per hour is 60 (baseline 20)');
+    await expect.poll(() => page.getByRole('table', { name: /Notifications/ }).innerText()).toContain('ann@example.com');
+    await page.getByLabel('Note').fill(NOTE);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => page.locator('.lifecycle').innerText()).toContain(`Acknowledged`);
+    await expect.poll(() => page.locator('.lifecycle').innerText()).toContain(NOTE);
+    await expect.poll(() => page.locator('.page-head').innerText()).toContain('Acknowledged');
+    await shot('alert-acknowledged');
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await overflowing(page)).toEqual([]);
+    await shot('alert-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A KPI edit by someone else meanwhile (through the API), then both changes in the audit trail.
+    const current = await call<{ version: number }>('GET', `/kpis/${kpi.id}`);
+    await call('PATCH', `/kpis/${kpi.id}`, { deviationPercent: 250 }, { 'if-match': String(current.version) });
+    await nav(page, 'Audit trail');
+    await heading(page, 'Audit trail');
+    await page.getByLabel('Event types').fill('AlertAcknowledged');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.locator('.audit-list > li');
+    await expect.poll(() => results.count()).toBe(1);
+    await expect.poll(() => results.first().innerText()).toContain('AlertAcknowledged');
+    await expect.poll(() => results.first().innerText()).toContain(NOTE);
+    await shot('audit-search-acknowledged');
+    await results.first().getByRole('link', { name: /^alert alr_/ }).click();
+    await heading(page, /^History of alert alr_/);
+    await expect.poll(() => page.locator('.audit-list').innerText()).toMatch(/AlertAcknowledged[\s\S]*AlertOpened/);
+    await shot('alert-timeline');
+
+    await nav(page, 'Audit trail');
+    await page.getByLabel('Changed field').fill('deviationPercent');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => results.count()).toBe(2); // set when created, then changed
+    await expect.poll(() => results.first().getByRole('table').innerText()).toMatch(/deviationPercent\s+50\s+(changed to\s+)?250/);
+    await shot('audit-search-field');
+    await results.first().getByRole('link', { name: `kpi ${kpi.id}` }).click();
+    await heading(page, `History of kpi ${kpi.id}`);
+    await expect.poll(() => page.locator('.audit-list > li').first().innerText()).toMatch(/KpiUpdated[\s\S]*deviationPercent\s+50\s+(changed to\s+)?250/);
+    await shot('kpi-timeline');
+
+    await apiKeyShownOnceThenRevoked(page);
+
+    await page.goto(`${service.url}#/notifications?status=`);
+    await heading(page, 'Deliveries');
+    await expect.poll(() => page.getByRole('table').innerText()).toContain('ann@example.com');
+    await shot('deliveries');
+    await nav(page, 'System');
+    await heading(page, 'System');
+    await expect.poll(() => page.locator('.health-list').innerText()).toMatch(/up\s+auditTrail/);
+    await expect.poll(() => page.getByRole('table', { name: /Scheduler nodes/ }).innerText()).toContain('alive');
+    await expect.poll(() => page.locator('main').innerText()).toContain('Deposits per hour');
+    await shot('system');
+    // Chromium logs a failed request; the only ones are the two invalid forms sent on purpose above.
+    expect(browser.errors).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
+  }, 180_000);
+});
+
+/** The key is on screen once, works, is gone after "stored", and fails from the moment it is revoked. */
+async function apiKeyShownOnceThenRevoked(page: Page): Promise<void> {
+  const { shot } = browser;
+  await nav(page, 'API keys');
+  await heading(page, 'API keys');
+  const form = page.getByRole('form', { name: 'New API key' });
+  await form.getByLabel('Name').fill('ci-robot');
+  await form.getByRole('button', { name: 'Create key' }).click();
+  await expect.poll(() => form.locator('#scopes-error').innerText()).toMatch(/fewer than 1|at least 1|must NOT have fewer/i);
+  await form.getByLabel('kpi:read').check();
+  await form.getByRole('button', { name: 'Create key' }).click();
+  const key = await page.locator('#new-key-value').innerText();
+  expect(key.length).toBeGreaterThan(20);
+  await shot('apikey-shown-once');
+  const asKey = () => fetch(`${service.url}api/v1/kpis`, { headers: { 'x-api-key': key } }).then((r) => r.status);
+  expect(await asKey()).toBe(200);
+  await page.getByRole('button', { name: 'I have stored it' }).click();
+  await page.reload();
+  await heading(page, 'API keys');
+  const row = page.getByRole('row').filter({ hasText: 'ci-robot' });
+  await expect.poll(() => row.innerText()).toMatch(/kpi:read[\s\S]*active/);
+  expect(await page.locator('main').innerText()).not.toContain(key);
+  await row.getByRole('button', { name: 'Revoke ci-robot' }).click();
+  await expect.poll(() => row.innerText()).toContain('revoked');
+  expect(await asKey()).toBe(401);
+  await shot('apikeys-revoked');
+}
