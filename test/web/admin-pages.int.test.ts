@@ -35,7 +35,7 @@ const heading = (page: Page, name: string | RegExp) => page.getByRole('heading',
 const overflowing = (page: Page) => page.evaluate(() => {
   const width = document.documentElement.clientWidth;
   if (document.documentElement.scrollWidth <= width) return [];
-  return [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1)
+  return Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > width + 1)
     .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 8);
 });
 
