@@ -147,7 +147,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await expect.poll(() => results.first().innerText()).toContain(NOTE);
     await shot('audit-search-acknowledged');
     await results.first().getByRole('link', { name: /^alert alr_/ }).click();
-    await heading(page, /^History of alert alr_/);
+    await heading(page, 'History of alert “Deposits per hour is 60 (baseline 20)”');
     await expect.poll(() => page.locator('.audit-list').innerText()).toMatch(/AlertAcknowledged[\s\S]*AlertOpened/);
     await shot('alert-timeline');
 
@@ -158,11 +158,12 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await expect.poll(() => results.first().getByRole('table').innerText()).toMatch(/deviationPercent\s+50\s+(changed to\s+)?250/);
     await shot('audit-search-field');
     await results.first().getByRole('link', { name: `kpi ${kpi.id}` }).click();
-    await heading(page, `History of kpi ${kpi.id}`);
+    await heading(page, 'History of KPI “Deposits per hour”');
     await expect.poll(() => page.locator('.audit-list > li').first().innerText()).toMatch(/KpiUpdated[\s\S]*deviationPercent\s+50\s+(changed to\s+)?250/);
     await shot('kpi-timeline');
 
     await apiKeyShownOnceThenRevoked(page);
+    await userCreatedThenDisabled(page);
 
     await page.goto(`${service.url}#/notifications?status=`);
     await heading(page, 'Deliveries');
@@ -174,8 +175,8 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await expect.poll(() => page.getByRole('table', { name: /Scheduler nodes/ }).innerText()).toContain('alive');
     await expect.poll(() => page.locator('main').innerText()).toContain('Deposits per hour');
     await shot('system');
-    // Chromium logs a failed request; the only ones are the two invalid forms sent on purpose above.
-    expect(browser.errors).toEqual(Array(2).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
+    // Chromium logs a failed request; the only ones are the three invalid forms sent on purpose above.
+    expect(browser.errors).toEqual(Array(3).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
   }, 180_000);
 });
 
@@ -205,4 +206,28 @@ async function apiKeyShownOnceThenRevoked(page: Page): Promise<void> {
   await expect.poll(() => row.innerText()).toContain('revoked');
   expect(await asKey()).toBe(401);
   await shot('apikeys-revoked');
+}
+
+/** A user with a role, the API's password rule shown by its field; disabled, they cannot sign in. */
+async function userCreatedThenDisabled(page: Page): Promise<void> {
+  await nav(page, 'Users');
+  await heading(page, 'Users');
+  const form = page.getByRole('form', { name: 'New user' });
+  await form.getByLabel('Username').fill('bob');
+  await form.getByLabel('Role').selectOption('editor');
+  await form.getByLabel('First password').fill('too-short');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await expect.poll(() => form.getByText('must be 12 to 1024 characters', { exact: true }).count()).toBe(1);
+  await form.getByLabel('First password').fill('bob-correct-horse');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'bob' });
+  await expect.poll(() => row.innerText()).toMatch(/bob\s+editor\s+active/);
+  const login = () => fetch(`${service.url}api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: 'bob-correct-horse' }),
+  }).then((r) => r.status);
+  expect(await login()).toBe(200);
+  await row.getByRole('button', { name: 'Disable bob' }).click();
+  await expect.poll(() => row.innerText()).toContain('disabled');
+  expect(await login()).toBe(401);
+  await browser.shot('users');
 }

@@ -11,6 +11,7 @@ import { DataSourcesPage } from './pages/datasources.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
 import { SystemPage } from './pages/system.tsx';
 import { TimelinePage } from './pages/timeline.tsx';
+import { UsersPage } from './pages/users.tsx';
 
 /**
  * Every page of the dashboard, in nav order. The router and the nav both read this table: to add a
@@ -28,6 +29,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
   { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
   { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true },
+  { path: '/users', title: 'Users', component: UsersPage, inNav: true },
   { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true },
   { path: '/audit/:type/:id', title: 'History', component: TimelinePage, inNav: false },
   { path: '/system', title: 'System', component: SystemPage, inNav: true },

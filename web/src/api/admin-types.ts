@@ -127,3 +127,14 @@ export interface Health {
   readonly status: 'up' | 'degraded' | 'down';
   readonly components: Record<string, { readonly status: string; readonly detail: string }>;
 }
+
+/** GET /users */
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly role: 'admin' | 'editor' | 'viewer';
+  readonly active: boolean;
+  readonly lockedUntil: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -42,7 +42,9 @@ export function AuditEntries({ entries, showEntity = true, onCorrelation }: {
             {e.correlationId && onCorrelation && <> · <button type="button" className="link" onClick={() => onCorrelation(e.correlationId!)}
               aria-label={`Everything caused by the request ${e.correlationId}`}>same request</button></>}
           </p>
-          <DiffTable changes={e.changes} />
+          {e.eventType.endsWith('Created') ? (
+            <details><summary>Fields as created</summary><DiffTable changes={e.changes} /></details>
+          ) : <DiffTable changes={e.changes} />}
         </li>
       ))}
     </ol>

@@ -14,6 +14,9 @@ import { Link, type PageProps } from '../router.tsx';
 
 const RULE: Record<string, string> = { deviation: 'Deviation from the baseline', min_threshold: 'Below the minimum', max_threshold: 'Above the maximum' };
 
+/** A deviation reason's figures are percentages; a threshold's are the KPI's own values. */
+const reasonFigure = (rule: string, n: number): string => (rule === 'deviation' ? `${formatNumber(n)}%` : formatNumber(n));
+
 /** One alert: what was measured against what, who was told and whether it arrived, acknowledge and resolve. */
 export function AlertPage({ params }: PageProps) {
   const id = params.id!;
@@ -47,7 +50,7 @@ export function AlertPage({ params }: PageProps) {
       {a.reasons.length > 0 && (
         <>
           <h2>Why it fired</h2>
-          <ul>{a.reasons.map((r, i) => <li key={i}>{RULE[r.rule] ?? r.rule}: {formatNumber(r.value)} against the limit {formatNumber(r.limit)}</li>)}</ul>
+          <ul>{a.reasons.map((r, i) => <li key={i}>{RULE[r.rule] ?? r.rule}: {reasonFigure(r.rule, r.value)} against the limit {reasonFigure(r.rule, r.limit)}</li>)}</ul>
         </>
       )}
       <h2>Lifecycle</h2>

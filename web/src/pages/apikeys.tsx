@@ -39,7 +39,7 @@ export function ApiKeysPage() {
             <tbody>
               {keys.data.items.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td><td>{k.owner}</td><td><code>{k.prefix}…</code></td><td className="wrap">{k.scopes.join(', ')}</td>
+                  <td>{k.name}</td><td>{k.owner}</td><td><code>{k.prefix}…</code></td><td>{k.scopes.map((x) => <code key={x} className="scope">{x}</code>)}</td>
                   <td><span className={`badge key-${k.status}`}>{k.status}</span>{k.expiresAt && <div className="small muted">expires {formatTime(k.expiresAt)}</div>}</td>
                   <td>{formatTime(k.createdAt)}<div className="small muted">by {k.createdBy}</div></td>
                   <td>{formatTime(k.lastUsedAt)}</td><td>{k.useCount}</td>
