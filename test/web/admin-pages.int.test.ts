@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,6 +26,9 @@ let monitored: MonitoredDb;
 let service: ServiceProcess;
 let browser: Browser;
 let webDir: string;
+/** A webhook receiver that refuses the first message (500) and takes the rest: a dead letter, then a good retry. */
+let hook: Server;
+let hookCalls = 0;
 
 /** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
 const depositsBefore = (end: number, n: number): TxRow[] =>
@@ -47,8 +52,14 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
     const now = Date.now();
     await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
+    hook = createServer((req, res) => {
+      req.resume();
+      res.writeHead(++hookCalls === 1 ? 500 : 204).end();
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     service = await startServiceProcess({
       DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-admin-pages-')),
+      WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, ALERT_RETRY_COUNT: '0',
     });
     browser = await openBrowser('admin-pages');
     console.log(`admin pages screenshots: ${browser.screenshots}`);
@@ -56,6 +67,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
+    hook?.close();
     await monitored?.close();
     await store?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
@@ -165,10 +177,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await apiKeyShownOnceThenRevoked(page);
     await userCreatedThenDisabled(page);
 
-    await page.goto(`${service.url}#/notifications?status=`);
-    await heading(page, 'Deliveries');
-    await expect.poll(() => page.getByRole('table').innerText()).toContain('ann@example.com');
-    await shot('deliveries');
+    await deadLetterRetried(page);
     await nav(page, 'System');
     await heading(page, 'System');
     await expect.poll(() => page.locator('.health-list').innerText()).toMatch(/up\s+auditTrail/);
@@ -230,4 +239,24 @@ async function userCreatedThenDisabled(page: Page): Promise<void> {
   await expect.poll(() => row.innerText()).toContain('disabled');
   expect(await login()).toBe(401);
   await browser.shot('users');
+}
+
+/** The webhook refused the alert's message: a dead letter (no retries configured); Retry sends it again, and it arrives. */
+async function deadLetterRetried(page: Page): Promise<void> {
+  await nav(page, 'Alerts');
+  await page.getByRole('link', { name: 'Deliveries and dead letters' }).click();
+  await heading(page, 'Deliveries');
+  const dead = page.getByRole('row').filter({ hasText: 'webhook' });
+  await expect.poll(() => dead.innerText()).toMatch(/opened\s+webhook\s+webhook\s+dead\s+1[\s\S]*500/);
+  await browser.shot('dead-letters');
+  await dead.getByRole('button', { name: 'Retry webhook to webhook' }).click();
+  await expect.poll(() => page.getByText('Sending again to webhook.').count()).toBe(1);
+  await page.getByLabel('Status').selectOption({ label: 'All' });
+  await expect.poll(async () => {
+    await page.reload();
+    return page.getByRole('row').filter({ hasText: 'webhook' }).innerText();
+  }, { timeout: 15_000 }).toMatch(/webhook\s+sent/);
+  expect(hookCalls).toBe(2);
+  await expect.poll(() => page.getByRole('table').innerText()).toContain('ann@example.com');
+  await browser.shot('deliveries');
 }

@@ -13,7 +13,6 @@ import { ErrorMessage } from './status.tsx';
 export function NotificationsTable({ rows, onRetried, withAlert = false }: { rows: readonly Notification[]; onRetried: () => void; withAlert?: boolean }) {
   const retry = useAction();
   const [retried, setRetried] = useState<string | null>(null);
-  if (rows.length === 0) return <p className="muted">No notifications.</p>;
   const send = (n: Notification) => void retry.run(async () => {
     await api.post(`notifications/${encodeURIComponent(n.id)}/retry`);
     setRetried(`Sending again to ${n.recipient}.`);
@@ -25,7 +24,8 @@ export function NotificationsTable({ rows, onRetried, withAlert = false }: { row
         <ErrorMessage error={retry.error} />
         {retried && !retry.error && <p className="small">{retried}</p>}
       </div>
-      <div className="table-wrap">
+      {/* The announcement stays when the retried letter leaves a list of dead letters empty. */}
+      {rows.length === 0 ? <p className="muted">No notifications.</p> : <div className="table-wrap">
         <table>
           <caption className="sr-only">Notifications, one per recipient and channel</caption>
           <thead>
@@ -52,7 +52,7 @@ export function NotificationsTable({ rows, onRetried, withAlert = false }: { row
             ))}
           </tbody>
         </table>
-      </div>
+      </div>}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { ApiKey, CreatedApiKey } from '../api/admin-types.ts';
+import type { ApiKey, CreatedApiKey, User } from '../api/admin-types.ts';
 import { useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
 import { CopyButton } from '../components/copy-button.tsx';
@@ -18,6 +18,9 @@ const SCOPE_AREAS: readonly (readonly string[])[] = [
 /** Keys for machines: create with scopes (the key is shown once), see their use, revoke. */
 export function ApiKeysPage() {
   const keys = useResource((s) => api.get<{ items: ApiKey[] }>('apikey', {}, s), []);
+  // Owners and creators are user ids; this page is an administrator's, who may list the users to name them.
+  const users = useResource((s) => api.get<{ items: User[] }>('users', {}, s).catch(() => ({ items: [] })), []);
+  const who = (id: string) => users.data?.items.find((u) => u.id === id)?.username ?? id;
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const revoke = useAction();
   const revokeKey = (k: ApiKey) => {
@@ -39,9 +42,9 @@ export function ApiKeysPage() {
             <tbody>
               {keys.data.items.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td><td>{k.owner}</td><td><code>{k.prefix}…</code></td><td>{k.scopes.map((x) => <code key={x} className="scope">{x}</code>)}</td>
+                  <td>{k.name}</td><td>{who(k.owner)}</td><td><code>{k.prefix}…</code></td><td>{k.scopes.map((x) => <code key={x} className="scope">{x}</code>)}</td>
                   <td><span className={`badge key-${k.status}`}>{k.status}</span>{k.expiresAt && <div className="small muted">expires {formatTime(k.expiresAt)}</div>}</td>
-                  <td>{formatTime(k.createdAt)}<div className="small muted">by {k.createdBy}</div></td>
+                  <td>{formatTime(k.createdAt)}<div className="small muted">by {who(k.createdBy)}</div></td>
                   <td>{formatTime(k.lastUsedAt)}</td><td>{k.useCount}</td>
                   <td className="actions">
                     {k.status === 'active' && <button type="button" className="secondary" disabled={revoke.busy} onClick={() => revokeKey(k)} aria-label={`Revoke ${k.name}`}>Revoke</button>}
