@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './helpers/browser.ts';
+import { heading, nav, overflowing } from './helpers/page.ts';
 import { apiClient, buildDashboard, startServiceProcess, type ServiceProcess } from './helpers/service.ts';
 
 /**
@@ -33,17 +34,6 @@ let hookCalls = 0;
 /** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
 const depositsBefore = (end: number, n: number): TxRow[] =>
   Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { name, level: 1 }).waitFor();
-/** Wider than the screen? Then the elements reaching past its right edge (wide tables should scroll inside their own box). */
-const overflowing = (page: Page) => page.evaluate(() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  // The nav's links scroll inside it by design; anything else reaching past the edge widens the page.
-  return Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('nav'))
-    .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 8);
-});
 
 describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system pages in a browser', () => {
   beforeAll(async () => {
@@ -180,6 +170,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await userCreatedThenDisabled(page);
 
     await deadLetterRetried(page);
+    await resolvedInBulk(page);
     await nav(page, 'System');
     await heading(page, 'System');
     await expect.poll(() => page.locator('.health-list').innerText()).toMatch(/up\s+auditTrail/);
@@ -188,9 +179,10 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await shot('system');
     // On a phone: no page wider than the screen (wide tables scroll in their box), the nav scrolls sideways.
     await page.setViewportSize({ width: 375, height: 812 });
-    for (const [path, title] of [['/alerts', 'Alerts'], ['/datasources', 'Data sources'], ['/apikeys', 'API keys'], ['/audit', 'Audit trail'], ['/system', 'System']]) {
+    const phonePages = [['/alerts', 'Alerts'], ['/datasources', 'Data sources'], ['/apikeys', 'API keys'], ['/audit', 'Audit trail'], ['/system', 'System']] as const;
+    for (const [path, title] of phonePages) {
       await page.goto(`${service.url}#${path}`);
-      await heading(page, title!);
+      await heading(page, title);
       expect(await overflowing(page), path).toEqual([]);
       await shot(`phone-${path.slice(1)}`);
     }
@@ -269,4 +261,18 @@ async function deadLetterRetried(page: Page): Promise<void> {
   expect(hookCalls).toBe(2);
   await expect.poll(() => page.getByRole('table').innerText()).toContain('ann@example.com');
   await browser.shot('deliveries');
+}
+
+/** Select the acknowledged alert in the log and resolve it with a note: it reads Resolved, the note is kept. */
+async function resolvedInBulk(page: Page): Promise<void> {
+  await nav(page, 'Alerts');
+  const row = page.getByRole('row').filter({ hasText: 'Deposits per hour is 60 (baseline 20)' });
+  await row.getByRole('checkbox').check();
+  await page.getByLabel('Note for the selected alerts').fill('Campaign over');
+  await page.getByRole('button', { name: 'Resolve 1 selected' }).click();
+  await expect.poll(() => page.getByText('1 resolved.').count()).toBe(1);
+  await expect.poll(() => row.innerText()).toContain('Resolved');
+  await row.getByRole('link', { name: 'Deposits per hour is 60 (baseline 20)' }).click();
+  await expect.poll(() => page.locator('.lifecycle').innerText()).toMatch(/Resolved .*\(manual\).*Campaign over/);
+  await browser.shot('alert-resolved');
 }
