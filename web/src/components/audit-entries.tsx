@@ -1,4 +1,5 @@
 import type { FullAuditEntry } from '../api/admin-types.ts';
+import { useActorNames } from '../api/actor-names.ts';
 import { formatTime } from '../format.ts';
 import { Link } from '../router.tsx';
 import { timelinePath } from './history-link.tsx';
@@ -29,6 +30,7 @@ export function DiffTable({ changes }: { changes: FullAuditEntry['changes'] }) {
 export function AuditEntries({ entries, showEntity = true, onCorrelation }: {
   entries: readonly FullAuditEntry[]; showEntity?: boolean; onCorrelation?: (id: string) => void;
 }) {
+  const actor = useActorNames();
   if (entries.length === 0) return <p className="muted">No entries.</p>;
   return (
     <ol className="audit-list">
@@ -36,7 +38,7 @@ export function AuditEntries({ entries, showEntity = true, onCorrelation }: {
         <li key={e.position}>
           <p><strong>{e.summary}</strong></p>
           <p className="muted small">
-            <time dateTime={e.recordedAt}>{formatTime(e.recordedAt)}</time> · {e.actorKind} {e.actor} · {e.eventType}
+            <time dateTime={e.recordedAt}>{formatTime(e.recordedAt)}</time> · {e.actorKind} {actor(e.actor)} · {e.eventType}
             {showEntity && e.entityId && <> · <Link to={timelinePath(e.entityType, e.entityId)}>{e.entityType} {e.entityId}</Link></>}
             {' '}· version {e.entityVersion}
             {e.correlationId && onCorrelation && <> · <button type="button" className="link" onClick={() => onCorrelation(e.correlationId!)}

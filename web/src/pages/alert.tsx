@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AlertDetail } from '../api/admin-types.ts';
 import { useLive } from '../api/live.ts';
+import { useActorNames } from '../api/actor-names.ts';
 import { useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
 import { StatusBadge } from '../components/badge.tsx';
@@ -21,6 +22,7 @@ const reasonFigure = (rule: string, n: number): string => (rule === 'deviation' 
 export function AlertPage({ params }: PageProps) {
   const id = params.id!;
   const alert = useResource((s) => api.get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, {}, s), [id]);
+  const actor = useActorNames();
   useLive((m) => {
     const data = m.data as { id?: string; entityId?: string; alertId?: string } | null;
     if ([data?.id, data?.entityId, data?.alertId].includes(id)) alert.reload();
@@ -56,8 +58,8 @@ export function AlertPage({ params }: PageProps) {
       <h2>Lifecycle</h2>
       <ul className="lifecycle">
         <li>Opened {formatTime(a.openedAt)}{a.lastNotifiedAt && `; last notified ${formatTime(a.lastNotifiedAt)}`}{a.escalatedAt && `; escalated ${formatTime(a.escalatedAt)}`}</li>
-        {a.acknowledgedAt && <li>Acknowledged {formatTime(a.acknowledgedAt)} by {a.acknowledgedBy ?? '—'}{a.acknowledgeNote && <>: <q className="note">{a.acknowledgeNote}</q></>}</li>}
-        {a.resolvedAt && <li>Resolved {formatTime(a.resolvedAt)} ({a.resolution?.replace('_', ' ') ?? '—'}) by {a.resolvedBy ?? '—'}{a.resolveNote && <>: <q className="note">{a.resolveNote}</q></>}</li>}
+        {a.acknowledgedAt && <li>Acknowledged {formatTime(a.acknowledgedAt)} by {actor(a.acknowledgedBy)}{a.acknowledgeNote && <>: <q className="note">{a.acknowledgeNote}</q></>}</li>}
+        {a.resolvedAt && <li>Resolved {formatTime(a.resolvedAt)} ({a.resolution?.replace('_', ' ') ?? '—'}) by {actor(a.resolvedBy)}{a.resolveNote && <>: <q className="note">{a.resolveNote}</q></>}</li>}
       </ul>
       {a.status !== 'resolved' && <AlertActions alert={a} onChanged={alert.reload} />}
       <h2>Message as sent</h2>

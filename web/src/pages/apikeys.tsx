@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import type { ApiKey, CreatedApiKey, User } from '../api/admin-types.ts';
+import type { ApiKey, CreatedApiKey } from '../api/admin-types.ts';
+import { useActorNames } from '../api/actor-names.ts';
 import { useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
 import { CopyButton } from '../components/copy-button.tsx';
@@ -18,9 +19,7 @@ const SCOPE_AREAS: readonly (readonly string[])[] = [
 /** Keys for machines: create with scopes (the key is shown once), see their use, revoke. */
 export function ApiKeysPage() {
   const keys = useResource((s) => api.get<{ items: ApiKey[] }>('apikey', {}, s), []);
-  // Owners and creators are user ids; this page is an administrator's, who may list the users to name them.
-  const users = useResource((s) => api.get<{ items: User[] }>('users', {}, s).catch(() => ({ items: [] })), []);
-  const who = (id: string) => users.data?.items.find((u) => u.id === id)?.username ?? id;
+  const who = useActorNames();
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const revoke = useAction();
   const revokeKey = (k: ApiKey) => {

@@ -8,6 +8,7 @@ import { Field } from '../components/field.tsx';
 import { HistoryLink } from '../components/history-link.tsx';
 import { MoreButton } from '../components/paging.tsx';
 import { ErrorMessage } from '../components/status.tsx';
+import { useFocusFirst } from '../components/use-focus-first.ts';
 import { navigate, type PageProps } from '../router.tsx';
 
 interface ContactForm { name: string; email: string; phone: string; active: boolean }
@@ -70,6 +71,7 @@ export function ContactsPage({ query }: PageProps) {
 function ContactEditor({ contact, onClose }: { contact: Contact | null; onClose: (saved: boolean) => void }) {
   const [form, setForm] = useState<ContactForm>(contact ? formOf(contact) : blank);
   const save = useAction();
+  const formRef = useFocusFirst<HTMLFormElement>();
   const set = (name: keyof ContactForm, value: string | boolean) => setForm((f) => ({ ...f, [name]: value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -81,7 +83,7 @@ function ContactEditor({ contact, onClose }: { contact: Contact | null; onClose:
   };
   const err = save.fieldErrors;
   return (
-    <form className="card stack editor-card" aria-label={contact ? `Edit ${contact.name}` : 'New contact'} onSubmit={submit}>
+    <form ref={formRef} className="card stack editor-card" aria-label={contact ? `Edit ${contact.name}` : 'New contact'} onSubmit={submit}>
       <h2>{contact ? `Edit ${contact.name}` : 'New contact'}</h2>
       <div className="form-grid">
         <Field label="Name" error={err.name}><input required maxLength={200} value={form.name} onChange={(e) => set('name', e.target.value)} /></Field>
