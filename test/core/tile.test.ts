@@ -46,6 +46,15 @@ describe('a KPI tile', () => {
     expect(tile.sparkline.map((p) => p.value)).toEqual([20, 7]);
   });
 
+  it('given a multi-series run without a breach, then the query\'s first series is the headline; given its own history, the sparkline uses it', () => {
+    // Newest first: within one run the query's first row was stored first, so it comes last.
+    const recent = [point(5, { key: 'us', runId: 'run_5', value: 7 }), point(5, { key: 'eu', runId: 'run_5', value: 100 })];
+    const history = [point(5, { key: 'eu', value: 100 }), point(4, { key: 'eu', value: 90 }), point(3, { key: 'eu', value: 80 })];
+    const tile = decideTile(input({ recent }), 30, history);
+    expect(tile.headline?.key).toBe('eu');
+    expect(tile.sparkline.map((p) => p.value)).toEqual([80, 90, 100]);
+  });
+
   it('given more points than asked for, then the sparkline keeps the newest', () => {
     const recent = Array.from({ length: 10 }, (_, i) => point(59 - i));
     expect(decideTile(input({ recent }), 4).sparkline.map((p) => p.value)).toEqual([56, 57, 58, 59]);

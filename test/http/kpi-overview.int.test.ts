@@ -79,6 +79,12 @@ describe('GET /kpis/overview', () => {
     expect(bad.json().errors[0].path).toBe('querystring:/points');
   });
 
+  it('draws the sparkline of a KPI with many series from its headline series\' own history', async () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `SELECT 'k${String(i).padStart(2, '0')}' AS key, ${i} AS value`).join(' UNION ALL ');
+    const id = await kpi({ query: keys }, 3);
+    expect((await tiles('?points=3')).get(id)).toMatchObject({ key: 'k00', lastValue: 0, sparkline: [{ value: 0 }, { value: 0 }, { value: 0 }] });
+  });
+
   it('needs kpi:read', async () => {
     expect((await t.inject({ method: 'GET', url: '/api/v1/kpis/overview', anonymous: true })).statusCode).toBe(401);
     const key = (await t.inject({ method: 'POST', url: '/api/v1/apikey', payload: { name: 'contacts only', scopes: ['contacts:read'] } })).json().key;

@@ -27,6 +27,20 @@ interface PointRow {
 }
 
 const date = (d: Date | null) => (d === null ? null : new Date(d));
+const POINT_COLUMNS = 'e.kpi_id, e.run_id, e.series_key, e.started_at, e.status, e.value, e.baseline, e.deviation_percent, e.outcome';
+
+function groupPoints(points: readonly PointRow[]): Map<string, RecentPoint[]> {
+  const byKpi = new Map<string, RecentPoint[]>();
+  for (const p of points) {
+    const list = byKpi.get(p.kpi_id) ?? [];
+    list.push({
+      key: keyFromColumn(p.series_key), runId: p.run_id, at: new Date(p.started_at), status: p.status, value: p.value,
+      baseline: p.baseline, deviationPercent: p.deviation_percent, outcome: p.outcome,
+    });
+    byKpi.set(p.kpi_id, list);
+  }
+  return byKpi;
+}
 
 /**
  * Every KPI (most urgent priority first, then by name) with its latest `rowsPerKpi` history rows,
@@ -41,24 +55,35 @@ export async function kpiOverview(db: Queryable, rowsPerKpi: number): Promise<Kp
   );
   if (kpis.length === 0) return [];
   const { rows: points } = await db.query<PointRow>(
-    `SELECT e.kpi_id, e.run_id, e.series_key, e.started_at, e.status, e.value, e.baseline, e.deviation_percent, e.outcome
+    `SELECT ${POINT_COLUMNS}
        FROM unnest($1::text[]) AS k(id)
        CROSS JOIN LATERAL (
          SELECT * FROM executions x WHERE x.kpi_id = k.id AND x.trigger <> 'backfill' ORDER BY x.id DESC LIMIT $2
        ) e`,
     [kpis.map((k) => k.id), rowsPerKpi],
   );
-  const byKpi = new Map<string, RecentPoint[]>();
-  for (const p of points) {
-    const list = byKpi.get(p.kpi_id) ?? [];
-    list.push({
-      key: keyFromColumn(p.series_key), runId: p.run_id, at: new Date(p.started_at), status: p.status, value: p.value,
-      baseline: p.baseline, deviationPercent: p.deviation_percent, outcome: p.outcome,
-    });
-    byKpi.set(p.kpi_id, list);
-  }
+  const byKpi = groupPoints(points);
   return kpis.map((k) => ({
     id: k.id, indicator: k.indicator, owner: k.owner, priority: k.priority, active: k.active, lastRunAt: date(k.last_run_at),
     lastStatus: k.last_status, lastError: k.last_error, nextRunAt: date(k.next_run_at), openAlerts: k.open_alerts, recent: byKpi.get(k.id) ?? [],
   }));
+}
+
+/**
+ * The latest `points` successful, non-backfill values of one series per KPI, newest first (the
+ * sparklines), from the (kpi_id, series_key, window_end) index. `series`: KPI id → key (null = keyless).
+ */
+export async function seriesHistory(db: Queryable, series: ReadonlyMap<string, string | null>, points: number): Promise<Map<string, RecentPoint[]>> {
+  if (series.size === 0) return new Map();
+  const { rows } = await db.query<PointRow>(
+    `SELECT ${POINT_COLUMNS}
+       FROM unnest($1::text[], $2::text[]) AS s(kpi_id, series_key)
+       CROSS JOIN LATERAL (
+         SELECT * FROM executions x
+          WHERE x.kpi_id = s.kpi_id AND x.series_key = s.series_key AND x.status = 'success' AND x.trigger <> 'backfill'
+          ORDER BY x.window_end DESC LIMIT $3
+       ) e`,
+    [[...series.keys()], [...series.values()].map((k) => k ?? ''), points],
+  );
+  return groupPoints(rows);
 }

@@ -21,8 +21,18 @@ export interface TileInput {
   readonly lastRunAt: Date | null;
   readonly lastStatus: string | null;
   readonly openAlerts: number;
-  /** The KPI's latest history rows, newest first, backfill excluded. */
+  /** The KPI's latest history rows, newest first, backfill excluded: at least its latest run's. */
   readonly recent: readonly RecentPoint[];
+}
+
+/**
+ * The latest run's series the tile shows: its first breaching one if any, else its first (the query's
+ * first row; `recent` is newest first, so that is the run's last entry). Null before any run.
+ */
+export function headlineOf(recent: readonly RecentPoint[]): RecentPoint | null {
+  const latestRun = recent[0]?.runId;
+  const latest = recent.filter((p) => p.runId === latestRun).reverse();
+  return latest.find((p) => p.outcome === 'breach') ?? latest[0] ?? null;
 }
 
 export interface Tile {
@@ -36,12 +46,12 @@ export interface Tile {
 /**
  * Decides a tile: inactive beats everything (nobody is watching it), then an open or acknowledged alert,
  * then a failing last run, then a breach without an alert yet (pending or in cool-down), then ok.
+ * `history`: the headline series' own recent rows when the caller fetched them (a KPI with many series
+ * has few rows of each among its latest); `recent` otherwise.
  */
-export function decideTile(input: TileInput, sparklinePoints = 30): Tile {
-  const latestRun = input.recent[0]?.runId;
-  const latest = input.recent.filter((p) => p.runId === latestRun);
-  const headline = latest.find((p) => p.outcome === 'breach') ?? latest[0] ?? null;
-  const sparkline = headline === null ? [] : input.recent
+export function decideTile(input: TileInput, sparklinePoints = 30, history: readonly RecentPoint[] = input.recent): Tile {
+  const headline = headlineOf(input.recent);
+  const sparkline = headline === null ? [] : history
     .filter((p) => p.key === headline.key && p.status === 'success')
     .slice(0, sparklinePoints)
     .reverse()

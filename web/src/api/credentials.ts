@@ -36,7 +36,17 @@ export function setCredentials(next: Credentials | null): void {
   for (const l of listeners) l(next);
 }
 
-/** Called on sign-in, sign-out and token rotation; returns the unsubscribe. */
+// Another tab signed in or out, or rotated the session's tokens: use what it stored. Without this a
+// second tab would present the refresh token the first one already used, and that ends the session.
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key !== STORAGE_KEY && e.key !== null) return;
+    current = read();
+    for (const l of listeners) l(current);
+  });
+}
+
+/** Called on sign-in, sign-out and token rotation (here or in another tab); returns the unsubscribe. */
 export function onCredentials(listener: (c: Credentials | null) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

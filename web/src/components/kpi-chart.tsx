@@ -67,7 +67,8 @@ export function KpiChart({ rows, deviationPercent, alerts, label }: ChartProps) 
     const opts: uPlot.Options = {
       width: el.clientWidth, height: 280,
       plugins: [alertMarkers(alerts)],
-      scales: { x: { time: true } },
+      // Padding on both sides keeps a marker or point at the very edge visible.
+      scales: { x: { time: true, range: (_u, min, max) => { const pad = Math.max(max - min, 60) * 0.04; return [min - pad, max + pad]; } } },
       axes: [{ stroke: muted, grid: { stroke: css('--border') } }, { stroke: muted, grid: { stroke: css('--border') } }],
       series: [
         {},

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ChangeEvent, type FormEvent, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent, type ReactElement } from 'react';
 import { api, ApiError } from '../api/client.ts';
 import { bodyOf, emptyForm, formOf, type KpiForm } from '../api/kpi-form.ts';
 import type { DefinitionTest, Kpi, Named, Page } from '../api/types.ts';
@@ -25,6 +25,11 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
   const [failure, setFailure] = useState<Error | null>(null);
   const [test, setTest] = useState<DefinitionTest | null>(null);
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a refused save or test, the keyboard lands on the first field the API named.
+  useEffect(() => {
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
   useEffect(() => {
     if (!form.dataSourceId && sources[0]) setForm((f) => ({ ...f, dataSourceId: sources[0]!.id }));
   }, [sources, form.dataSourceId]);
@@ -63,7 +68,7 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
   return (
     <section>
       <h1>{kpi ? `Edit ${kpi.indicator}` : 'New KPI'}</h1>
-      <form className="editor" onSubmit={save} noValidate={false}>
+      <form className="editor" onSubmit={save} ref={formRef}>
         <fieldset><legend>What and who</legend>
           <Field label="Indicator (unique name)" error={err('indicator')}>{input('indicator', { required: true, maxLength: 200 })}</Field>
           <Field label="Owner" error={err('owner')}>{input('owner', { required: true, maxLength: 200 })}</Field>
@@ -100,10 +105,10 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
         <RuleFields form={form} set={set} input={input} err={err} />
         <fieldset><legend>Message</legend>
           <Field label="Subject template" error={err('subjectTemplate')} hint="Placeholders: {indicator} {key} {current} {baseline} {deviation} {severity} …; empty = the default">
-            {input('subjectTemplate', { maxLength: 1000 })}
+            {input('subjectTemplate', { maxLength: 1000, placeholder: 'Empty: the default subject' })}
           </Field>
           <Field label="Body template" error={err('descriptionTemplate')}>
-            <textarea name="descriptionTemplate" value={form.descriptionTemplate} onChange={set('descriptionTemplate')} maxLength={20000} />
+            <textarea name="descriptionTemplate" value={form.descriptionTemplate} onChange={set('descriptionTemplate')} maxLength={20000} placeholder="Empty: the default message" />
           </Field>
           <Field label="Cool-down (minutes)" error={err('cooldownMinutes')} hint="No repeated notification within this">
             {input('cooldownMinutes', { type: 'number', min: 0, max: 100000 })}

@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ApiError } from '../api/client.ts';
 import { alertsOf, auditOf, executionsSince, RANGES } from '../api/kpi-data.ts';
 import { useLive } from '../api/live.ts';
-import type { Evaluation, Kpi } from '../api/types.ts';
+import type { Alert, AuditEntry, Evaluation, ExecutionRecord, Kpi } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { AuditHistory } from '../components/audit-history.tsx';
 import { StatusBadge } from '../components/badge.tsx';
@@ -22,18 +22,25 @@ export function KpiPage({ params, query }: PageProps) {
   const alerts = useResource((s) => alertsOf(id, s), [id]);
   const audit = useResource((s) => auditOf('kpi', id, s), [id]);
   const reloadAll = () => [kpi, history, alerts, audit].forEach((r) => r.reload());
+  // The feed's messages are audit entries. The audit table is filled by its own subscription, which may
+  // lag the feed, so an entry of this KPI is added from the message itself; the rest commit with the event.
+  const [liveEntries, setLiveEntries] = useState<AuditEntry[]>([]);
   useLive((m) => {
-    const data = m.data as { entityId?: string; kpiId?: string } | null;
-    if (data?.entityId === id || data?.kpiId === id) reloadAll();
+    const entry = m.data as Partial<AuditEntry> | null;
+    if (entry?.entityId !== id && (entry as { kpiId?: string } | null)?.kpiId !== id) return;
+    if (m.kind === 'audit' && entry?.entityType === 'kpi' && typeof entry.position === 'number') setLiveEntries((l) => [entry as AuditEntry, ...l]);
+    [kpi, history, alerts].forEach((r) => r.reload());
   });
+  const auditEntries = useMemo(() => mergeEntries(audit.data ?? [], liveEntries), [audit.data, liveEntries]);
+  useCatchUp(kpi.data?.version, auditEntries, audit.reload);
 
   const rows = history.data?.rows ?? [];
-  const keys = useMemo(() => [...new Set(rows.map((r) => r.key ?? ''))], [rows]);
+  const keys = useMemo(() => [...new Set(rows.map((r) => r.key ?? ''))].sort(), [rows]);
   const [chosenKey, setKey] = useState<string | null>(null);
-  const key = chosenKey ?? keys[0] ?? '';
+  const key = chosenKey ?? headlineKey(rows);
   const keyRows = useMemo(() => rows.filter((r) => (r.key ?? '') === key), [rows, key]);
   const since = Date.now() - range.ms;
-  const alertsInRange = (alerts.data ?? []).filter((a) => new Date(a.openedAt).getTime() >= since || a.status !== 'resolved');
+  const alertsInRange = (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved'));
 
   if (kpi.error) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
   if (!kpi.data) return <Loading what="Loading the KPI" />;
@@ -92,7 +99,7 @@ export function KpiPage({ params, query }: PageProps) {
 
       <h2>History of changes</h2>
       <ErrorMessage error={audit.error} />
-      <AuditHistory entries={audit.data ?? []} />
+      <AuditHistory entries={auditEntries} />
     </section>
   );
 }
@@ -127,7 +134,7 @@ function RunButtons({ id, onRecorded }: { id: string; onRecorded: () => void }) 
   );
 }
 
-function AlertsTable({ alerts }: { alerts: readonly import('../api/types.ts').Alert[] }) {
+function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
   if (alerts.length === 0) return <p className="muted">No alerts.</p>;
   return (
     <div className="table-wrap">
@@ -144,4 +151,31 @@ function AlertsTable({ alerts }: { alerts: readonly import('../api/types.ts').Al
       </table>
     </div>
   );
+}
+
+/** Loaded and live entries, each once, newest first. */
+function mergeEntries(loaded: readonly AuditEntry[], live: readonly AuditEntry[]): AuditEntry[] {
+  const byPosition = new Map([...loaded, ...live].map((e) => [e.position, e]));
+  return [...byPosition.values()].sort((a, b) => b.position - a.position);
+}
+
+/**
+ * The audit trail is a projection that trails the KPI's own table by a moment: while the KPI's version is
+ * ahead of its newest entry (say, just after saving it), look again, twice a second for up to ten seconds.
+ */
+function useCatchUp(version: number | undefined, entries: readonly AuditEntry[], reload: () => void): void {
+  const tries = useRef(0);
+  const newest = Math.max(0, ...entries.map((e) => e.entityVersion));
+  useEffect(() => {
+    if (version === undefined || newest >= version || tries.current >= 20) return;
+    tries.current += 1;
+    const timer = setTimeout(reload, 500);
+    return () => clearTimeout(timer);
+  }, [version, newest, entries, reload]);
+}
+
+/** The series shown first, as on the grid: the latest run's first breaching one, else its first. */
+function headlineKey(rows: readonly ExecutionRecord[]): string {
+  const latest = rows.filter((r) => r.runId === rows[0]?.runId).reverse();
+  return (latest.find((r) => r.outcome === 'breach') ?? latest[0])?.key ?? '';
 }

@@ -25,10 +25,10 @@ export function LoginPage() {
   return (
     <section className="login">
       <h1>Sign in</h1>
-      <div role="tablist" aria-label="How to sign in" className="tabs">
-        <button type="button" role="tab" aria-selected={mode === 'password'} onClick={() => setMode('password')}>Username and password</button>
-        <button type="button" role="tab" aria-selected={mode === 'key'} onClick={() => setMode('key')}>API key</button>
-      </div>
+      <fieldset className="choices row" aria-label="How to sign in">
+        <label className="inline"><input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> With username and password</label>
+        <label className="inline"><input type="radio" name="mode" checked={mode === 'key'} onChange={() => setMode('key')} /> With an API key</label>
+      </fieldset>
       <form onSubmit={(e) => void submit(e)} className="stack" aria-busy={busy}>
         {mode === 'password' ? (
           <>

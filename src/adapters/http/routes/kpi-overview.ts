@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { decideTile, TILE_STATUSES, type TileStatus } from '../../../core/kpis/tile.ts';
+import { decideTile, headlineOf, TILE_STATUSES, type TileStatus } from '../../../core/kpis/tile.ts';
 import type { Queryable } from '../../storage/db.ts';
-import { kpiOverview } from '../../storage/kpi-overview.repo.ts';
+import { kpiOverview, seriesHistory } from '../../storage/kpi-overview.repo.ts';
 import { DateTime, Nullable, problemResponses } from '../schemas/common.ts';
 
 const TileView = Type.Object({
@@ -29,11 +29,16 @@ export const kpiOverviewRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = a
     },
   }, async (request) => {
     const points = request.query.points ?? 30;
-    // Multi-series KPIs spread these rows over their keys; twice the points leaves room for two.
-    const rows = await kpiOverview(db, points * 2);
+    // Enough rows for the latest run of a KPI with up to 50 series; the sparklines come per headline series.
+    const rows = await kpiOverview(db, 50);
+    const headlines = new Map(rows.flatMap((k) => {
+      const h = headlineOf(k.recent);
+      return h === null ? [] : [[k.id, h.key] as const];
+    }));
+    const history = await seriesHistory(db, headlines, points);
     return {
       items: rows.map(({ recent, ...k }) => {
-        const tile = decideTile({ ...k, recent }, points);
+        const tile = decideTile({ ...k, recent }, points, history.get(k.id) ?? []);
         const h = tile.headline;
         return {
           ...k, status: tile.status, key: h?.key ?? null, lastValue: h?.value ?? null, baseline: h?.baseline ?? null,

@@ -1,0 +1,187 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
+import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
+import { openBrowser, type Browser } from './browser.ts';
+import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+
+/**
+ * The dashboard as a newcomer meets it: the built web app served by the real service process, driven
+ * in Debian's Chromium. Screenshots of every page go to the folder printed at the start.
+ * PostgreSQL project only: the service runs on its own database either way.
+ */
+const WEB = fileURLToPath(new URL('../../web', import.meta.url));
+const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
+const ADMIN_PASSWORD = 'dashboard-test-password';
+
+let store: TestStore;
+let monitored: MonitoredDb;
+let service: ServiceProcess;
+let browser: Browser;
+
+/** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
+const depositsBefore = (end: number, n: number): TxRow[] =>
+  Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
+
+/** Signs in through the API (the test's own hands, for what part B's pages will do through the UI). */
+async function apiAs(): Promise<(method: string, url: string, body?: unknown) => Promise<{ id: string }>> {
+  const login = await fetch(`${service.url}api/v1/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  }).then((r) => r.json() as Promise<{ accessToken: string }>);
+  return async (method, url, body) => {
+    const r = await fetch(`${service.url}api/v1${url}`, {
+      method, headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
+    });
+    if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
+    return r.json() as Promise<{ id: string }>;
+  };
+}
+
+describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
+  beforeAll(async () => {
+    await build({ root: WEB, configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+    store = await createTestStore('postgres', { migrate: false });
+    monitored = await createPostgresSource();
+    // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
+    const now = Date.now();
+    await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
+    service = await startServiceProcess({
+      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
+    });
+    browser = await openBrowser();
+    console.log(`dashboard screenshots: ${browser.screenshots}`);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await monitored?.close();
+    await store?.close();
+  });
+
+  it('log in, create a KPI, test and run it, see value and baseline, then see an alert open on a breach', async () => {
+    const { page, shot } = browser;
+    await page.goto(service.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot('login');
+    await page.getByLabel('Username', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'KPIs' }).waitFor();
+    await shot('grid-empty');
+
+    // PART B: replace these two calls with its data-source page (with the connection test) and contact page.
+    const call = await apiAs();
+    const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
+    await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
+    expect(ds.id).toMatch(/^dsn_/);
+
+    await page.getByRole('link', { name: 'New KPI' }).click();
+    await page.getByRole('heading', { name: 'New KPI' }).waitFor();
+    await page.getByLabel('Indicator (unique name)').fill('Deposits per hour');
+    await page.getByLabel('Owner').fill('payments');
+    await page.getByLabel('Ann on call').check();
+    await page.getByLabel('Data source').selectOption({ label: 'Shop replica' });
+    await page.getByLabel('Query', { exact: true }).fill("SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND updated_at >= :windowStart AND updated_at < :windowEnd");
+    await page.getByLabel('Every (minutes)').fill('1440');
+    await page.getByLabel('Data window (minutes)').fill('60');
+    await page.getByLabel('Accepted deviation (%)').fill('50');
+    // The API's validation error appears next to its field (and is read with it).
+    await page.getByLabel('Subject template').fill('{indicator} is {nope}');
+    await page.getByRole('button', { name: 'Test' }).click();
+    await expect.poll(() => page.getByLabel('Subject template').getAttribute('aria-invalid')).toBe('true');
+    const described = await page.getByLabel('Subject template').getAttribute('aria-describedby');
+    await expect.poll(() => page.locator(`[id="${described!.split(' ').at(-1)}"]`).innerText()).toMatch(/nope/);
+    await shot('editor-field-error');
+    await page.getByLabel('Subject template').fill('{indicator} is {current} (baseline {baseline})');
+    await page.getByRole('button', { name: 'Test' }).click();
+    const test = page.getByRole('region', { name: 'Test (nothing saved)' });
+    await test.waitFor();
+    await expect.poll(() => test.locator('tbody tr').first().innerText()).toMatch(/20\s+20\s/);
+    await expect.poll(() => test.locator('.subject').innerText()).toBe('Deposits per hour is 20 (baseline 20)');
+    await shot('editor-tested');
+
+    await page.getByRole('button', { name: 'Create KPI' }).click();
+    await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    const run = page.getByRole('region', { name: 'Run recorded' });
+    await run.waitFor();
+    await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/20\s+20/);
+    const latest = page.getByRole('definition').filter({ hasText: /^20$/ });
+    await expect.poll(() => latest.count()).toBe(2); // last value and baseline in the figures
+    await shot('kpi-ok');
+
+    // An expired access token: the page's parallel requests all get 401, share ONE refresh (a refresh
+    // token works once; using it twice would end the session) and retry with the rotated pair.
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem('monitoring-grid.credentials') ?? 'null'));
+    const before = await stored();
+    await page.evaluate(() => {
+      const c = JSON.parse(localStorage.getItem('monitoring-grid.credentials')!);
+      localStorage.setItem('monitoring-grid.credentials', JSON.stringify({ ...c, accessToken: 'expired.token.value' }));
+    });
+    await page.reload();
+    await expect.poll(() => run.count()).toBe(0); // a fresh page
+    await expect.poll(() => latest.count(), { timeout: 10_000 }).toBe(2);
+    const after = await stored();
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe('expired.token.value');
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await run.waitFor();
+
+    // The data breaches: 40 more deposits this hour (60 against a baseline of 20, +200%).
+    await monitored.insert(depositsBefore(Date.now(), 40));
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/60\s+20 \(4 weeks\)\s+\+200%/);
+    const alerts = page.locator('h2:text("Alerts") + table, h2:text("Alerts") + .table-wrap');
+    await expect.poll(() => alerts.innerText(), { timeout: 10_000 }).toMatch(/Open/);
+    await expect.poll(() => alerts.innerText()).toContain('Deposits per hour is 60 (baseline 20)');
+    await shot('kpi-alert-open');
+
+    await page.getByRole('link', { name: 'Grid', exact: true }).click();
+    const tile = page.getByRole('list', { name: 'KPIs' }).getByRole('listitem').filter({ hasText: 'Deposits per hour' });
+    await expect.poll(() => tile.innerText()).toMatch(/Alerting[\s\S]*60[\s\S]*20[\s\S]*\+200%/);
+    await shot('grid-alerting');
+
+    await page.getByRole('link', { name: 'Deposits per hour' }).click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Accepted deviation (%)').fill('250');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
+    await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+250/);
+    await shot('kpi-audit-diff');
+    // PART B: acknowledge the alert on its alerts page, and find this change in the audit trail search.
+
+    // Live: with the grid open, the data recovers and a run made elsewhere resolves the alert; the tile follows.
+    const kpiId = decodeURIComponent(/#\/kpis\/([^/?]+)/.exec(page.url())![1]!);
+    await page.getByRole('link', { name: 'Grid', exact: true }).click();
+    await expect.poll(() => tile.innerText()).toMatch(/Alerting/);
+    await monitored.query("DELETE FROM account_transactions WHERE id IN (SELECT id FROM account_transactions ORDER BY id DESC LIMIT 40)");
+    await call('POST', `/kpis/${kpiId}/execute`);
+    await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
+    await shot('grid-resolved-live');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('grid-phone');
+
+    // A machine (a wall screen) signs in with an API key instead.
+    const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
+    // A second tab shares the sign-in; signing out in one signs out both.
+    const other = await page.context().newPage();
+    await other.goto(service.url);
+    await other.getByRole('heading', { name: 'KPIs' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
+    await other.close();
+    await page.getByLabel('With an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill(key.key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => tile.innerText()).toContain('Deposits per hour');
+    await expect.poll(() => page.getByText('Signed in as API key').count()).toBe(1);
+    // The failed requests the browser reports are the deliberate validation error and the expired token's 401s.
+    expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([expect.stringContaining('status of 400')]);
+  }, 120_000);
+});

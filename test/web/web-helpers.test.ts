@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { bodyOf, emptyForm, formOf } from '../../web/src/api/kpi-form.ts';
+import { parseFrame } from '../../web/src/api/live.ts';
+import type { Kpi } from '../../web/src/api/types.ts';
+
+describe('the live feed parser', () => {
+  it('given an event frame, then its kind and JSON data', () => {
+    expect(parseFrame('id: 12\nevent: alert\ndata: {"entityId":"alr_1"}')).toEqual({ kind: 'alert', data: { entityId: 'alr_1' } });
+  });
+
+  it('given a heartbeat or the retry line, then nothing', () => {
+    expect(parseFrame(': heartbeat')).toBeNull();
+    expect(parseFrame('retry: 3000\n: connected')).toBeNull();
+  });
+
+  it('given data split over lines, then it is joined before parsing', () => {
+    expect(parseFrame('event: audit\ndata: {"a":\ndata: 1}')).toEqual({ kind: 'audit', data: { a: 1 } });
+  });
+});
+
+describe('the KPI editor form', () => {
+  it('given a new form left at its defaults, then the body leaves optional numbers to the API and sends no cron', () => {
+    const body = bodyOf({ ...emptyForm(), indicator: ' Deposits ', owner: 'payments', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value' });
+    expect(body).toMatchObject({ indicator: 'Deposits', priority: 2, frequencyMinutes: 5, cron: null, minThreshold: null, maxThreshold: null });
+    expect(body).not.toHaveProperty('lastMinutes');
+    expect(body).not.toHaveProperty('subjectTemplate');
+  });
+
+  it('given a cron schedule, then the frequency is cleared', () => {
+    expect(bodyOf({ ...emptyForm(), schedule: 'cron', cron: '*/15 * * * *' })).toMatchObject({ cron: '*/15 * * * *', frequencyMinutes: null });
+  });
+
+  it('given a saved KPI, then form and body give its fields back', () => {
+    const kpi: Kpi = {
+      id: 'kpi_1', version: 3, createdAt: '', updatedAt: '', indicator: 'Deposits', owner: 'payments', priority: 1, frequencyMinutes: null,
+      cron: '0 * * * *', timezone: 'Europe/Berlin', lastMinutes: 60, deviationPercent: 12.5, direction: 'drop', minThreshold: 0, maxThreshold: null,
+      thresholdCombine: 'all', baselineWeeks: 6, baselineAggregate: 'median', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value',
+      subjectTemplate: '{indicator}', descriptionTemplate: 'body', contactIds: ['con_1'], cooldownMinutes: 0, timeoutSeconds: 10, active: false,
+    };
+    const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = kpi;
+    expect(bodyOf(formOf(kpi))).toEqual(fields);
+  });
+});
