@@ -7,9 +7,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
-import { openBrowser, type Browser } from './helpers/browser.ts';
+import { openBrowser, type Browser } from './browser.ts';
 import { heading, nav, overflowing } from './helpers/page.ts';
-import { apiClient, buildDashboard, startServiceProcess, type ServiceProcess } from './helpers/service.ts';
+import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
  * The alert, admin, audit and system pages in Debian's Chromium against the real service process:
@@ -52,7 +53,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
       DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-admin-pages-')),
       WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, ALERT_RETRY_COUNT: '0',
     });
-    browser = await openBrowser('admin-pages');
+    browser = await openBrowser();
     console.log(`admin pages screenshots: ${browser.screenshots}`);
   }, 120_000);
   afterAll(async () => {
@@ -68,8 +69,8 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     const { page, shot } = browser;
     page.on('dialog', (d) => void d.accept());
     await page.goto(service.url);
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByLabel('Username', { exact: true }).fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading(page, 'KPIs');
 
