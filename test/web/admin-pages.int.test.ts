@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -151,6 +151,10 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await expect.poll(() => results.first().innerText()).toContain('AlertAcknowledged');
     await expect.poll(() => results.first().innerText()).toContain(NOTE);
     await shot('audit-search-acknowledged');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(2); // the header and the one entry found
+    expect(csv[1]).toContain(NOTE);
     await results.first().getByRole('link', { name: /^alert alr_/ }).click();
     await heading(page, 'History of alert “Deposits per hour is 60 (baseline 20)”');
     await expect.poll(() => page.locator('.audit-list').innerText()).toMatch(/AlertAcknowledged[\s\S]*AlertOpened/);

@@ -37,3 +37,8 @@ export function useAction(): Action {
   }, [reset]);
   return { busy, error, fieldErrors, run, reset };
 }
+
+/** The error of a field, or of any item inside it (`scopes/2` for `scopes`): an array field shows its items' errors. */
+export function errorFor(errors: Readonly<Record<string, string>>, name: string): string | undefined {
+  return errors[name] ?? Object.entries(errors).find(([path]) => path.startsWith(`${name}/`))?.[1];
+}

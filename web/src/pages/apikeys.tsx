@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
 import type { ApiKey, CreatedApiKey } from '../api/admin-types.ts';
 import { useActorNames } from '../api/actor-names.ts';
-import { useAction } from '../api/use-action.ts';
+import { errorFor, useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { Field } from '../components/field.tsx';
@@ -73,7 +73,7 @@ function CreateKey({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
     });
   };
   const err = create.fieldErrors;
-  const scopeError = Object.entries(err).find(([path]) => path.startsWith('scopes'))?.[1];
+  const scopeError = errorFor(err, 'scopes');
   return (
     <form className="card stack editor-card" aria-label="New API key" onSubmit={submit}>
       <h2>New API key</h2>

@@ -1,5 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import { ApiError, request } from '../api/client.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, authorizedFetch, request, API_BASE } from '../api/client.ts';
+import { errorFor, useAction } from '../api/use-action.ts';
+import { ErrorMessage } from '../components/status.tsx';
 import type { FullAuditEntry } from '../api/admin-types.ts';
 import type { Page } from '../api/types.ts';
 import { usePages } from '../api/use-pages.ts';
@@ -34,6 +36,9 @@ export function AuditPage({ query }: PageProps) {
     body: { ...bodyOf(filter), ...(cursor ? { cursor } : {}), limit: 50 }, signal: s,
   }), [key]);
   const [form, setForm] = useState<Filter>(filter);
+  // The address is the truth (back, forward, a shared link): the form follows it.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the filter
+  useEffect(() => setForm(filter), [key]);
   const apply = (next: Filter) => {
     const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v !== ''));
     setForm(next);
@@ -56,7 +61,7 @@ export function AuditPage({ query }: PageProps) {
             </select>
           </Field>
           <Field label="Entity id" error={errors.entityId}>{input('entityId', { maxLength: 200 })}</Field>
-          <Field label="Event types" error={errors.eventTypes} hint="Comma separated, e.g. KpiUpdated, AlertAcknowledged">{input('eventTypes')}</Field>
+          <Field label="Event types" error={errorFor(errors, 'eventTypes')} hint="Comma separated, e.g. KpiUpdated, AlertAcknowledged">{input('eventTypes')}</Field>
           <Field label="Actor" error={errors.actor} hint="User or API key id">{input('actor', { maxLength: 200 })}</Field>
           <Field label="Correlation id" error={errors.correlationId}>{input('correlationId', { maxLength: 200 })}</Field>
           <Field label="Changed field" error={errors.field} hint="e.g. maxThreshold">{input('field', { maxLength: 64 })}</Field>
@@ -66,11 +71,33 @@ export function AuditPage({ query }: PageProps) {
         <div className="row">
           <button type="submit">Search</button>
           <button type="button" className="secondary" onClick={() => apply(EMPTY)}>Clear</button>
+          <ExportButton body={bodyOf(filter)} />
         </div>
       </form>
       <h2>Results</h2>
       <AuditEntries entries={results.items} onCorrelation={(id) => apply({ ...EMPTY, correlationId: id })} />
       <MoreButton pages={results} noun="entry" plural="entries" />
     </section>
+  );
+}
+
+/** Every entry the search shown matches (not only the loaded pages), as a CSV file. */
+function ExportButton({ body }: { body: Record<string, unknown> }) {
+  const download = useAction();
+  const run = () => void download.run(async () => {
+    const res = await authorizedFetch(`${API_BASE}/audittrail/export`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, format: 'csv' }),
+    });
+    if (!res.ok) throw new Error(`the export failed (HTTP ${res.status})`);
+    const url = URL.createObjectURL(await res.blob());
+    const a = Object.assign(document.createElement('a'), { href: url, download: 'audit-trail.csv' });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  return (
+    <>
+      <button type="button" className="secondary" onClick={run} disabled={download.busy}>{download.busy ? 'Exporting…' : 'Download CSV'}</button>
+      <ErrorMessage error={download.error} />
+    </>
   );
 }
