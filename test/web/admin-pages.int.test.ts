@@ -277,6 +277,8 @@ async function resolvedInBulk(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Resolve 1 selected' }).click();
   await expect.poll(() => page.getByText('1 resolved.').count()).toBe(1);
   await expect.poll(() => row.innerText()).toContain('Resolved');
+  const figures = page.locator('dl[aria-label="Alert figures"]');
+  await expect.poll(() => figures.innerText()).toMatch(/Open\s+0\s+Acknowledged\s+0\s+Resolved\s+1\s+Mean time to acknowledge\s+\d+ s\s+Mean time to resolve\s+\d+ s/);
   await row.getByRole('link', { name: 'Deposits per hour is 60 (baseline 20)' }).click();
   await expect.poll(() => page.locator('.lifecycle').innerText()).toMatch(/Resolved .*\(manual\).*Campaign over/);
   await browser.shot('alert-resolved');

@@ -57,6 +57,7 @@ export function AlertsPage({ query }: PageProps) {
           </select>
         </label>
       </form>
+      <AlertFigures kpiId={filter.kpiId} list={alerts.items} />
       <BulkResolve ids={[...selected].filter((id) => resolvable.some((a) => a.id === id))} onDone={() => { setSelected(new Set()); alerts.reload(); }} />
       {alerts.items.length === 0 && !alerts.loading ? <p className="muted">No alerts match.</p> : (
         <div className="table-wrap">
@@ -115,5 +116,29 @@ function BulkResolve({ ids, onDone }: { ids: string[]; onDone: () => void }) {
         {result && <p className="small">{result.resolved.length} resolved{result.skipped.length > 0 && `; skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}`}.</p>}
       </div>
     </form>
+  );
+}
+
+interface AlertStatistics {
+  readonly total: number;
+  readonly byStatus: Record<string, number>;
+  readonly meanSecondsToAcknowledge: number | null;
+  readonly meanSecondsToResolve: number | null;
+}
+
+const duration = (s: number | null): string =>
+  s === null ? '—' : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${formatNumber(s / 3600)} h`;
+
+/** Counts by status and the mean times to acknowledge and resolve (for the chosen KPI, or all). */
+function AlertFigures({ kpiId, list }: { kpiId: string; list: unknown }) {
+  const stats = useResource((s) => api.get<AlertStatistics>('alerts/statistics', { kpiId }, s), [kpiId, list]); // again whenever the list below reloads
+  if (!stats.data) return null;
+  const d = stats.data;
+  return (
+    <dl className="figures wide" aria-label="Alert figures">
+      {ALERT_STATUSES.map((st) => <div key={st}><dt>{STATUS_LABEL[st]}</dt><dd>{d.byStatus[st] ?? 0}</dd></div>)}
+      <div><dt>Mean time to acknowledge</dt><dd>{duration(d.meanSecondsToAcknowledge)}</dd></div>
+      <div><dt>Mean time to resolve</dt><dd>{duration(d.meanSecondsToResolve)}</dd></div>
+    </dl>
   );
 }
