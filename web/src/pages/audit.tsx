@@ -42,7 +42,9 @@ export function AuditPage({ query }: PageProps) {
   const apply = (next: Filter) => {
     const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v !== ''));
     setForm(next);
-    navigate(`/audit?${q}`);
+    // The same search again is a refresh (entries keep coming); a changed one goes through the address.
+    if (q.toString() === new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== '')).toString()) results.reload();
+    else navigate(`/audit?${q}`);
   };
   const submit = (e: FormEvent) => { e.preventDefault(); apply(form); };
   const input = (name: keyof Filter, props: Record<string, unknown> = {}) =>
