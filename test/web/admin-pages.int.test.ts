@@ -9,7 +9,7 @@ import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/m
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { heading, nav, overflowing } from './helpers/page.ts';
-import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { apiClient, buildDashboard, freePort } from './helpers/dashboard-build.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
@@ -52,7 +52,9 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
       res.writeHead(++hookCalls === 1 ? 500 : 204).end();
     });
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
     service = await startServiceProcess({
+      PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
       DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-admin-pages-')),
       WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, ALERT_RETRY_COUNT: '0',
     });
@@ -137,6 +139,9 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await poll(() => page.locator('.lifecycle').innerText()).toContain(NOTE);
     await poll(() => page.locator('.page-head').innerText()).toContain('Acknowledged');
     await shot('alert-acknowledged');
+    // The message's link opens this page.
+    const link = /http:\S+#\/alerts\/alr_\w+/.exec(await page.locator('pre.body').innerText())?.[0];
+    expect(link).toBe(page.url());
     await page.setViewportSize({ width: 375, height: 812 });
     expect(await overflowing(page)).toEqual([]);
     await shot('alert-phone');

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,4 +30,14 @@ export async function apiClient(baseUrl: string, username: string, password: str
     if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
     return r.json() as Promise<T>;
   };
+}
+
+/** A port free a moment ago, for a service whose own address must be known before it starts (PUBLIC_URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
