@@ -3,7 +3,7 @@ import { api, authorizedFetch } from '../api/client.ts';
 import type { Health, SchedulerStatus } from '../api/admin-types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { ErrorMessage, Loading } from '../components/status.tsx';
-import { formatRelative, formatTime } from '../format.ts';
+import { formatNumber, formatRelative, formatTime } from '../format.ts';
 import { Link } from '../router.tsx';
 
 const REFRESH_MS = 10_000;
@@ -75,6 +75,7 @@ export function SystemPage() {
             </table></div>
           )}
 
+          <ExecutionFigures names={new Map(st.nextRuns.map((r) => [r.kpiId, r.indicator]))} />
           <h2>Queue: {st.queue.due} due</h2>
           {st.queue.oldest.length > 0 && <ul>{st.queue.oldest.map((q) => <li key={q.kpiId}>{kpiLink(q)} due {formatRelative(q.dueAt, now)}</li>)}</ul>}
           <h2>Next runs</h2>
@@ -84,5 +85,34 @@ export function SystemPage() {
         </>
       )}
     </section>
+  );
+}
+
+interface ExecutionStatistics {
+  readonly items: readonly { kpiId: string; runs: number; successRate: number; p50DurationMs: number; p95DurationMs: number; lastRunAt: string; lastError: string | null }[];
+}
+
+/** The last 24 hours per KPI: runs, success rate, p50/p95 duration and the last error. */
+function ExecutionFigures({ names }: { names: ReadonlyMap<string, string> }) {
+  const stats = useResource((s) => api.get<ExecutionStatistics>('executions/statistics', {}, s), []);
+  if (!stats.data) return <ErrorMessage error={stats.error} />;
+  return (
+    <>
+      <h2>Executions in the last 24 hours</h2>
+      {stats.data.items.length === 0 ? <p className="muted">No runs.</p> : (
+        <div className="table-wrap"><table>
+          <caption className="sr-only">Executions per KPI in the last 24 hours</caption>
+          <thead><tr><th scope="col">KPI</th><th scope="col">Runs</th><th scope="col">Success</th><th scope="col">p50</th><th scope="col">p95</th><th scope="col">Last run</th><th scope="col">Last error</th></tr></thead>
+          <tbody>
+            {stats.data.items.map((r) => (
+              <tr key={r.kpiId}>
+                <td>{kpiLink({ kpiId: r.kpiId, indicator: names.get(r.kpiId) ?? r.kpiId })}</td><td>{r.runs}</td><td>{formatNumber(r.successRate)}%</td>
+                <td>{formatNumber(r.p50DurationMs)} ms</td><td>{formatNumber(r.p95DurationMs)} ms</td><td>{formatTime(r.lastRunAt)}</td><td className="cell-error">{r.lastError ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table></div>
+      )}
+    </>
   );
 }
