@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
-import { heading, nav, overflowing } from './helpers/page.ts';
+import { apiKeyShownOnceThenRevoked, userCreatedThenDisabled } from './helpers/admin-steps.ts';
+import { heading, nav, overflowing, poll } from './helpers/page.ts';
 import { apiClient, buildDashboard, freePort } from './helpers/dashboard-build.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
@@ -31,9 +32,6 @@ let webDir: string;
 /** A webhook receiver that refuses the first message (500) and takes the rest: a dead letter, then a good retry. */
 let hook: Server;
 let hookCalls = 0;
-
-/** The page catches up (a live message, a reload, the audit projection): generous under a loaded CI machine. */
-const poll = <T>(read: () => T | Promise<T>, interval = 100) => expect.poll(read, { timeout: 15_000, interval });
 
 /** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
 const depositsBefore = (end: number, n: number): TxRow[] =>
@@ -80,6 +78,9 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await heading(page, 'KPIs');
 
     // A data source through its form, then its connection test: latency and the server's version.
+    // Another, made beforehand through the API, points at a closed port: its test shows the error.
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
+    await call('POST', '/datasources', { name: 'Broken replica', kind: 'postgres', host: '127.0.0.1', port: 1, database: 'none', user: 'none' });
     await nav(page, 'Data sources');
     await heading(page, 'Data sources');
     await page.getByRole('button', { name: 'New data source' }).click();
@@ -100,6 +101,8 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     const row = page.getByRole('row').filter({ hasText: 'Shop replica' });
     await page.getByRole('button', { name: 'Test the connection to Shop replica' }).click();
     await poll(() => row.innerText()).toMatch(/Connected in \d+ ms: PostgreSQL \d+/);
+    await page.getByRole('button', { name: 'Test the connection to Broken replica' }).click();
+    await poll(() => page.getByRole('row').filter({ hasText: 'Broken replica' }).innerText()).toMatch(/Failed after \d+ ms: .*ECONNREFUSED|Failed after \d+ ms: .*refused/i);
     await shot('datasources-connected');
 
     await nav(page, 'Contacts');
@@ -108,12 +111,21 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await contactForm.getByLabel('Name').fill('Ann on call');
     await contactForm.getByLabel('Email').fill('ann@example.com');
     await contactForm.getByRole('button', { name: 'Save contact' }).click();
-    await poll(() => page.getByRole('row').filter({ hasText: 'Ann on call' }).innerText()).toContain('ann@example.com');
+    const ann = page.getByRole('row').filter({ hasText: 'Ann on call' });
+    await poll(() => ann.innerText()).toContain('ann@example.com');
+    // Changed (with its version, If-Match): a phone the API refuses, told next to the field, then a good one.
+    await ann.getByRole('button', { name: 'Edit Ann on call' }).click();
+    const editForm = page.getByRole('form', { name: 'Edit Ann on call' });
+    await editForm.getByLabel('Phone (SMS)').fill('call me');
+    await editForm.getByRole('button', { name: 'Save contact' }).click();
+    await poll(() => editForm.getByText('must be an E.164 number such as +4915112345678', { exact: true }).count()).toBe(1);
+    await editForm.getByLabel('Phone (SMS)').fill('+4915112345678');
+    await editForm.getByRole('button', { name: 'Save contact' }).click();
+    await poll(() => ann.innerText()).toContain('+4915112345678');
     await shot('contacts');
 
     // The KPI (its editor is the grid test's), run ok, then breached: 40 more deposits, 60 against 20.
-    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
-    const [source] = (await call<{ items: { id: string }[] }>('GET', '/datasources')).items;
+    const source = (await call<{ items: { id: string; name: string }[] }>('GET', '/datasources')).items.find((d) => d.name === 'Shop replica');
     const [contact] = (await call<{ items: { id: string }[] }>('GET', '/contacts')).items;
     const kpi = await call<{ id: string; version: number }>('POST', '/kpis', {
       indicator: 'Deposits per hour', owner: 'payments', dataSourceId: source!.id, contactIds: [contact!.id], frequencyMinutes: 1440, lastMinutes: 60,
@@ -184,8 +196,8 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await poll(() => page.locator('.audit-list > li').first().innerText()).toMatch(/KpiUpdated[\s\S]*deviationPercent\s+50\s+(changed to\s+)?250/);
     await shot('kpi-timeline');
 
-    await apiKeyShownOnceThenRevoked(page);
-    await userCreatedThenDisabled(page);
+    await apiKeyShownOnceThenRevoked(browser, service.url);
+    await userCreatedThenDisabled(browser, service.url);
 
     await deadLetterRetried(page);
     await resolvedInBulk(page);
@@ -204,62 +216,10 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
       expect(await overflowing(page), path).toEqual([]);
       await shot(`phone-${path.slice(1)}`);
     }
-    // Chromium logs a failed request; the only ones are the three invalid forms sent on purpose above.
-    expect(browser.errors).toEqual(Array(3).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
+    // Chromium logs a failed request; the only ones are the four invalid forms sent on purpose above.
+    expect(browser.errors).toEqual(Array(4).fill('console: Failed to load resource: the server responded with a status of 400 (Bad Request)'));
   }, 180_000);
 });
-
-/** The key is on screen once, works, is gone after "stored", and fails from the moment it is revoked. */
-async function apiKeyShownOnceThenRevoked(page: Page): Promise<void> {
-  const { shot } = browser;
-  await nav(page, 'API keys');
-  await heading(page, 'API keys');
-  const form = page.getByRole('form', { name: 'New API key' });
-  await form.getByLabel('Name').fill('ci-robot');
-  await form.getByRole('button', { name: 'Create key' }).click();
-  await poll(() => form.locator('#scopes-error').innerText()).toMatch(/fewer than 1|at least 1|must NOT have fewer/i);
-  await form.getByLabel('kpi:read').check();
-  await form.getByRole('button', { name: 'Create key' }).click();
-  const key = await page.locator('#new-key-value').innerText();
-  expect(key.length).toBeGreaterThan(20);
-  await shot('apikey-shown-once');
-  const asKey = () => fetch(`${service.url}api/v1/kpis`, { headers: { 'x-api-key': key } }).then((r) => r.status);
-  expect(await asKey()).toBe(200);
-  await page.getByRole('button', { name: 'I have stored it' }).click();
-  await page.reload();
-  await heading(page, 'API keys');
-  const row = page.getByRole('row').filter({ hasText: 'ci-robot' });
-  await poll(() => row.innerText()).toMatch(/kpi:read[\s\S]*active/);
-  expect(await page.locator('main').innerText()).not.toContain(key);
-  await row.getByRole('button', { name: 'Revoke ci-robot' }).click();
-  await poll(() => row.innerText()).toContain('revoked');
-  expect(await asKey()).toBe(401);
-  await shot('apikeys-revoked');
-}
-
-/** A user with a role, the API's password rule shown by its field; disabled, they cannot sign in. */
-async function userCreatedThenDisabled(page: Page): Promise<void> {
-  await nav(page, 'Users');
-  await heading(page, 'Users');
-  const form = page.getByRole('form', { name: 'New user' });
-  await form.getByLabel('Username').fill('bob');
-  await form.getByLabel('Role').selectOption('editor');
-  await form.getByLabel('First password').fill('too-short');
-  await form.getByRole('button', { name: 'Create user' }).click();
-  await poll(() => form.getByText('must be 12 to 1024 characters', { exact: true }).count()).toBe(1);
-  await form.getByLabel('First password').fill('bob-correct-horse');
-  await form.getByRole('button', { name: 'Create user' }).click();
-  const row = page.getByRole('row').filter({ hasText: 'bob' });
-  await poll(() => row.innerText()).toMatch(/bob\s+editor\s+active/);
-  const login = () => fetch(`${service.url}api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: 'bob-correct-horse' }),
-  }).then((r) => r.status);
-  expect(await login()).toBe(200);
-  await row.getByRole('button', { name: 'Disable bob' }).click();
-  await poll(() => row.innerText()).toContain('disabled');
-  expect(await login()).toBe(401);
-  await browser.shot('users');
-}
 
 /** The webhook refused the alert's message: a dead letter (no retries configured); Retry sends it again, and it arrives. */
 async function deadLetterRetried(page: Page): Promise<void> {

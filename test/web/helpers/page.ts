@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 // What the browser tests ask of any dashboard page.
 
@@ -14,3 +15,5 @@ export const overflowing = (page: Page) => page.evaluate(() => {
   return Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('nav'))
     .map((el) => `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)}px)`).slice(0, 8);
 });
+/** The page catches up (a live message, a reload, the audit projection): generous under a loaded CI machine. */
+export const poll = <T>(read: () => T | Promise<T>, interval = 100) => expect.poll(read, { timeout: 15_000, interval });
