@@ -9,7 +9,7 @@ import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/m
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { apiKeyShownOnceThenRevoked, userCreatedThenDisabled } from './helpers/admin-steps.ts';
-import { heading, nav, overflowing, poll } from './helpers/page.ts';
+import { heading, nav, overflowing, poll, unlabelled } from './helpers/page.ts';
 import { apiClient, buildDashboard, freePort } from './helpers/dashboard-build.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
@@ -141,6 +141,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await call('POST', `/kpis/${kpi.id}/execute`);
     const alertRow = page.getByRole('row').filter({ hasText: 'Deposits per hour is 60 (baseline 20)' });
     await poll(() => alertRow.innerText()).toMatch(/Open[\s\S]*Deposits per hour[\s\S]*60[\s\S]*20[\s\S]*\+200%/);
+    expect(await unlabelled(page)).toEqual([]);
     await shot('alerts-open');
     await page.getByRole('link', { name: 'Deposits per hour is 60 (baseline 20)' }).click();
     await heading(page, 'Deposits per hour is 60 (baseline 20)');
@@ -150,6 +151,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await poll(() => page.locator('.lifecycle').innerText()).toContain(`Acknowledged`);
     await poll(() => page.locator('.lifecycle').innerText()).toContain(NOTE);
     await poll(() => page.locator('.page-head').innerText()).toContain('Acknowledged');
+    expect(await unlabelled(page)).toEqual([]);
     await shot('alert-acknowledged');
     // The message's link opens this page.
     const link = /http:\S+#\/alerts\/alr_\w+/.exec(await page.locator('pre.body').innerText())?.[0];
@@ -207,13 +209,15 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await poll(() => page.getByRole('table', { name: /Scheduler nodes/ }).innerText()).toContain('alive');
     await poll(() => page.getByRole('table', { name: /Executions per KPI/ }).innerText()).toMatch(/Deposits per hour\s+2\s+100%/);
     await shot('system');
-    // On a phone: no page wider than the screen (wide tables scroll in their box), the nav scrolls sideways.
+    // On a phone: no page wider than the screen (wide tables scroll in their box), the nav scrolls sideways;
+    // and every control has a name a screen reader can say.
     await page.setViewportSize({ width: 375, height: 812 });
-    const phonePages = [['/alerts', 'Alerts'], ['/datasources', 'Data sources'], ['/apikeys', 'API keys'], ['/audit', 'Audit trail'], ['/system', 'System']] as const;
+    const phonePages = [['/alerts', 'Alerts'], ['/notifications', 'Deliveries'], ['/contacts', 'Contacts'], ['/datasources', 'Data sources'], ['/apikeys', 'API keys'], ['/users', 'Users'], ['/audit', 'Audit trail'], ['/system', 'System']] as const;
     for (const [path, title] of phonePages) {
       await page.goto(`${service.url}#${path}`);
       await heading(page, title);
       expect(await overflowing(page), path).toEqual([]);
+      expect(await unlabelled(page), path).toEqual([]);
       await shot(`phone-${path.slice(1)}`);
     }
     // Chromium logs a failed request; the only ones are the four invalid forms sent on purpose above.

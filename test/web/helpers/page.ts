@@ -17,3 +17,12 @@ export const overflowing = (page: Page) => page.evaluate(() => {
 });
 /** The page catches up (a live message, a reload, the audit projection): generous under a loaded CI machine. */
 export const poll = <T>(read: () => T | Promise<T>, interval = 100) => expect.poll(read, { timeout: 15_000, interval });
+
+/** Controls a screen reader could not name: fields without a label, buttons and links without text or aria-label. */
+export const unlabelled = (page: Page) => page.evaluate(() => {
+  const named = (el: Element) => !!(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'));
+  const fields = Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+    .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !named(el));
+  const actions = Array.from(document.querySelectorAll('button, a[href]')).filter((el) => !el.textContent?.trim() && !named(el));
+  return [...fields, ...actions].map((el) => el.outerHTML.slice(0, 120));
+});
