@@ -49,7 +49,7 @@ describe('a KPI tile', () => {
   it('given a multi-series run without a breach, then the query\'s first series is the headline; given its own history, the sparkline uses it', () => {
     // Newest first: within one run the query's first row was stored first, so it comes last.
     const recent = [point(5, { key: 'us', runId: 'run_5', value: 7 }), point(5, { key: 'eu', runId: 'run_5', value: 100 })];
-    const history = [point(5, { key: 'eu', value: 100 }), point(4, { key: 'eu', value: 90 }), point(3, { key: 'eu', value: 80 })];
+    const history = [{ at: at(5), value: 100 }, { at: at(4), value: 90 }, { at: at(3), value: 80 }];
     const tile = decideTile(input({ recent }), 30, history);
     expect(tile.headline?.key).toBe('eu');
     expect(tile.sparkline.map((p) => p.value)).toEqual([80, 90, 100]);

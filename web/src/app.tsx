@@ -48,7 +48,7 @@ export function App() {
         </nav>
       )}
       <main id="main" ref={heading} tabIndex={-1} aria-label={title}>
-        {!credentials ? <LoginPage /> : match ? <match.route.component params={match.params} query={location.query} /> : <NotFound />}
+        {!credentials ? <LoginPage /> : match ? <match.route.component key={location.path} params={match.params} query={location.query} /> : <NotFound />}
       </main>
     </>
   );

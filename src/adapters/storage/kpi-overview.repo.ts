@@ -1,4 +1,4 @@
-import type { RecentPoint } from '../../core/kpis/tile.ts';
+import type { RecentPoint, SparkPoint } from '../../core/kpis/tile.ts';
 import type { Queryable } from './db.ts';
 import { keyFromColumn } from './executions.repo.ts';
 
@@ -43,24 +43,23 @@ function groupPoints(points: readonly PointRow[]): Map<string, RecentPoint[]> {
 }
 
 /**
- * Every KPI (most urgent priority first, then by name) with its latest `rowsPerKpi` history rows,
- * backfill excluded. The rows come from the (kpi_id, id) index, a few per KPI, whatever the history size.
+ * Every KPI (most urgent priority first, then by name) with the rows of its latest run (backfill
+ * excluded): the history rows started when its run state says it last ran, found by the started_at
+ * index, so the cost does not grow with the history.
  */
-export async function kpiOverview(db: Queryable, rowsPerKpi: number): Promise<KpiOverviewRow[]> {
+export async function kpiOverview(db: Queryable): Promise<KpiOverviewRow[]> {
   const { rows: kpis } = await db.query<KpiRow>(
     `SELECT k.id, k.indicator, k.owner, k.priority, k.active, r.last_run_at, r.last_status, r.last_error, r.next_run_at,
             (SELECT count(*)::int FROM alerts a WHERE a.kpi_id = k.id AND a.status <> 'resolved') AS open_alerts
        FROM kpis k LEFT JOIN kpi_runs r ON r.kpi_id = k.id
       ORDER BY k.priority, k.indicator`,
   );
-  if (kpis.length === 0) return [];
+  // Joined in SQL, not passed back from JavaScript: a Date would drop the microseconds of a time written elsewhere.
   const { rows: points } = await db.query<PointRow>(
     `SELECT ${POINT_COLUMNS}
-       FROM unnest($1::text[]) AS k(id)
-       CROSS JOIN LATERAL (
-         SELECT * FROM executions x WHERE x.kpi_id = k.id AND x.trigger <> 'backfill' ORDER BY x.id DESC LIMIT $2
-       ) e`,
-    [kpis.map((k) => k.id), rowsPerKpi],
+       FROM kpi_runs r
+       JOIN executions e ON e.started_at = r.last_run_at AND e.kpi_id = r.kpi_id AND e.trigger <> 'backfill'
+      ORDER BY e.id DESC`,
   );
   const byKpi = groupPoints(points);
   return kpis.map((k) => ({
@@ -73,17 +72,24 @@ export async function kpiOverview(db: Queryable, rowsPerKpi: number): Promise<Kp
  * The latest `points` successful, non-backfill values of one series per KPI, newest first (the
  * sparklines), from the (kpi_id, series_key, window_end) index. `series`: KPI id → key (null = keyless).
  */
-export async function seriesHistory(db: Queryable, series: ReadonlyMap<string, string | null>, points: number): Promise<Map<string, RecentPoint[]>> {
+export async function seriesHistory(db: Queryable, series: ReadonlyMap<string, string | null>, points: number): Promise<Map<string, SparkPoint[]>> {
   if (series.size === 0) return new Map();
-  const { rows } = await db.query<PointRow>(
-    `SELECT ${POINT_COLUMNS}
+  // Times as epoch milliseconds: parsing thousands of timestamps costs more than the query.
+  const { rows } = await db.query<{ kpi_id: string; at_ms: number; value: number | null }>(
+    `SELECT s.kpi_id, (extract(epoch FROM e.started_at) * 1000)::float8 AS at_ms, e.value
        FROM unnest($1::text[], $2::text[]) AS s(kpi_id, series_key)
        CROSS JOIN LATERAL (
-         SELECT * FROM executions x
+         SELECT x.started_at, x.value FROM executions x
           WHERE x.kpi_id = s.kpi_id AND x.series_key = s.series_key AND x.status = 'success' AND x.trigger <> 'backfill'
           ORDER BY x.window_end DESC LIMIT $3
        ) e`,
     [[...series.keys()], [...series.values()].map((k) => k ?? ''), points],
   );
-  return groupPoints(rows);
+  const byKpi = new Map<string, SparkPoint[]>();
+  for (const r of rows) {
+    const list = byKpi.get(r.kpi_id) ?? [];
+    list.push({ at: new Date(r.at_ms), value: r.value });
+    byKpi.set(r.kpi_id, list);
+  }
+  return byKpi;
 }

@@ -43,19 +43,22 @@ export interface Tile {
   readonly sparkline: { readonly at: Date; readonly value: number | null }[];
 }
 
+/** One value of a sparkline. */
+export interface SparkPoint {
+  readonly at: Date;
+  readonly value: number | null;
+}
+
 /**
  * Decides a tile: inactive beats everything (nobody is watching it), then an open or acknowledged alert,
  * then a failing last run, then a breach without an alert yet (pending or in cool-down), then ok.
- * `history`: the headline series' own recent rows when the caller fetched them (a KPI with many series
- * has few rows of each among its latest); `recent` otherwise.
+ * `history`: the headline series' successful values, newest first, when the caller fetched them (a KPI
+ * with many series has few rows of each in `recent`); otherwise they are taken from `recent`.
  */
-export function decideTile(input: TileInput, sparklinePoints = 30, history: readonly RecentPoint[] = input.recent): Tile {
+export function decideTile(input: TileInput, sparklinePoints = 30, history?: readonly SparkPoint[]): Tile {
   const headline = headlineOf(input.recent);
-  const sparkline = headline === null ? [] : history
-    .filter((p) => p.key === headline.key && p.status === 'success')
-    .slice(0, sparklinePoints)
-    .reverse()
-    .map((p) => ({ at: p.at, value: p.value }));
+  const values = history ?? (headline === null ? [] : input.recent.filter((p) => p.key === headline.key && p.status === 'success'));
+  const sparkline = headline === null ? [] : values.slice(0, sparklinePoints).reverse().map((p) => ({ at: p.at, value: p.value }));
   return { status: statusOf(input, headline), headline, sparkline };
 }
 

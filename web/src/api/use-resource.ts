@@ -24,7 +24,7 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
       (error: Error) => { if (!controller.signal.aborted) setState((s) => ({ ...s, error, loading: false })); },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the load depends on
+    // `load` is a new function every render: the caller names what it depends on in `deps` instead.
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };

@@ -70,7 +70,8 @@ export function GridPage({ query }: PageProps) {
       </p>
       <ErrorMessage error={overview.error} />
       {overview.loading && !overview.data && <Loading what="Loading KPIs" />}
-      {overview.data && shown.length === 0 && <p>No KPI matches. {items.length === 0 && <Link to="/kpis/new">Create the first one</Link>}</p>}
+      {overview.data && items.length === 0 && <p>No KPIs yet. <Link to="/kpis/new">Create the first one</Link>.</p>}
+      {items.length > 0 && shown.length === 0 && <p>No KPI matches these filters.</p>}
       <ul className="tiles" aria-label="KPIs">
         {shown.map((t) => <TileCard key={t.id} tile={t} />)}
       </ul>

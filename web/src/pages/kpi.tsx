@@ -27,10 +27,16 @@ export function KpiPage({ params, query }: PageProps) {
   const [liveEntries, setLiveEntries] = useState<AuditEntry[]>([]);
   useLive((m) => {
     const entry = m.data as Partial<AuditEntry> | null;
-    if (entry?.entityId !== id && (entry as { kpiId?: string } | null)?.kpiId !== id) return;
-    if (m.kind === 'audit' && entry?.entityType === 'kpi' && typeof entry.position === 'number') setLiveEntries((l) => [entry as AuditEntry, ...l]);
+    if (m.kind === 'alert') alerts.reload(); // an alert's entries name the alert, not its KPI
+    if (entry?.entityId !== id) return;
+    if (m.kind === 'audit' && entry.entityType === 'kpi' && typeof entry.position === 'number') setLiveEntries((l) => [entry as AuditEntry, ...l]);
     [kpi, history, alerts].forEach((r) => r.reload());
   });
+  useEffect(() => {
+    // Ordinary runs are not events: look again every minute for the scheduler's latest.
+    const timer = setInterval(() => [kpi, history].forEach((r) => r.reload()), 60_000);
+    return () => clearInterval(timer);
+  }, [kpi.reload, history.reload]); // stable functions: the timer is set once
   const auditEntries = useMemo(() => mergeEntries(audit.data ?? [], liveEntries), [audit.data, liveEntries]);
   useCatchUp(kpi.data?.version, auditEntries, audit.reload);
 

@@ -29,8 +29,8 @@ export const kpiOverviewRoutes: FastifyPluginAsyncTypebox<{ db: Queryable }> = a
     },
   }, async (request) => {
     const points = request.query.points ?? 30;
-    // Enough rows for the latest run of a KPI with up to 50 series; the sparklines come per headline series.
-    const rows = await kpiOverview(db, 50);
+    // The latest run of each KPI, then the sparkline of each one's headline series.
+    const rows = await kpiOverview(db);
     const headlines = new Map(rows.flatMap((k) => {
       const h = headlineOf(k.recent);
       return h === null ? [] : [[k.id, h.key] as const];
