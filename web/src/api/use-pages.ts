@@ -39,7 +39,7 @@ export function usePages<T>(load: (cursor: string | null, signal: AbortSignal) =
   useEffect(() => {
     fetchPage(null);
     return () => controller.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the load depends on
+    // `load` is a new function every render: the caller names what it depends on in `deps` instead.
   }, [...deps, generation, fetchPage]);
 
   return {

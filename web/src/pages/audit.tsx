@@ -37,7 +37,7 @@ export function AuditPage({ query }: PageProps) {
   }), [key]);
   const [form, setForm] = useState<Filter>(filter);
   // The address is the truth (back, forward, a shared link): the form follows it.
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the filter
+  // (`key` is the filter as one string: the effect runs when the address changes, not on every render.)
   useEffect(() => setForm(filter), [key]);
   const apply = (next: Filter) => {
     const q = new URLSearchParams(Object.entries(next).filter(([, v]) => v !== ''));
