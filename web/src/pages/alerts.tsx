@@ -58,7 +58,8 @@ export function AlertsPage({ query }: PageProps) {
         </label>
       </form>
       <AlertFigures kpiId={filter.kpiId} list={alerts.items} />
-      <BulkResolve ids={[...selected].filter((id) => resolvable.some((a) => a.id === id))} onDone={() => { setSelected(new Set()); alerts.reload(); }} />
+      <BulkResolve available={resolvable.length > 0} ids={[...selected].filter((id) => resolvable.some((a) => a.id === id))}
+        onDone={() => { setSelected(new Set()); alerts.reload(); }} />
       {alerts.items.length === 0 && !alerts.loading ? <p className="muted">No alerts match.</p> : (
         <div className="table-wrap">
           <table className="alerts">
@@ -93,7 +94,8 @@ export function AlertsPage({ query }: PageProps) {
   );
 }
 
-function BulkResolve({ ids, onDone }: { ids: string[]; onDone: () => void }) {
+/** Resolve the selected alerts with one note; shown while the list has alerts to resolve, and after, to say how it went. */
+function BulkResolve({ available, ids, onDone }: { available: boolean; ids: string[]; onDone: () => void }) {
   const [note, setNote] = useState('');
   const [result, setResult] = useState<{ resolved: string[]; skipped: { id: string; reason: string }[] } | null>(null);
   const action = useAction();
@@ -105,12 +107,17 @@ function BulkResolve({ ids, onDone }: { ids: string[]; onDone: () => void }) {
       onDone();
     });
   };
+  if (!available && !result && !action.error) return null;
   return (
     <form className="card row bulk" aria-label="Resolve selected alerts" onSubmit={submit}>
-      <label className="grow">Note for the selected alerts
-        <input value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} placeholder="Why they are resolved (optional)" />
-      </label>
-      <button type="submit" disabled={ids.length === 0 || action.busy}>Resolve {ids.length} selected</button>
+      {available && (
+        <>
+          <label className="grow">Note for the selected alerts
+            <input value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} placeholder="Why they are resolved (optional)" />
+          </label>
+          <button type="submit" disabled={ids.length === 0 || action.busy}>Resolve {ids.length} selected</button>
+        </>
+      )}
       <div aria-live="polite" className="grow">
         <ErrorMessage error={action.error} />
         {result && <p className="small">{result.resolved.length} resolved{result.skipped.length > 0 && `; skipped: ${result.skipped.map((s) => `${s.id} (${s.reason})`).join(', ')}`}.</p>}
