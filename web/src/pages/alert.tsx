@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import type { AlertDetail } from '../api/admin-types.ts';
-import { useLive } from '../api/live.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
 import { useActorNames } from '../api/actor-names.ts';
 import { useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
@@ -23,10 +23,10 @@ export function AlertPage({ params }: PageProps) {
   const id = params.id!;
   const alert = useResource((s) => api.get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, {}, s), [id]);
   const actor = useActorNames();
-  useLive((m) => {
+  useLiveReload((m) => {
     const data = m.data as { id?: string; entityId?: string; alertId?: string } | null;
-    if ([data?.id, data?.entityId, data?.alertId].includes(id)) alert.reload();
-  });
+    return [data?.id, data?.entityId, data?.alertId].includes(id);
+  }, alert.reload);
   if (alert.error && !alert.data) return <section><h1>Alert</h1><ErrorMessage error={alert.error} /></section>;
   if (!alert.data) return <Loading what="Loading the alert" />;
   const a = alert.data;

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
-import { useLive } from '../api/live.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
 import type { Alert, Kpi, Page } from '../api/types.ts';
 import { useAction } from '../api/use-action.ts';
 import { usePages } from '../api/use-pages.ts';
@@ -19,7 +19,7 @@ export function AlertsPage({ query }: PageProps) {
   const filter = { status: query.get('status') ?? '', severity: query.get('severity') ?? '', kpiId: query.get('kpiId') ?? '' };
   const kpis = useResource((s) => api.get<Page<Kpi>>('kpis', { limit: 500 }, s), []);
   const alerts = usePages((cursor, s) => api.get<Page<Alert>>('alerts', { ...filter, cursor, limit: 50 }, s), [filter.status, filter.severity, filter.kpiId]);
-  useLive((m) => { if (m.kind === 'alert') alerts.reload(); });
+  useLiveReload((m) => m.kind === 'alert', alerts.reload);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(query);

@@ -1,6 +1,6 @@
 import { api } from '../api/client.ts';
 import type { Notification } from '../api/admin-types.ts';
-import { useLive } from '../api/live.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
 import type { Page } from '../api/types.ts';
 import { usePages } from '../api/use-pages.ts';
 import { NotificationsTable } from '../components/notifications-table.tsx';
@@ -15,7 +15,7 @@ export function NotificationsPage({ query }: PageProps) {
   const status = query.get('status') ?? 'dead';
   const channel = query.get('channel') ?? '';
   const rows = usePages((cursor, s) => api.get<Page<Notification>>('notifications', { status, channel, cursor, limit: 50 }, s), [status, channel]);
-  useLive((m) => { if (m.kind === 'alert') rows.reload(); });
+  useLiveReload((m) => m.kind === 'alert', rows.reload);
   const go = (next: { status?: string; channel?: string }) => {
     const q = new URLSearchParams({ status, channel, ...next });
     navigate(`/notifications?${q}`);

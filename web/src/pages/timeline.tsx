@@ -1,6 +1,6 @@
 import { api } from '../api/client.ts';
 import type { FullAuditEntry } from '../api/admin-types.ts';
-import { useLive } from '../api/live.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
 import type { Page } from '../api/types.ts';
 import { usePages } from '../api/use-pages.ts';
 import { useResource } from '../api/use-resource.ts';
@@ -24,7 +24,7 @@ export function TimelinePage({ params }: PageProps) {
   const id = params.id!;
   const entries = usePages((cursor, s) =>
     api.get<Page<FullAuditEntry>>(`audittrail/entity/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, { cursor, limit: 50 }, s), [type, id]);
-  useLive((m) => { if ((m.data as { entityId?: string } | null)?.entityId === id) entries.reload(); });
+  useLiveReload((m) => (m.data as { entityId?: string } | null)?.entityId === id, entries.reload);
   const entity = ENTITIES[type];
   // A deleted entity has no name to read any more: the id stands in.
   const name = useResource((s) => entity?.name?.(id, s) ?? Promise.resolve(null), [type, id]);
