@@ -8,6 +8,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /** The built dashboard served at `/`; null = the package's web/dist (what `npm run build:web` writes). */
+  readonly webDir: string | null;
   readonly databaseUrl: string | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** 32-byte key for sealing data-source passwords; null = a key file in dataDir. */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env): Config {
     port: r.int('PORT', 8080, 0, 65_535),
     host: r.string('HOST', '127.0.0.1'),
     dataDir: r.string('DATA_DIR', './data'),
+    webDir: r.optional('WEB_DIR'),
     databaseUrl,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     secretsKey,

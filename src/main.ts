@@ -84,6 +84,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
+      ...(config.webDir !== null ? { webRoot: config.webDir } : {}),
     });
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
     audit.start();

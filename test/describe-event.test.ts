@@ -26,6 +26,12 @@ describe('readable sentences for events', () => {
     expect(d.summary).toBe('User role changed (user "ann"): passwordHash from "[secret]" to "[secret]"; role from "viewer" to "admin"');
   });
 
+  it('given an event this module does not know with a note, then the sentence keeps the note', () => {
+    expect(describeEvent('AlertCommented', 'alert', 'alr_1', { id: 'alr_1', by: 'usr_1', note: 'on it' }, null).summary)
+      .toBe('Alert commented (alert alr_1), note "on it"');
+    expect(describeEvent('AlertCommented', 'alert', 'alr_1', { id: 'alr_1', note: null }, null).summary).toBe('Alert commented (alert alr_1)');
+  });
+
   it('follows renames: the name comes from the created state or a changed indicator/name', () => {
     expect(nameFromEvent('kpi', { kpi: { indicator: 'Deposits' } })).toBe('Deposits');
     expect(nameFromEvent('kpi', { changes: { indicator: { from: 'Deposits', to: 'Deposits EU' } } })).toBe('Deposits EU');

@@ -51,7 +51,11 @@ describe('ids', () => {
 
 describe('configuration', () => {
   it('given nothing, then the embedded defaults', () => {
-    expect(loadConfig({})).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data', databaseUrl: null, logLevel: 'info' });
+    expect(loadConfig({})).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data', databaseUrl: null, logLevel: 'info', webDir: null });
+  });
+
+  it('given WEB_DIR, then the dashboard is served from there', () => {
+    expect(loadConfig({ WEB_DIR: '/srv/dashboard' }).webDir).toBe('/srv/dashboard');
   });
 
   it('given several bad values, then every problem is reported at once', () => {

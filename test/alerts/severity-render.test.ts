@@ -4,6 +4,7 @@ import { renderKpiMessage, renderTemplate, placeholderValues } from '../../src/c
 import { recipientsFor, smsAddress } from '../../src/core/alerts/routing.ts';
 import { breachSeverity, failingSeverity } from '../../src/core/alerts/severity.ts';
 import { retryDelayMs } from '../../src/core/alerts/delivery.ts';
+import { alertLink } from '../../src/core/alerts/notify.ts';
 import { TEMPLATE_PLACEHOLDERS } from '../../src/core/kpis/templates.ts';
 import type { Contact } from '../../src/core/contacts/contact.ts';
 
@@ -88,5 +89,13 @@ describe('retry backoff', () => {
     expect([1, 2, 3].map((n) => retryDelayMs(n, 1000, 0.5))).toEqual([1000, 2000, 4000]);
     expect(retryDelayMs(2, 1000, 0)).toBe(1500);
     expect(retryDelayMs(2, 1000, 0.999)).toBeLessThan(2500);
+  });
+});
+
+describe('the link in a message', () => {
+  it('opens the alert on the dashboard, whatever slash the configured base ends with', () => {
+    const settings = (linkBaseUrl: string) => ({ linkBaseUrl }) as Parameters<typeof alertLink>[0];
+    expect(alertLink(settings('https://grid.example.com/'), 'alr_1')).toBe('https://grid.example.com/#/alerts/alr_1');
+    expect(alertLink(settings('http://127.0.0.1:8080'), 'alr_1')).toBe('http://127.0.0.1:8080/#/alerts/alr_1');
   });
 });

@@ -2,6 +2,16 @@ import type { RouteDef } from './router.tsx';
 import { GridPage } from './pages/grid.tsx';
 import { KpiEditorPage } from './pages/kpi-editor.tsx';
 import { KpiPage } from './pages/kpi.tsx';
+import { AlertPage } from './pages/alert.tsx';
+import { AlertsPage } from './pages/alerts.tsx';
+import { ApiKeysPage } from './pages/apikeys.tsx';
+import { AuditPage } from './pages/audit.tsx';
+import { ContactsPage } from './pages/contacts.tsx';
+import { DataSourcesPage } from './pages/datasources.tsx';
+import { NotificationsPage } from './pages/notifications.tsx';
+import { SystemPage } from './pages/system.tsx';
+import { TimelinePage } from './pages/timeline.tsx';
+import { UsersPage } from './pages/users.tsx';
 
 /**
  * Every page of the dashboard, in nav order. The router and the nav both read this table: to add a
@@ -13,4 +23,14 @@ export const routes: readonly RouteDef[] = [
   { path: '/kpis/new', title: 'New KPI', component: KpiEditorPage, inNav: false },
   { path: '/kpis/:id/edit', title: 'Edit KPI', component: KpiEditorPage, inNav: false },
   { path: '/kpis/:id', title: 'KPI', component: KpiPage, inNav: false },
+  { path: '/alerts', title: 'Alerts', component: AlertsPage, inNav: true },
+  { path: '/alerts/:id', title: 'Alert', component: AlertPage, inNav: false },
+  { path: '/notifications', title: 'Deliveries', component: NotificationsPage, inNav: false },
+  { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
+  { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
+  { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true },
+  { path: '/users', title: 'Users', component: UsersPage, inNav: true },
+  { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true },
+  { path: '/audit/:type/:id', title: 'History', component: TimelinePage, inNav: false },
+  { path: '/system', title: 'System', component: SystemPage, inNav: true },
 ];

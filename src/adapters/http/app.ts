@@ -14,6 +14,7 @@ import { contactRoutes } from './routes/contacts.ts';
 import { dataSourceRoutes } from './routes/datasources.ts';
 import { apiKeyRoutes } from './routes/apikeys.ts';
 import { authRoutes } from './routes/auth.ts';
+import { userRoutes } from './routes/users.ts';
 import { healthRoutes, type HealthChecks, type HealthGroup } from './routes/health.ts';
 import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
+      await api.register(userRoutes, { auth });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
       await api.register(kpiTestRoutes, { deps: execution, settings: deps.alertSettings ?? defaultAlertSettings() });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });

@@ -46,6 +46,8 @@ export const userRepo = (db: Queryable): UserRepo => ({
   count: () => countUsers(db),
   lockAll: async () => void (await db.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE')),
   insert: (u) => insertUser(db, u),
+  list: async () => (await db.query<UserRow>('SELECT * FROM users ORDER BY username')).rows.map(toUser),
+  setActive: async (id, active, at) => void (await db.query('UPDATE users SET active = $2, updated_at = $3 WHERE id = $1', [id, active, at])),
   async addFailedLogin(id, at) {
     const { rows } = await db.query<{ n: number }>('UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 RETURNING failed_logins AS n', [id, at]);
     return rows[0]?.n ?? 0;

@@ -12,7 +12,7 @@ import { recipientsFor, type Recipient, type RoutingSettings } from './routing.t
 export interface AlertSettings {
   readonly policy: AlertPolicy;
   readonly routing: RoutingSettings;
-  /** The base of `{link}`: the alert is at `<linkBaseUrl>/api/v1/alerts/<id>`. */
+  /** The base of `{link}`: the alert's page on the dashboard, `<linkBaseUrl>/#/alerts/<id>`. */
   readonly linkBaseUrl: string;
 }
 
@@ -24,8 +24,9 @@ export interface AlertDeps {
 
 export const SMS_MAX_CHARS = 160;
 
+/** Where a person reading the message goes: the alert's page on the dashboard (it asks them to sign in first). */
 export const alertLink = (settings: AlertSettings, alertId: string): string =>
-  `${settings.linkBaseUrl.replace(/\/+$/, '')}/api/v1/alerts/${alertId}`;
+  `${settings.linkBaseUrl.replace(/\/+$/, '')}/#/alerts/${encodeURIComponent(alertId)}`;
 
 /** The message of a notification of this purpose, from the alert's opening message. */
 export function messageFor(alert: Alert, purpose: NotificationPurpose, detail: string): Message {

@@ -83,7 +83,9 @@ export function describeEvent(type: string, entityType: string, entityId: string
   if (known && verb === 'Deactivated') return { summary: `Deactivated ${label}`, changes: { active: { from: true, to: false } } };
   const changes = isChanges(data.changes) ? redact(data.changes) : null;
   const text = words(type);
-  const sentence = `${text[0]!.toUpperCase()}${text.slice(1)} (${label})`;
+  // A person's note (acknowledging or resolving an alert) is why it happened: the sentence keeps it, searchable.
+  const note = typeof data.note === 'string' && data.note !== '' ? `, note ${show(data.note)}` : '';
+  const sentence = `${text[0]!.toUpperCase()}${text.slice(1)} (${label})${note}`;
   return { summary: changes ? `${sentence}: ${listChanges(changes)}` : sentence, changes };
 }
 

@@ -71,6 +71,9 @@ export interface UserRepo {
   /** Holds every other writer of users off until the transaction ends. */
   lockAll(): Promise<void>;
   insert(user: User): Promise<void>;
+  /** Every user, by username. */
+  list(): Promise<User[]>;
+  setActive(id: string, active: boolean, at: Date): Promise<void>;
   /** Adds one failed login atomically (parallel attempts all count); returns the new count. */
   addFailedLogin(id: string, at: Date): Promise<number>;
   setLoginState(id: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void>;

@@ -16,6 +16,7 @@ export type SecurityEvent =
   | { readonly type: 'AccountLocked'; readonly data: { readonly userId: string; readonly username: string; readonly until: string } }
   | { readonly type: 'RefreshTokenReused'; readonly data: { readonly userId: string; readonly sessionId: string } }
   | { readonly type: 'LoggedOut'; readonly data: { readonly userId: string; readonly sessionId: string | null } }
+  | { readonly type: 'UserDisabled' | 'UserEnabled'; readonly data: { readonly userId: string; readonly username: string } }
   | {
       readonly type: 'ApiKeyCreated';
       readonly data: {

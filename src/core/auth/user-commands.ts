@@ -1,4 +1,4 @@
-import { conflict, invalid } from '../errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
 import type { EventMeta } from '../ports.ts';
 import { FieldErrors } from '../shared/validation.ts';
 import { randomBase62 } from './api-key-format.ts';
@@ -59,5 +59,24 @@ export async function bootstrapAdmin(
     if ((await tx.users.count()) > 0) return null;
     await insertUser(deps, tx, input, hash, meta);
     return { username: input.username, password: input.password, generated: password === null };
+  });
+}
+
+/**
+ * Disables (or enables again) a user: a disabled user cannot sign in and their sessions end at once
+ * (refresh tokens revoked); an access token already issued works until it expires (15 minutes).
+ * Nobody disables themselves, so an administrator cannot lock the last door behind them by mistake.
+ */
+export async function setUserActive(deps: AuthDeps, id: string, active: boolean, meta: EventMeta): Promise<User> {
+  if (!active && meta.actor === id) throw conflict('you cannot disable yourself; ask another administrator');
+  const now = deps.clock.now();
+  return deps.store.run(async (tx) => {
+    const user = await tx.users.get(id);
+    if (user === null) throw notFound('user', id);
+    if (user.active === active) return user;
+    await tx.users.setActive(id, active, now);
+    if (!active) await tx.refreshTokens.revokeUser(id, now);
+    await recordSecurityEvent(tx, { type: active ? 'UserEnabled' : 'UserDisabled', data: { userId: id, username: user.username } }, meta);
+    return { ...user, active, updatedAt: now };
   });
 }

@@ -62,3 +62,21 @@ export const ApiKeyStatisticsView = Type.Object({
   neverUsed: Type.Integer(),
   byOwner: Type.Record(Type.String(), Type.Integer()),
 });
+
+export const UserView = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Type.String({ description: 'admin, editor or viewer' }),
+  active: Type.Boolean(),
+  lockedUntil: Nullable(DateTime),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const UserCreateBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  role: Type.String({ maxLength: 20, description: 'admin, editor or viewer' }),
+  password: Type.String({ minLength: 1, maxLength: 1024, description: 'At least 12 characters' }),
+}, { additionalProperties: false });
+
+export const UserPatchBody = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });

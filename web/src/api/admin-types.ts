@@ -1,0 +1,140 @@
+// The API's shapes for the alert, admin, audit and system pages (see /api/docs for the full document).
+import type { Alert, AuditEntry } from './types.ts';
+
+export type Channel = 'email' | 'sms' | 'webhook' | 'slack' | 'log';
+
+/** One message to one recipient on one channel (GET /notifications, and inside an alert's detail). */
+export interface Notification {
+  readonly id: string;
+  readonly alertId: string;
+  readonly kpiId: string;
+  readonly purpose: 'opened' | 'reminder' | 'escalation' | 'resolved';
+  readonly channel: Channel;
+  readonly recipient: string;
+  readonly contactId: string | null;
+  readonly subject: string;
+  readonly body: string;
+  readonly status: 'pending' | 'sent' | 'dead';
+  readonly attempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly sentAt: string | null;
+}
+
+/** GET /alerts/{id}: everything known about one alert. */
+export interface AlertDetail extends Alert {
+  readonly priority: number;
+  readonly executionId: string;
+  readonly thresholds: { readonly deviationPercent: number; readonly min: number | null; readonly max: number | null };
+  readonly reasons: readonly { readonly rule: string; readonly limit: number; readonly value: number }[];
+  readonly error: string | null;
+  readonly body: string;
+  readonly escalatedAt: string | null;
+  readonly lastNotifiedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgeNote: string | null;
+  readonly resolvedBy: string | null;
+  readonly resolveNote: string | null;
+  readonly resolution: 'auto' | 'manual' | 'ran_again' | null;
+  readonly version: number;
+  readonly notifications: readonly Notification[];
+}
+
+export interface Contact {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly active: boolean;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export type SourceKind = 'postgres' | 'mysql' | 'sqlite';
+
+export interface DataSource {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: SourceKind;
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly database: string | null;
+  readonly user: string | null;
+  readonly passwordEnv: string | null;
+  readonly ssl: boolean;
+  readonly filePath: string | null;
+  readonly statementTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly hasPassword: boolean;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+/** POST /datasources/{id}/test */
+export interface SourceTest {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly version?: string;
+  readonly error?: string;
+}
+
+export interface ApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly prefix: string;
+  readonly scopes: readonly string[];
+  readonly status: 'active' | 'revoked' | 'expired';
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly useCount: number;
+}
+
+/** POST /apikey: the key itself is in this answer only. */
+export interface CreatedApiKey extends ApiKey {
+  readonly key: string;
+}
+
+/** The audit entry with the request context the search page shows. */
+export interface FullAuditEntry extends AuditEntry {
+  readonly clientIp: string | null;
+  readonly correlationId: string | null;
+  readonly traceId: string | null;
+}
+
+/** GET /scheduler/status */
+export interface SchedulerStatus {
+  readonly now: string;
+  readonly nodes: readonly {
+    readonly nodeId: string; readonly hostname: string; readonly pid: number; readonly role: string; readonly startedAt: string;
+    readonly heartbeatAt: string; readonly alive: boolean; readonly running: number; readonly counters: Record<string, number>;
+  }[];
+  readonly running: readonly {
+    readonly kpiId: string; readonly indicator: string; readonly slot: string; readonly node: string | null;
+    readonly since: string | null; readonly leaseUntil: string | null; readonly attempt: number;
+  }[];
+  readonly queue: { readonly due: number; readonly oldest: readonly { readonly kpiId: string; readonly indicator: string; readonly dueAt: string }[] };
+  readonly nextRuns: readonly { readonly kpiId: string; readonly indicator: string; readonly nextRunAt: string }[];
+}
+
+/** GET /health/ready (200 or 503, same shape) */
+export interface Health {
+  readonly status: 'up' | 'degraded' | 'down';
+  readonly components: Record<string, { readonly status: string; readonly detail: string }>;
+}
+
+/** GET /users */
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly role: 'admin' | 'editor' | 'viewer';
+  readonly active: boolean;
+  readonly lockedUntil: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

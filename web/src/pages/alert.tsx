@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { api } from '../api/client.ts';
+import type { AlertDetail } from '../api/admin-types.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
+import { useActorNames } from '../api/actor-names.ts';
+import { useAction } from '../api/use-action.ts';
+import { useResource } from '../api/use-resource.ts';
+import { StatusBadge } from '../components/badge.tsx';
+import { Field } from '../components/field.tsx';
+import { HistoryLink } from '../components/history-link.tsx';
+import { NotificationsTable } from '../components/notifications-table.tsx';
+import { ErrorMessage, Loading } from '../components/status.tsx';
+import { formatNumber, formatPercent, formatTime } from '../format.ts';
+import { Link, type PageProps } from '../router.tsx';
+
+const RULE: Record<string, string> = { deviation: 'Deviation from the baseline', min_threshold: 'Below the minimum', max_threshold: 'Above the maximum' };
+
+/** A deviation reason's figures are percentages; a threshold's are the KPI's own values. */
+const reasonFigure = (rule: string, n: number): string => (rule === 'deviation' ? `${formatNumber(n)}%` : formatNumber(n));
+
+/** One alert: what was measured against what, who was told and whether it arrived, acknowledge and resolve. */
+export function AlertPage({ params }: PageProps) {
+  const id = params.id!;
+  const alert = useResource((s) => api.get<AlertDetail>(`alerts/${encodeURIComponent(id)}`, {}, s), [id]);
+  const actor = useActorNames();
+  useLiveReload((m) => {
+    const data = m.data as { id?: string; entityId?: string; alertId?: string } | null;
+    return [data?.id, data?.entityId, data?.alertId].includes(id);
+  }, alert.reload);
+  if (alert.error && !alert.data) return <section><h1>Alert</h1><ErrorMessage error={alert.error} /></section>;
+  if (!alert.data) return <Loading what="Loading the alert" />;
+  const a = alert.data;
+  return (
+    <section>
+      <div className="page-head">
+        <h1>{a.subject || `Alert ${a.id}`}</h1>
+        <div className="row"><StatusBadge status={a.status} /><span className={`severity ${a.severity}`}>{a.severity}</span><HistoryLink type="alert" id={a.id} name="this alert" /></div>
+      </div>
+      <p className="muted">
+        {a.kind === 'failing' ? 'The KPI failed to run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
+        {a.key && <> (series {a.key})</>} · priority {a.priority} · opened {formatTime(a.openedAt)} · {a.id}
+      </p>
+      <dl className="figures wide" aria-label="Measured">
+        <div><dt>Value</dt><dd>{formatNumber(a.value)}</dd></div>
+        <div><dt>Baseline</dt><dd>{formatNumber(a.baseline)}</dd></div>
+        <div><dt>Deviation</dt><dd>{formatPercent(a.deviationPercent)}</dd></div>
+        <div><dt>Accepted deviation</dt><dd>±{formatNumber(a.thresholds.deviationPercent)}%</dd></div>
+        <div><dt>Minimum</dt><dd>{formatNumber(a.thresholds.min)}</dd></div>
+        <div><dt>Maximum</dt><dd>{formatNumber(a.thresholds.max)}</dd></div>
+      </dl>
+      {a.error && <p className="error-box">{a.error}</p>}
+      {a.reasons.length > 0 && (
+        <>
+          <h2>Why it fired</h2>
+          <ul>{a.reasons.map((r, i) => <li key={i}>{RULE[r.rule] ?? r.rule}: {reasonFigure(r.rule, r.value)} against the limit {reasonFigure(r.rule, r.limit)}</li>)}</ul>
+        </>
+      )}
+      <h2>Lifecycle</h2>
+      <ul className="lifecycle">
+        <li>Opened {formatTime(a.openedAt)}{a.lastNotifiedAt && `; last notified ${formatTime(a.lastNotifiedAt)}`}{a.escalatedAt && `; escalated ${formatTime(a.escalatedAt)}`}</li>
+        {a.acknowledgedAt && <li>Acknowledged {formatTime(a.acknowledgedAt)} by {actor(a.acknowledgedBy)}{a.acknowledgeNote && <>: <q className="note">{a.acknowledgeNote}</q></>}</li>}
+        {a.resolvedAt && <li>Resolved {formatTime(a.resolvedAt)} ({a.resolution?.replace('_', ' ') ?? '—'}) by {actor(a.resolvedBy)}{a.resolveNote && <>: <q className="note">{a.resolveNote}</q></>}</li>}
+      </ul>
+      {a.status !== 'resolved' && <AlertActions alert={a} onChanged={alert.reload} />}
+      <h2>Message as sent</h2>
+      <div className="card message-preview">
+        <p><strong>Subject:</strong> {a.subject}</p>
+        <pre className="body">{a.body}</pre>
+      </div>
+      <h2>Recipients and delivery</h2>
+      <NotificationsTable rows={a.notifications} onRetried={alert.reload} />
+    </section>
+  );
+}
+
+function AlertActions({ alert, onChanged }: { alert: AlertDetail; onChanged: () => void }) {
+  const [note, setNote] = useState('');
+  const [done, setDone] = useState('');
+  const action = useAction();
+  const act = (verb: 'acknowledge' | 'resolve') => void action.run(async () => {
+    await api.post(`alerts/${encodeURIComponent(alert.id)}/${verb}`, note ? { note } : {});
+    setDone(verb === 'acknowledge' ? 'Acknowledged.' : 'Resolved.');
+    setNote('');
+    onChanged();
+  });
+  return (
+    <form className="card stack" aria-label="Acknowledge or resolve" onSubmit={(e) => { e.preventDefault(); act(alert.status === 'open' ? 'acknowledge' : 'resolve'); }}>
+      <Field label="Note" error={action.fieldErrors.note} hint="Kept with the alert and in the audit trail">
+        <textarea name="note" value={note} maxLength={2000} rows={2} onChange={(e) => setNote(e.target.value)} className="note-input" />
+      </Field>
+      <div className="row">
+        {alert.status === 'open' && <button type="button" disabled={action.busy} onClick={() => act('acknowledge')}>Acknowledge</button>}
+        <button type="button" className={alert.status === 'open' ? 'secondary' : ''} disabled={action.busy} onClick={() => act('resolve')}>Resolve</button>
+      </div>
+      <div aria-live="polite"><ErrorMessage error={action.error} />{done && !action.error && <p className="small">{done}</p>}</div>
+    </form>
+  );
+}
