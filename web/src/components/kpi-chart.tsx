@@ -12,6 +12,8 @@ export interface ChartProps {
   /** The KPI's absolute limits, drawn as solid lines when set. */
   readonly thresholds: { readonly min: number | null; readonly max: number | null };
   readonly label: string;
+  /** The chosen range, epoch milliseconds: the x axis spans all of it, however few runs fall in it. */
+  readonly window: { readonly from: number; readonly to: number };
 }
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -72,7 +74,7 @@ function markers(alerts: readonly Alert[], thresholds: ChartProps['thresholds'])
 }
 
 /** Value against the baseline band over time, with alert markers; the table below it has the same data in words. */
-export function KpiChart({ rows, deviationPercent, alerts, thresholds, label }: ChartProps) {
+export function KpiChart({ rows, deviationPercent, alerts, thresholds, label, window }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -82,8 +84,8 @@ export function KpiChart({ rows, deviationPercent, alerts, thresholds, label }: 
     const opts: uPlot.Options = {
       width: el.clientWidth, height: 280,
       plugins: [markers(alerts, thresholds)],
-      // Padding on both sides keeps a marker or point at the very edge visible.
-      scales: { x: { time: true, range: (_u, min, max) => { const pad = Math.max(max - min, 60) * 0.04; return [min - pad, max + pad]; } } },
+      // The chosen range, padded on both sides so that a marker or point at the very edge stays visible.
+      scales: { x: { time: true, range: () => { const [min, max] = [window.from / 1000, window.to / 1000]; const pad = (max - min) * 0.02; return [min - pad, max + pad]; } } },
       axes: [{ stroke: muted, grid: { stroke: css('--border') } }, { stroke: muted, grid: { stroke: css('--border') } }],
       series: [
         {},
@@ -102,6 +104,6 @@ export function KpiChart({ rows, deviationPercent, alerts, thresholds, label }: 
       resize.disconnect();
       plot.destroy();
     };
-  }, [rows, deviationPercent, alerts, thresholds.min, thresholds.max]);
+  }, [rows, deviationPercent, alerts, thresholds.min, thresholds.max, window.from, window.to]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

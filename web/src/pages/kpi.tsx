@@ -28,12 +28,13 @@ export function KpiPage({ params, query }: PageProps) {
   useLive((m) => {
     const entry = m.data as Partial<AuditEntry> | null;
     if (m.kind === 'alert') alerts.reload(); // an alert's entries name the alert, not its KPI
+    if (m.kind === 'execution' && (m.data as { kpiId?: string } | null)?.kpiId === id) return [kpi, history].forEach((r) => r.reload());
     if (entry?.entityId !== id) return;
     if (m.kind === 'audit' && entry.entityType === 'kpi' && typeof entry.position === 'number') setLiveEntries((l) => [entry as AuditEntry, ...l]);
     [kpi, history, alerts].forEach((r) => r.reload());
   });
   useEffect(() => {
-    // Ordinary runs are not events: look again every minute for the scheduler's latest.
+    // Runs arrive as `execution` messages; a minute's look covers a feed that was down in between.
     const timer = setInterval(() => [kpi, history].forEach((r) => r.reload()), 60_000);
     return () => clearInterval(timer);
   }, [kpi.reload, history.reload]); // stable functions: the timer is set once
@@ -45,7 +46,8 @@ export function KpiPage({ params, query }: PageProps) {
   const [chosenKey, setKey] = useState<string | null>(null);
   const key = chosenKey ?? headlineKey(rows);
   const keyRows = useMemo(() => rows.filter((r) => (r.key ?? '') === key), [rows, key]);
-  const since = Date.now() - range.ms;
+  // The range ends when its history was loaded: a render in between does not move (and redraw) the chart.
+  const since = useMemo(() => Date.now() - range.ms, [history.data, range.ms]);
   const alertsInRange = (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved'));
 
   if (kpi.error) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
@@ -90,7 +92,7 @@ export function KpiPage({ params, query }: PageProps) {
       </div>
       <ErrorMessage error={history.error} />
       {history.data && (
-        <KpiChart rows={keyRows} deviationPercent={k.deviationPercent} alerts={alertsInRange} thresholds={{ min: k.minThreshold, max: k.maxThreshold }}
+        <KpiChart window={{ from: since, to: since + range.ms }} rows={keyRows} deviationPercent={k.deviationPercent} alerts={alertsInRange} thresholds={{ min: k.minThreshold, max: k.maxThreshold }}
           label={`${k.indicator}: ${keyRows.length} values in the ${range.label.toLowerCase()}, baseline band ±${k.deviationPercent}%, ${alertsInRange.length} alerts marked`} />
       )}
       <p className="muted small legend-note">Shaded: baseline ± {k.deviationPercent}% (today's setting). Dashed red lines: alerts opened; green: resolved.
