@@ -74,7 +74,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'KPIs' }).waitFor();
     await shot('grid-empty');
 
-    // PART B: replace these two calls with its data-source page (with the connection test) and contact page.
+    // The data-source page (with its connection test) and the contact page are driven by admin-pages.int.test.ts.
     const call = await apiAs();
     const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
     await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
@@ -153,7 +153,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
     await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+250/);
     await shot('kpi-audit-diff');
-    // PART B: acknowledge the alert on its alerts page, and find this change in the audit trail search.
+    // Acknowledging the alert on its page and finding the change in the audit trail search: admin-pages.int.test.ts.
 
     // Live: with the grid open, the data recovers and a run made elsewhere resolves the alert; the tile follows.
     const kpiId = decodeURIComponent(/#\/kpis\/([^/?]+)/.exec(page.url())![1]!);
