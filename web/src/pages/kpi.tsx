@@ -153,7 +153,7 @@ function AlertsTable({ alerts }: { alerts: readonly Alert[] }) {
           {alerts.map((a) => (
             <tr key={a.id}>
               <td>{formatTime(a.openedAt)}</td><td><StatusBadge status={a.status} /></td><td>{a.severity}</td><td>{a.key || '—'}</td>
-              <td>{formatNumber(a.value)}</td><td>{a.subject}</td>
+              <td>{formatNumber(a.value)}</td><td><Link to={`/alerts/${encodeURIComponent(a.id)}`}>{a.subject}</Link></td>
             </tr>
           ))}
         </tbody>
