@@ -1,3 +1,4 @@
+import { useActorNames } from '../api/actor-names.ts';
 import type { AuditEntry } from '../api/types.ts';
 import { formatTime } from '../format.ts';
 
@@ -5,6 +6,7 @@ const show = (v: unknown): string => (v === null || v === undefined ? '—' : ty
 
 /** An entity's audit history, newest first: who did what, with the field diff of each change. */
 export function AuditHistory({ entries }: { entries: readonly AuditEntry[] }) {
+  const actor = useActorNames();
   if (entries.length === 0) return <p className="muted">No history yet.</p>;
   return (
     <ol className="audit-list">
@@ -13,7 +15,7 @@ export function AuditHistory({ entries }: { entries: readonly AuditEntry[] }) {
         return (
           <li key={e.position}>
             <p><strong>{e.summary}</strong></p>
-            <p className="muted small">{formatTime(e.recordedAt)} · {e.actorKind} {e.actor} · {e.eventType} · version {e.entityVersion}</p>
+            <p className="muted small">{formatTime(e.recordedAt)} · {e.actorKind} {actor(e.actor)} · {e.eventType} · version {e.entityVersion}</p>
             {changes.length > 0 && (
               <details open={e.eventType !== 'KpiCreated'}>
                 <summary>{changes.length} field{changes.length > 1 ? 's' : ''} changed</summary>
