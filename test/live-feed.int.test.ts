@@ -22,11 +22,11 @@ afterAll(async () => {
   await store.close();
 });
 
-/** Opens the feed and collects its text until `until` matches it. */
-function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void>; lastEventId?: string } = {}): Promise<{ status: number; type: string; text: string }> {
+/** Opens the feed (of `at`, default this file's app) and collects its text until `until` matches it or the server ends it. */
+function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void>; lastEventId?: string; at?: string } = {}): Promise<{ status: number; type: string; text: string; ended: boolean }> {
   return new Promise((resolve, reject) => {
     const headers = { 'x-api-key': t.adminKey, ...(opts.lastEventId ? { 'last-event-id': opts.lastEventId } : {}) };
-    const req = http.get(`${base}/api/v1/events/live`, { headers }, (res) => {
+    const req = http.get(`${opts.at ?? base}/api/v1/events/live`, { headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -34,9 +34,10 @@ function readFeed(until: RegExp, opts: { onOpen?: () => Promise<void>; lastEvent
         if (text.includes(': connected')) void opts.onOpen?.().catch(reject), (opts.onOpen = undefined);
         if (until.test(text)) {
           req.destroy();
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text });
+          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text, ended: false });
         }
       });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), text, ended: true }));
     });
     req.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(e)));
     setTimeout(() => reject(new Error('no matching message within 20 s')), 20_000).unref();
@@ -90,6 +91,24 @@ describe('GET /api/v1/events/live', () => {
 
   it('declares the audit:read scope, like the rest of the audit trail', () => {
     expect(t.app.routeTable.find((r) => r.url === '/api/v1/events/live')?.access).toBe('audit:read');
+  });
+});
+
+describe('a store that does not answer for a moment', () => {
+  it('ends the stream (so the client reconnects) and serves the next connection once the store is back', async () => {
+    const other = await buildTestApp({ store, overrides: { liveFeed: createLiveFeed(store.db, { intervalMs: 20 }) } });
+    const at = await other.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await store.db.query('ALTER TABLE events RENAME TO events_away');
+      const refused = await readFeed(/: connected/, { at }).finally(() => store.db.query('ALTER TABLE events_away RENAME TO events'));
+      expect(refused).toMatchObject({ status: 200, ended: true, text: '' });
+      const back = await readFeed(/Back Bea/, {
+        at, onOpen: async () => void (await other.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Back Bea' }) })),
+      });
+      expect(back.text).toContain('Created contact \\"Back Bea\\"');
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -94,10 +94,14 @@ export function createSubscription(opts: SubscriptionOptions): Subscription {
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<unknown> = Promise.resolve();
 
+  // A failed preparation is not kept: the next poll or listener tries again once the store answers.
   const prepare = (): Promise<void> => (ready ??= (async () => {
     if (opts.durable) await opts.db.query('INSERT INTO subscription_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [opts.name]);
     else memoryCheckpoint = await newestVisible(opts.db);
-  })());
+  })().catch((e: unknown) => {
+    ready = null;
+    throw e;
+  }));
 
   const memoryBatch = async (): Promise<number> => {
     const page = await readAll(opts.db, memoryCheckpoint ?? START, batchSize);

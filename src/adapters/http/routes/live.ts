@@ -45,10 +45,17 @@ export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { 
     open.add(end);
     request.raw.on('close', end);
     const lastEventId = request.headers['last-event-id'];
-    stop = await feed.listen((m) => {
-      if (res.writableLength > MAX_BUFFERED_BYTES) return end();
-      res.write(frame(m));
-    }, typeof lastEventId === 'string' ? lastEventId : undefined);
+    try {
+      stop = await feed.listen((m) => {
+        if (res.writableLength > MAX_BUFFERED_BYTES) return end();
+        res.write(frame(m));
+      }, typeof lastEventId === 'string' ? lastEventId : undefined);
+    } catch (err) {
+      // The store did not answer: end the stream so that the client reconnects, rather than keep an
+      // open stream of heartbeats that will never carry a message.
+      request.log.warn({ err }, 'live feed unavailable; the stream is ended for the client to reconnect');
+      return end();
+    }
     if (res.writableEnded) return stop(); // the client left while we were getting ready
     res.write('retry: 3000\n: connected\n\n');
   });
