@@ -128,4 +128,16 @@ describe.runIf(storeKind() === 'postgres')('published messages on several nodes'
     for (const stop of stops) stop();
     await Promise.all([schedulerNode.close(), apiNode.close()]);
   });
+
+  it('a message too big for NOTIFY in bytes (fewer characters than the limit) still reaches its own node', async () => {
+    const node = createLiveFeed(store.openAnother(2), { intervalMs: 20 });
+    const got: LiveMessage[] = [];
+    const stop = await node.listen((m) => got.push(m));
+    const error = 'Überschreitung '.repeat(300) + '€'.repeat(2500); // 7,000 characters, over 11,000 bytes
+    node.publish('execution', { kpiId: 'kpi_wide', status: 'failed', error });
+    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(got.map((m) => m.data)).toEqual([{ kpiId: 'kpi_wide', status: 'failed', error }]);
+    stop();
+    await node.close();
+  });
 });

@@ -28,7 +28,8 @@ export function createBroadcast(db: Db, deliver: (payload: unknown) => void, onE
   return {
     send(payload) {
       const text = JSON.stringify(payload);
-      if (text.length > MAX_PAYLOAD) return deliver(payload);
+      // The limit is in bytes; a character outside ASCII takes two to four.
+      if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD) return deliver(payload);
       db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, text]).catch(onError);
     },
     start() {
