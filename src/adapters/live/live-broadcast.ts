@@ -33,7 +33,7 @@ export function createBroadcast(db: Db, deliver: (payload: unknown) => void, onE
       db.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, text]).catch(onError);
     },
     start() {
-      listener ??= listen(LIVE_CHANNEL, {
+      const attempt = (listener ??= listen(LIVE_CHANNEL, {
         onNotify: (text) => {
           try {
             deliver(JSON.parse(text));
@@ -42,8 +42,12 @@ export function createBroadcast(db: Db, deliver: (payload: unknown) => void, onE
           }
         },
         onReset: () => undefined,
+      }));
+      // A LISTEN that could not start is not kept: the next dashboard connection tries again.
+      attempt.catch(() => {
+        if (listener === attempt) listener = null;
       });
-      return listener.then(async (l) => {
+      return attempt.then(async (l) => {
         if (closed) await l.close();
       });
     },

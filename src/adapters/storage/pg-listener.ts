@@ -28,7 +28,7 @@ export async function listenPg(connectionString: string, channel: string, handle
     client = null;
     handlers.onReset();
     c.end().catch(() => undefined);
-    if (!closed) setTimeout(() => void connect().catch(() => undefined), retryMs).unref();
+    if (!closed) setTimeout(() => void (closed ? undefined : connect().catch(() => undefined)), retryMs).unref();
   };
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString, application_name: 'monitoring-grid-listener' });
@@ -48,7 +48,12 @@ export async function listenPg(connectionString: string, channel: string, handle
     if (closed) await c.end();
     else client = c;
   };
-  await connect();
+  try {
+    await connect();
+  } catch (e) {
+    closed = true; // the caller gets no handle to close: no reconnection may outlive this failure
+    throw e;
+  }
   return {
     connected: () => client !== null,
     async sync() {
