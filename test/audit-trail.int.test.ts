@@ -59,7 +59,7 @@ describe('readiness', () => {
     expect(await subscriptionHealth(projection)).toEqual({ status: 'up', detail: '0 events behind' });
     const behind = { ...projection, lag: async () => 5000 };
     const app = await buildTestApp({ store: t.store, overrides: { healthChecks: { auditTrail: () => subscriptionHealth(behind) } } });
-    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
     await app.close();
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'degraded', components: { auditTrail: { status: 'degraded', detail: '5000 events behind (more than 1000)' }, store: { status: 'up' } } });

@@ -122,7 +122,7 @@ export interface SchedulerStatus {
   readonly nextRuns: readonly { readonly kpiId: string; readonly indicator: string; readonly nextRunAt: string }[];
 }
 
-/** GET /health/ready (200 or 503, same shape) */
+/** GET /api/v1/health: the readiness components with their details */
 export interface Health {
   readonly status: 'up' | 'degraded' | 'down';
   readonly components: Record<string, { readonly status: string; readonly detail: string }>;

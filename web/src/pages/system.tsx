@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { api, authorizedFetch } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Health, SchedulerStatus } from '../api/admin-types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { ErrorMessage, Loading } from '../components/status.tsx';
@@ -9,11 +9,8 @@ import { Link } from '../router.tsx';
 const REFRESH_MS = 10_000;
 const kpiLink = (r: { kpiId: string; indicator: string }) => <Link to={`/kpis/${encodeURIComponent(r.kpiId)}`}>{r.indicator}</Link>;
 
-/** Health answers 503 with the same body when a component is down: that is a reading, not a failure. */
-async function readHealth(signal: AbortSignal): Promise<Health> {
-  const res = await authorizedFetch('/health/ready', { signal });
-  return (await res.json()) as Health;
-}
+/** Every health component with its detail (the public /health/ready gives statuses only). */
+const readHealth = (signal: AbortSignal): Promise<Health> => api.get<Health>('health', {}, signal);
 
 /** The service's own state: health components, scheduler nodes, running and stuck executions, the queue. Refreshes every 10 s. */
 export function SystemPage() {

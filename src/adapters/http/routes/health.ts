@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { problemResponses } from '../schemas/common.ts';
 
 export interface HealthComponent {
   readonly status: 'up' | 'degraded' | 'down';
@@ -22,8 +23,16 @@ async function collect(checks: HealthChecks, groups: Record<string, HealthGroup>
   return (await Promise.all([...single, ...many])).flat();
 }
 
-const ComponentView = Type.Object({ status: Type.String(), detail: Type.String() });
+const ComponentView = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });
 const ReadyView = Type.Object({ status: Type.String(), components: Type.Record(Type.String(), ComponentView) });
+
+/** Every component and the overall status: down if any is down, else degraded if any is, else up. */
+async function readiness(checks: HealthChecks, groups: Record<string, HealthGroup>) {
+  const entries = await collect(checks, groups);
+  const statuses = entries.map(([, c]) => c.status);
+  const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';
+  return { status, components: Object.fromEntries(entries) };
+}
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks; groups?: Record<string, HealthGroup> }> = async (app, { checks, groups = {} }) => {
   app.get('/health/live', {
@@ -31,14 +40,23 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks; gro
     schema: { tags: ['Health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } },
   }, async () => ({ status: 'up' }));
 
+  // Public, for load balancers and probes: statuses only. The details (connection errors naming internal
+  // hosts, data-source versions, node ids) are for signed-in operators, at /api/v1/health.
   app.get('/health/ready', {
     config: { access: 'public' },
-    schema: { tags: ['Health'], summary: 'Ready to serve: every component up or degraded (200); a component down is 503', response: { 200: ReadyView, 503: ReadyView } },
+    schema: {
+      tags: ['Health'],
+      summary: 'Ready to serve: every component up or degraded (200); a component down is 503. Statuses only; details at /api/v1/health',
+      response: { 200: ReadyView, 503: ReadyView },
+    },
   }, async (_request, reply) => {
-    const entries = await collect(checks, groups);
-    const components = Object.fromEntries(entries);
-    const statuses = entries.map(([, c]) => c.status);
-    const status = statuses.includes('down') ? 'down' : statuses.includes('degraded') ? 'degraded' : 'up';
-    return reply.status(status === 'down' ? 503 : 200).send({ status, components });
+    const { status, components } = await readiness(checks, groups);
+    const bare = Object.fromEntries(Object.entries(components).map(([name, c]) => [name, { status: c.status }]));
+    return reply.status(status === 'down' ? 503 : 200).send({ status, components: bare });
   });
+
+  app.get('/api/v1/health', {
+    config: { access: 'kpi:read' },
+    schema: { tags: ['Health'], summary: 'Every health component with its status and detail (the same checks as /health/ready)', response: { 200: ReadyView, ...problemResponses } },
+  }, async () => readiness(checks, groups));
 };
