@@ -20,8 +20,9 @@ export function App() {
 
   useEffect(() => {
     document.title = `${title} · MonitoringGrid`;
-    // After navigating, a screen reader starts at the new page rather than the old link.
-    heading.current?.focus({ preventScroll: true });
+    // After navigating, a screen reader starts at the new page rather than the old link; unless the new
+    // page already put the focus inside itself (the login form's username field, by autoFocus).
+    if (!heading.current?.contains(document.activeElement)) heading.current?.focus({ preventScroll: true });
   }, [title, location.path]);
 
   return (
