@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
+import { poll } from './helpers/page.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
@@ -67,6 +68,8 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     const { page, shot } = browser;
     await page.goto(service.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The keyboard starts in the username field (the page's own focus move must not take it away).
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
     await shot('login');
     await page.getByLabel('Username', { exact: true }).fill('admin');
     await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
@@ -181,6 +184,11 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => tile.innerText()).toContain('Deposits per hour');
     await expect.poll(() => page.getByText('Signed in as API key').count()).toBe(1);
+    // A reader's pages ask for no administrator's list (a refused request is a PermissionDenied security
+    // event): the KPI page with its history of changes, actors shown by id.
+    await tile.getByRole('link', { name: 'Deposits per hour' }).click();
+    await expect.poll(() => page.locator('.audit-list').innerText()).toContain('KpiUpdated');
+    await browser.settled();
     // The failed requests the browser reports are the deliberate validation error and the expired token's 401s.
     expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([expect.stringContaining('status of 400')]);
   }, 120_000);
