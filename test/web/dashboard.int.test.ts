@@ -134,6 +134,13 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     expect(after.accessToken).not.toBe('expired.token.value');
     await page.getByRole('button', { name: 'Run now' }).click();
     await run.waitFor();
+    // A reload that fails (the service restarting) keeps the page and says so above it.
+    const kpiUrl = /\/api\/v1\/kpis\/kpi_[^/?]+$/;
+    await page.route(kpiUrl, (r) => r.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Service Unavailable","detail":"restarting"}' }));
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await poll(() => page.getByRole('alert').first().innerText()).toContain('restarting');
+    expect(await page.getByRole('heading', { name: 'Deposits per hour', level: 1 }).count()).toBe(1);
+    await page.unroute(kpiUrl);
 
     // The data breaches: 40 more deposits this hour (60 against a baseline of 20, +200%).
     await monitored.insert(depositsBefore(Date.now(), 40));
@@ -189,7 +196,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await tile.getByRole('link', { name: 'Deposits per hour' }).click();
     await expect.poll(() => page.locator('.audit-list').innerText()).toContain('KpiUpdated');
     await browser.settled();
-    // The failed requests the browser reports are the deliberate validation error and the expired token's 401s.
-    expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([expect.stringContaining('status of 400')]);
+    // The failed requests the browser reports are the deliberate validation error, the failed reload and the expired token's 401s.
+    expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([expect.stringContaining('status of 400'), expect.stringContaining('status of 503')]);
   }, 120_000);
 });

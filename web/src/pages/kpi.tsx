@@ -48,9 +48,12 @@ export function KpiPage({ params, query }: PageProps) {
   const keyRows = useMemo(() => rows.filter((r) => (r.key ?? '') === key), [rows, key]);
   // The range ends when its history was loaded: a render in between does not move (and redraw) the chart.
   const since = useMemo(() => Date.now() - range.ms, [history.data, range.ms]);
-  const alertsInRange = (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved'));
+  // Memoised: a new array on every render would destroy and redraw the chart (and the reader's zoom) each time.
+  const alertsInRange = useMemo(() => (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved')),
+    [alerts.data, key, since]);
 
-  if (kpi.error) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
+  // A failed reload (the service restarting, a dropped connection) keeps the page, with its error above it.
+  if (kpi.error && !kpi.data) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
   if (!kpi.data) return <Loading what="Loading the KPI" />;
   const k = kpi.data;
   const latest = keyRows[0];
@@ -73,6 +76,7 @@ export function KpiPage({ params, query }: PageProps) {
         <div><dt>Deviation</dt><dd>{formatPercent(latest?.deviationPercent)}</dd></div>
         <div><dt>Last run</dt><dd>{formatTime(k.lastRunAt)}</dd></div>
       </dl>
+      <ErrorMessage error={kpi.error} />
       <RunButtons id={id} onRecorded={reloadAll} />
 
       <h2 id="chart-heading">Values against the baseline</h2>
