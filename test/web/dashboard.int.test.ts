@@ -1,13 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
-import { lowContrast, poll } from './helpers/page.ts';
+import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { heading, lowContrast, overflowing, poll, unlabelled } from './helpers/page.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
@@ -15,7 +14,6 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  * in Debian's Chromium. Screenshots of every page go to the folder printed at the start.
  * PostgreSQL project only: the service runs on its own database either way.
  */
-const WEB = fileURLToPath(new URL('../../web', import.meta.url));
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 const ADMIN_PASSWORD = 'dashboard-test-password';
@@ -24,35 +22,22 @@ let store: TestStore;
 let monitored: MonitoredDb;
 let service: ServiceProcess;
 let browser: Browser;
+let webDir: string;
 
 /** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
 const depositsBefore = (end: number, n: number): TxRow[] =>
   Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
 
-/** Signs in through the API (the test's own hands, for what part B's pages will do through the UI). */
-async function apiAs(): Promise<(method: string, url: string, body?: unknown) => Promise<{ id: string }>> {
-  const login = await fetch(`${service.url}api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  }).then((r) => r.json() as Promise<{ accessToken: string }>);
-  return async (method, url, body) => {
-    const r = await fetch(`${service.url}api/v1${url}`, {
-      method, headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    });
-    if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<{ id: string }>;
-  };
-}
-
 describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
   beforeAll(async () => {
-    await build({ root: WEB, configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+    webDir = await buildDashboard();
     store = await createTestStore('postgres', { migrate: false });
     monitored = await createPostgresSource();
     // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
     const now = Date.now();
     await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
     service = await startServiceProcess({
-      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
+      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
     });
     browser = await openBrowser();
     console.log(`dashboard screenshots: ${browser.screenshots}`);
@@ -62,6 +47,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await service?.stop();
     await monitored?.close();
     await store?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
   it('log in, create a KPI, test and run it, see value and baseline, then see an alert open on a breach', async () => {
@@ -78,7 +64,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await shot('grid-empty');
 
     // The data-source page (with its connection test) and the contact page are driven by admin-pages.int.test.ts.
-    const call = await apiAs();
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
     const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
     await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
     expect(ds.id).toMatch(/^dsn_/);
@@ -174,8 +160,17 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
     await shot('grid-resolved-live');
 
+    // On a phone: no page wider than the screen, every control named.
     await page.setViewportSize({ width: 390, height: 844 });
-    await shot('grid-phone');
+    const phonePages = [['grid', '/', 'KPIs'], ['kpi', `/kpis/${kpiId}`, 'Deposits per hour'], ['kpi-edit', `/kpis/${kpiId}/edit`, 'Edit Deposits per hour'], ['kpi-new', '/kpis/new', 'New KPI']] as const;
+    for (const [name, hash, title] of phonePages) {
+      await page.goto(`${service.url}#${hash}`);
+      await heading(page, title);
+      expect(await overflowing(page), hash).toEqual([]);
+      expect(await unlabelled(page), hash).toEqual([]);
+      await shot(`phone-${name}`);
+    }
+    await page.goto(`${service.url}#/`);
     // Every status word is readable on its colour, and the focus ring stands out, in both colour schemes.
     expect(await lowContrast(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -183,7 +178,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
 
     // A machine (a wall screen) signs in with an API key instead.
-    const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
+    const key = await call<{ key: string }>('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] });
     // A second tab shares the sign-in; signing out in one signs out both.
     const other = await page.context().newPage();
     await other.goto(service.url);
