@@ -147,7 +147,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByLabel('Accepted deviation (%)').fill('250');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
-    await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+250/);
+    await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+changed to\s+250/);
     await shot('kpi-audit-diff');
     // Acknowledging the alert on its page and finding the change in the audit trail search: admin-pages.int.test.ts.
 
