@@ -200,4 +200,26 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     // and the failed reloads (one or two: a live message may reload the KPI while the route is down).
     expect(browser.errors.filter((e) => !/status of (401|503)/.test(e))).toEqual([expect.stringContaining('status of 400')]);
   }, 120_000);
+
+  it('a viewer (no audit:read) gets the grid and the KPI page refreshed by polling, without a refused request', async () => {
+    const { page } = browser;
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
+    await call('POST', '/users', { username: 'vera', role: 'viewer', password: 'vera-correct-horse' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${service.url}#/`);
+    const refused: string[] = [];
+    page.on('response', (r) => { if (r.status() === 403) refused.push(r.url()); });
+    await page.getByLabel('Username', { exact: true }).fill('vera');
+    await page.getByLabel('Password', { exact: true }).fill('vera-correct-horse');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading(page, 'KPIs');
+    await poll(() => page.locator('.live-state').innerText()).toContain('off (needs audit:read)');
+    await page.getByRole('link', { name: 'Deposits per hour' }).click();
+    await heading(page, 'Deposits per hour');
+    await poll(() => page.getByText('Reading the history needs the audit:read scope.').count()).toBe(1);
+    // Longer than the live feed's 3 s retry: each refusal would be a PermissionDenied security event.
+    await page.waitForTimeout(3500);
+    await browser.settled();
+    expect(refused).toEqual([]);
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { useCallback } from 'react';
 import { api } from './client.ts';
 import type { ApiKey, User } from './admin-types.ts';
+import { grants, whoAmI } from './me.ts';
 import { useResource } from './use-resource.ts';
 
 /**
@@ -10,8 +11,7 @@ import { useResource } from './use-resource.ts';
  */
 export function useActorNames(): (id: string | null | undefined) => string {
   const names = useResource(async (signal) => {
-    const me = await api.get<{ scopes: string[] }>('auth/me', {}, signal);
-    if (!me.scopes.includes('admin:*')) return new Map<string, string>();
+    if (!grants(await whoAmI(), 'admin:*')) return new Map<string, string>();
     const [users, keys] = await Promise.all([
       api.get<{ items: User[] }>('users', {}, signal).then((r) => r.items),
       api.get<{ items: ApiKey[] }>('apikey', {}, signal).then((r) => r.items),

@@ -63,7 +63,7 @@ export function GridPage({ query }: PageProps) {
             <option value="2">2 (email)</option>
           </select>
         </label>
-        <p className="muted live-state">Live updates: {live === 'open' ? 'on' : live}</p>
+        <p className="muted live-state">Live updates: {live === 'open' ? 'on' : live === 'refused' ? `off (needs audit:read); refreshed every ${POLL_MS / 1000} s` : live}</p>
       </form>
       <p role="status" aria-live="polite" className="sr-only">
         {overview.data ? `${shown.length} KPIs shown, ${alerting} alerting` : ''}
