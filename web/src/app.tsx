@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { logout } from './api/client.ts';
 import { getCredentials, onCredentials, type Credentials } from './api/credentials.ts';
+import { grants, whoAmI, type Me } from './api/me.ts';
 import { LoginPage } from './pages/login.tsx';
 import { Link, matchRoute, useLocation } from './router.tsx';
 import { routes } from './routes.tsx';
@@ -13,6 +14,7 @@ function who(c: Credentials): string {
 export function App() {
   const [credentials, setCredentials] = useState(getCredentials);
   useEffect(() => onCredentials(setCredentials), []);
+  const me = useMe(credentials);
   const location = useLocation();
   const match = matchRoute(routes, location.path);
   const heading = useRef<HTMLElement>(null);
@@ -40,7 +42,7 @@ export function App() {
       {credentials && (
         <nav aria-label="Main" className="app-nav">
           <ul>
-            {routes.filter((r) => r.inNav).map((r) => (
+            {routes.filter((r) => r.inNav && (!r.needs || (me !== null && grants(me, r.needs)))).map((r) => (
               <li key={r.path}>
                 <Link to={r.path} aria-current={match?.route === r ? 'page' : undefined}>{r.title}</Link>
               </li>
@@ -62,4 +64,17 @@ function NotFound() {
       <p>There is no page here. <Link to="/">Back to the grid</Link>.</p>
     </section>
   );
+}
+
+/** The signed-in caller (null while asked, or signed out): the nav shows only the pages it may read. */
+function useMe(credentials: Credentials | null): Me | null {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    // A rotated session keeps showing what it showed until the answer for the new tokens is in.
+    if (!credentials) return setMe(null);
+    let current = true;
+    whoAmI().then((m) => { if (current) setMe(m); }, () => undefined);
+    return () => { current = false; };
+  }, [credentials]);
+  return me;
 }
