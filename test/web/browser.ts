@@ -36,7 +36,8 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
   });
   const inFlight = new Set<object>();
   page.on('request', (r) => { if (!r.url().includes('/events/live')) inFlight.add(r); });
-  for (const done of ['requestfinished', 'requestfailed'] as const) page.on(done, (r) => inFlight.delete(r));
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => inFlight.delete(r));
   let n = 0;
   return {
     page, screenshots, errors,
