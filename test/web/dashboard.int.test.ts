@@ -219,6 +219,10 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Deposits per hour' }).click();
     await heading(page, 'Deposits per hour');
     await poll(() => page.getByText('Reading the history needs the audit:read scope.').count()).toBe(1);
+    // The contacts page offers no history link (the audit trail is not a viewer's to read).
+    await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+    await poll(() => page.getByRole('row').filter({ hasText: 'Ann on call' }).innerText()).toContain('ann@example.com');
+    expect(await page.getByRole('link', { name: /^History/ }).count()).toBe(0);
     // Longer than the live feed's 3 s retry: each refusal would be a PermissionDenied security event.
     await page.waitForTimeout(3500);
     await browser.settled();

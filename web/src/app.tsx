@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { logout } from './api/client.ts';
 import { getCredentials, onCredentials, type Credentials } from './api/credentials.ts';
-import { grants, whoAmI, type Me } from './api/me.ts';
+import { grants, useMe } from './api/me.ts';
 import { LoginPage } from './pages/login.tsx';
 import { Link, matchRoute, useLocation } from './router.tsx';
 import { routes } from './routes.tsx';
@@ -64,17 +64,4 @@ function NotFound() {
       <p>There is no page here. <Link to="/">Back to the grid</Link>.</p>
     </section>
   );
-}
-
-/** The signed-in caller (null while asked, or signed out): the nav shows only the pages it may read. */
-function useMe(credentials: Credentials | null): Me | null {
-  const [me, setMe] = useState<Me | null>(null);
-  useEffect(() => {
-    // A rotated session keeps showing what it showed until the answer for the new tokens is in.
-    if (!credentials) return setMe(null);
-    let current = true;
-    whoAmI().then((m) => { if (current) setMe(m); }, () => undefined);
-    return () => { current = false; };
-  }, [credentials]);
-  return me;
 }

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { api } from './client.ts';
 import { getCredentials, type Credentials } from './credentials.ts';
 
@@ -28,3 +29,24 @@ export function whoAmI(): Promise<Me> {
  */
 export const grants = (me: Me, needed: string): boolean =>
   me.scopes.some((g) => g === needed || g === 'admin:*' || g === `${needed.split(':')[0]}:*`);
+
+/**
+ * React: the signed-in caller, null while asked or when signed out. `credentials` (default: the current
+ * ones) asks again when they change; a rotated session keeps its answer until the new one is in.
+ */
+export function useMe(credentials: Credentials | null = getCredentials()): Me | null {
+  const [me, setMe] = useState<Me | null>(null);
+  useEffect(() => {
+    if (!credentials) return setMe(null);
+    let current = true;
+    whoAmI().then((m) => { if (current) setMe(m); }, () => undefined);
+    return () => { current = false; };
+  }, [credentials]);
+  return me;
+}
+
+/** React: does the signed-in caller hold `scope`? False until known (so nothing it may not use is offered). */
+export function useGrants(scope: string): boolean {
+  const me = useMe();
+  return me !== null && grants(me, scope);
+}
