@@ -19,6 +19,9 @@ describe('/api/v1/users', () => {
     const r = await users({ method: 'POST', payload: { username: 'ann', role: 'editor', password: 'ann-correct-horse' } });
     expect(r.statusCode).toBe(201);
     expect(r.headers.location).toBe(`/api/v1/users/${r.json().id}`);
+    const located = await t.inject({ method: 'GET', url: r.headers.location as string });
+    expect(located.statusCode).toBe(200);
+    expect(located.json()).toEqual(r.json());
     expect(r.json()).toMatchObject({ username: 'ann', role: 'editor', active: true, lockedUntil: null });
     expect((await login('ann', 'ann-correct-horse')).statusCode).toBe(200);
     const list = await users();
@@ -48,6 +51,7 @@ describe('/api/v1/users', () => {
     await users({ method: 'POST', payload: { username: 'carl', role: 'viewer', password: 'carl-correct-horse' } });
     expect((await users({ method: 'POST', payload: { username: 'carl', role: 'viewer', password: 'carl-correct-horse' } })).statusCode).toBe(409);
     expect((await users({ method: 'PATCH', url: '/usr_nobody', payload: { active: false } })).statusCode).toBe(404);
+    expect((await users({ url: '/usr_nobody' })).statusCode).toBe(404);
     expect((await users({ method: 'PATCH', url: '/usr_nobody', payload: { active: 'no' } })).statusCode).toBe(400);
   });
 
@@ -64,6 +68,7 @@ describe('/api/v1/users', () => {
     const editor = await givenUser(t, 'editor');
     const { accessToken } = await signIn(t, editor.username, editor.password);
     expect((await users({ headers: bearer(accessToken) })).statusCode).toBe(403);
+    expect((await users({ url: `/${editor.user.id}`, headers: bearer(accessToken) })).statusCode).toBe(403);
     const { key } = await givenKey(t, { scopes: ['kpi:*', 'alerts:*', 'contacts:*', 'datasources:*', 'audit:read'] });
     expect((await users({ method: 'POST', payload: { username: 'eve', role: 'admin', password: 'eve-correct-horse' }, headers: { 'x-api-key': key } })).statusCode).toBe(403);
     expect((await login('eve', 'eve-correct-horse')).statusCode).toBe(401);

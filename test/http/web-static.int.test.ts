@@ -38,6 +38,15 @@ describe('the dashboard at /', () => {
     expect(r.body).toContain('dashboard page');
   });
 
+  it('answers the page with a policy: its own scripts only, never in a frame', async () => {
+    for (const url of ['/', '/kpis/kpi_1']) {
+      const r = await withBuild.inject({ method: 'GET', url, anonymous: true });
+      expect(r.headers['content-security-policy'], url).toMatch(/default-src 'self';.*frame-ancestors 'none'/);
+      expect(r.headers['x-frame-options'], url).toBe('DENY');
+      expect(r.headers['x-content-type-options'], url).toBe('nosniff');
+    }
+  });
+
   it('serves hashed assets as immutable, and a missing file as a 404', async () => {
     const r = await withBuild.inject({ method: 'GET', url: '/assets/index-abc123.js', anonymous: true });
     expect(r.statusCode).toBe(200);

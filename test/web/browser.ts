@@ -14,6 +14,8 @@ export interface Browser {
   shot(name: string): Promise<string>;
   /** Console errors and page errors seen so far (a page that throws fails the test). */
   readonly errors: string[];
+  /** Waits until no request is on its way but the live feed's (so that `errors` holds their answers). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,9 +34,16 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
+  const inFlight = new Set<object>();
+  page.on('request', (r) => { if (!r.url().includes('/events/live')) inFlight.add(r); });
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => inFlight.delete(r));
   let n = 0;
   return {
     page, screenshots, errors,
+    async settled() {
+      for (let quiet = 0; quiet < 3; quiet = inFlight.size === 0 ? quiet + 1 : 0) await new Promise((r) => setTimeout(r, 100));
+    },
     async shot(name) {
       const file = path.join(screenshots, `${String(++n).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });

@@ -1,12 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
+import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { heading, lowContrast, overflowing, poll, unlabelled } from './helpers/page.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
@@ -14,7 +14,6 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  * in Debian's Chromium. Screenshots of every page go to the folder printed at the start.
  * PostgreSQL project only: the service runs on its own database either way.
  */
-const WEB = fileURLToPath(new URL('../../web', import.meta.url));
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 const ADMIN_PASSWORD = 'dashboard-test-password';
@@ -23,35 +22,22 @@ let store: TestStore;
 let monitored: MonitoredDb;
 let service: ServiceProcess;
 let browser: Browser;
+let webDir: string;
 
 /** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
 const depositsBefore = (end: number, n: number): TxRow[] =>
   Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
 
-/** Signs in through the API (the test's own hands, for what part B's pages will do through the UI). */
-async function apiAs(): Promise<(method: string, url: string, body?: unknown) => Promise<{ id: string }>> {
-  const login = await fetch(`${service.url}api/v1/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  }).then((r) => r.json() as Promise<{ accessToken: string }>);
-  return async (method, url, body) => {
-    const r = await fetch(`${service.url}api/v1${url}`, {
-      method, headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
-    });
-    if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
-    return r.json() as Promise<{ id: string }>;
-  };
-}
-
 describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
   beforeAll(async () => {
-    await build({ root: WEB, configFile: path.join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+    webDir = await buildDashboard();
     store = await createTestStore('postgres', { migrate: false });
     monitored = await createPostgresSource();
     // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
     const now = Date.now();
     await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
     service = await startServiceProcess({
-      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
+      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
     });
     browser = await openBrowser();
     console.log(`dashboard screenshots: ${browser.screenshots}`);
@@ -61,12 +47,15 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await service?.stop();
     await monitored?.close();
     await store?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
   });
 
   it('log in, create a KPI, test and run it, see value and baseline, then see an alert open on a breach', async () => {
     const { page, shot } = browser;
     await page.goto(service.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The keyboard starts in the username field (the page's own focus move must not take it away).
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
     await shot('login');
     await page.getByLabel('Username', { exact: true }).fill('admin');
     await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
@@ -75,7 +64,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await shot('grid-empty');
 
     // The data-source page (with its connection test) and the contact page are driven by admin-pages.int.test.ts.
-    const call = await apiAs();
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
     const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
     await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
     expect(ds.id).toMatch(/^dsn_/);
@@ -131,6 +120,13 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     expect(after.accessToken).not.toBe('expired.token.value');
     await page.getByRole('button', { name: 'Run now' }).click();
     await run.waitFor();
+    // A reload that fails (the service restarting) keeps the page and says so above it.
+    const kpiUrl = /\/api\/v1\/kpis\/kpi_[^/?]+$/;
+    await page.route(kpiUrl, (r) => r.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Service Unavailable","detail":"restarting"}' }));
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await poll(() => page.getByRole('alert').first().innerText()).toContain('restarting');
+    expect(await page.getByRole('heading', { name: 'Deposits per hour', level: 1 }).count()).toBe(1);
+    await page.unroute(kpiUrl);
 
     // The data breaches: 40 more deposits this hour (60 against a baseline of 20, +200%).
     await monitored.insert(depositsBefore(Date.now(), 40));
@@ -151,7 +147,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByLabel('Accepted deviation (%)').fill('250');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
-    await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+250/);
+    await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+changed to\s+250/);
     await shot('kpi-audit-diff');
     // Acknowledging the alert on its page and finding the change in the audit trail search: admin-pages.int.test.ts.
 
@@ -164,11 +160,25 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
     await shot('grid-resolved-live');
 
+    // On a phone: no page wider than the screen, every control named.
     await page.setViewportSize({ width: 390, height: 844 });
-    await shot('grid-phone');
+    const phonePages = [['grid', '/', 'KPIs'], ['kpi', `/kpis/${kpiId}`, 'Deposits per hour'], ['kpi-edit', `/kpis/${kpiId}/edit`, 'Edit Deposits per hour'], ['kpi-new', '/kpis/new', 'New KPI']] as const;
+    for (const [name, hash, title] of phonePages) {
+      await page.goto(`${service.url}#${hash}`);
+      await heading(page, title);
+      expect(await overflowing(page), hash).toEqual([]);
+      expect(await unlabelled(page), hash).toEqual([]);
+      await shot(`phone-${name}`);
+    }
+    await page.goto(`${service.url}#/`);
+    // Every status word is readable on its colour, and the focus ring stands out, in both colour schemes.
+    expect(await lowContrast(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await lowContrast(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A machine (a wall screen) signs in with an API key instead.
-    const key = await call('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] }) as unknown as { key: string };
+    const key = await call<{ key: string }>('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] });
     // A second tab shares the sign-in; signing out in one signs out both.
     const other = await page.context().newPage();
     await other.goto(service.url);
@@ -181,7 +191,41 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => tile.innerText()).toContain('Deposits per hour');
     await expect.poll(() => page.getByText('Signed in as API key').count()).toBe(1);
-    // The failed requests the browser reports are the deliberate validation error and the expired token's 401s.
-    expect(browser.errors.filter((e) => !/status of 401/.test(e))).toEqual([expect.stringContaining('status of 400')]);
+    // A reader's pages ask for no administrator's list (a refused request is a PermissionDenied security
+    // event): the KPI page with its history of changes, actors shown by id.
+    await tile.getByRole('link', { name: 'Deposits per hour' }).click();
+    await expect.poll(() => page.locator('.audit-list').innerText()).toContain('KpiUpdated');
+    await browser.settled();
+    // The failed requests the browser reports are the deliberate validation error, the expired token's 401s
+    // and the failed reloads (one or two: a live message may reload the KPI while the route is down).
+    expect(browser.errors.filter((e) => !/status of (401|503)/.test(e))).toEqual([expect.stringContaining('status of 400')]);
   }, 120_000);
+
+  it('a viewer (no audit:read) gets the grid and the KPI page refreshed by polling, without a refused request', async () => {
+    const { page } = browser;
+    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
+    await call('POST', '/users', { username: 'vera', role: 'viewer', password: 'vera-correct-horse' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${service.url}#/`);
+    const refused: string[] = [];
+    page.on('response', (r) => { if (r.status() === 403) refused.push(r.url()); });
+    await page.getByLabel('Username', { exact: true }).fill('vera');
+    await page.getByLabel('Password', { exact: true }).fill('vera-correct-horse');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading(page, 'KPIs');
+    await poll(() => page.locator('.live-state').innerText()).toContain('off (needs audit:read)');
+    // The nav offers only pages a viewer may read (an administrator's nav is the admin pages test's).
+    await poll(() => page.getByRole('navigation', { name: 'Main' }).innerText()).toMatch(/^Grid\s+Alerts\s+Contacts\s+Data sources\s+System$/);
+    await page.getByRole('link', { name: 'Deposits per hour' }).click();
+    await heading(page, 'Deposits per hour');
+    await poll(() => page.getByText('Reading the history needs the audit:read scope.').count()).toBe(1);
+    // The contacts page offers no history link (the audit trail is not a viewer's to read).
+    await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+    await poll(() => page.getByRole('row').filter({ hasText: 'Ann on call' }).innerText()).toContain('ann@example.com');
+    expect(await page.getByRole('link', { name: /^History/ }).count()).toBe(0);
+    // Longer than the live feed's 3 s retry: each refusal would be a PermissionDenied security event.
+    await page.waitForTimeout(3500);
+    await browser.settled();
+    expect(refused).toEqual([]);
+  }, 60_000);
 });

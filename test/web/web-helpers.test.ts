@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodyOf, emptyForm, formOf } from '../../web/src/api/kpi-form.ts';
 import { parseFrame } from '../../web/src/api/live.ts';
+import { grants, type Me } from '../../web/src/api/me.ts';
 import type { Kpi } from '../../web/src/api/types.ts';
 
 describe('the live feed parser', () => {
@@ -42,5 +43,16 @@ describe('the KPI editor form', () => {
     };
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = kpi;
     expect(bodyOf(formOf(kpi))).toEqual(fields);
+  });
+});
+
+describe('what the caller may read, as the server decides it', () => {
+  const me = (...scopes: string[]): Me => ({ kind: 'user', id: 'usr_1', name: 'ann', scopes });
+  it('given a scope, its area wildcard or admin:*, then granted; given another area, then not', () => {
+    expect(grants(me('audit:read'), 'audit:read')).toBe(true);
+    expect(grants(me('kpi:*'), 'kpi:write')).toBe(true);
+    expect(grants(me('admin:*'), 'audit:read')).toBe(true);
+    expect(grants(me('kpi:read', 'alerts:read', 'contacts:read', 'datasources:read'), 'audit:read')).toBe(false);
+    expect(grants(me('kpi:*'), 'admin:*')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { logout } from './api/client.ts';
 import { getCredentials, onCredentials, type Credentials } from './api/credentials.ts';
+import { grants, useMe } from './api/me.ts';
 import { LoginPage } from './pages/login.tsx';
 import { Link, matchRoute, useLocation } from './router.tsx';
 import { routes } from './routes.tsx';
@@ -13,6 +14,7 @@ function who(c: Credentials): string {
 export function App() {
   const [credentials, setCredentials] = useState(getCredentials);
   useEffect(() => onCredentials(setCredentials), []);
+  const me = useMe(credentials);
   const location = useLocation();
   const match = matchRoute(routes, location.path);
   const heading = useRef<HTMLElement>(null);
@@ -20,8 +22,9 @@ export function App() {
 
   useEffect(() => {
     document.title = `${title} · MonitoringGrid`;
-    // After navigating, a screen reader starts at the new page rather than the old link.
-    heading.current?.focus({ preventScroll: true });
+    // After navigating, a screen reader starts at the new page rather than the old link; unless the new
+    // page already put the focus inside itself (the login form's username field, by autoFocus).
+    if (!heading.current?.contains(document.activeElement)) heading.current?.focus({ preventScroll: true });
   }, [title, location.path]);
 
   return (
@@ -39,7 +42,7 @@ export function App() {
       {credentials && (
         <nav aria-label="Main" className="app-nav">
           <ul>
-            {routes.filter((r) => r.inNav).map((r) => (
+            {routes.filter((r) => r.inNav && (!r.needs || (me !== null && grants(me, r.needs)))).map((r) => (
               <li key={r.path}>
                 <Link to={r.path} aria-current={match?.route === r ? 'page' : undefined}>{r.title}</Link>
               </li>

@@ -15,6 +15,8 @@ export interface RouteDef {
   readonly title: string;
   readonly component: ComponentType<PageProps>;
   readonly inNav: boolean;
+  /** The scope the page's data needs (`admin:*`, `audit:read`): the nav leaves it out for anyone without it. */
+  readonly needs?: string;
 }
 
 export interface Location {

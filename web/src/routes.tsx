@@ -28,9 +28,9 @@ export const routes: readonly RouteDef[] = [
   { path: '/notifications', title: 'Deliveries', component: NotificationsPage, inNav: false },
   { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
   { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
-  { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true },
-  { path: '/users', title: 'Users', component: UsersPage, inNav: true },
-  { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true },
+  { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true, needs: 'admin:*' },
+  { path: '/users', title: 'Users', component: UsersPage, inNav: true, needs: 'admin:*' },
+  { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true, needs: 'audit:read' },
   { path: '/audit/:type/:id', title: 'History', component: TimelinePage, inNav: false },
   { path: '/system', title: 'System', component: SystemPage, inNav: true },
 ];

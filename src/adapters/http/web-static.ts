@@ -15,7 +15,21 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <body><main><h1>MonitoringGrid</h1><p>The dashboard has not been built. Run <code>npm run build:web</code>
 (or <code>npm start</code>, which builds it first) and reload.</p><p>The API is at <a href="/api/docs">/api/docs</a>.</p></main></body></html>`;
 
+/**
+ * The page keeps its session's tokens in localStorage: it runs only its own bundle (no inline script,
+ * nothing from elsewhere) and is never framed, so a button of the admin pages cannot be clicked through
+ * another site's frame. Styles set by script (uPlot, React's style props) go through the CSSOM, which
+ * style-src does not restrict; the favicon is a data: URL.
+ */
+const PAGE_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
 function sendIndex(reply: FastifyReply, root: string): FastifyReply {
+  reply.headers(PAGE_HEADERS);
   if (!existsSync(path.join(root, 'index.html'))) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
   // The page names hashed bundles: it must be revalidated so that a new build is picked up.
   return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });

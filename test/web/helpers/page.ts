@@ -26,3 +26,33 @@ export const unlabelled = (page: Page) => page.evaluate(() => {
   const actions = Array.from(document.querySelectorAll('button, a[href]')).filter((el) => !el.textContent?.trim() && !named(el));
   return [...fields, ...actions].map((el) => el.outerHTML.slice(0, 120));
 });
+
+/**
+ * Status words (badges) whose text is below WCAG AA's 4.5:1 against their colour, and a focus ring below
+ * 3:1 against the page: each badge class is drawn once in the current colour scheme and measured.
+ */
+export const lowContrast = (page: Page) => page.evaluate(() => {
+  const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  const luminance = (css: string) => { const [r = 0, g = 0, b = 0] = rgb(css); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a: string, b: string) => { const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p) as [number, number]; return (x + 0.05) / (y + 0.05); };
+  const classes = ['', 'ok', 'breaching', 'alerting', 'failing', 'inactive', 'no-history', 'open', 'acknowledged', 'resolved', 'success', 'failed',
+    'timeout', 'stuck', 'breach', 'no-judgement', 'delivery-sent', 'delivery-pending', 'delivery-dead', 'key-active', 'key-revoked', 'key-expired',
+    'health-up', 'health-degraded', 'health-down'];
+  const low: string[] = [];
+  for (const c of classes) {
+    const el = Object.assign(document.createElement('span'), { className: `badge ${c}`, textContent: 'x' });
+    document.body.append(el);
+    const s = getComputedStyle(el);
+    const r = ratio(s.color, s.backgroundColor);
+    if (r < 4.5) low.push(`badge ${c || '(plain)'}: ${r.toFixed(2)}`);
+    el.remove();
+  }
+  const root = getComputedStyle(document.documentElement);
+  const probe = Object.assign(document.createElement('span'), { style: `color: ${root.getPropertyValue('--focus')}` });
+  document.body.append(probe);
+  const focus = ratio(getComputedStyle(probe).color, root.backgroundColor);
+  probe.remove();
+  if (focus < 3) low.push(`focus ring: ${focus.toFixed(2)}`);
+  return low;
+});

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { API_BASE, authorizedFetch } from './client.ts';
+import { grants, whoAmI } from './me.ts';
 
 /**
  * One message of GET /api/v1/events/live: `execution`, `alert` or `audit`, with its JSON data; `reset`
@@ -11,7 +12,8 @@ export interface LiveMessage {
   /** The SSE id, sent back as Last-Event-ID on a reconnect so that nothing in between is lost. */
   readonly id?: string;
 }
-export type LiveStatus = 'connecting' | 'open' | 'closed';
+/** `refused`: the credentials lack the feed's scope (audit:read, which a viewer has not); pages poll instead. */
+export type LiveStatus = 'connecting' | 'open' | 'closed' | 'refused';
 type Listener = (m: LiveMessage) => void;
 
 const listeners = new Set<Listener>();
@@ -46,9 +48,10 @@ export function parseFrame(frame: string): LiveMessage | null {
 let lastEventId: string | undefined;
 
 // EventSource cannot send an Authorization or X-API-Key header, so the feed is read with fetch streaming.
-async function readFeed(signal: AbortSignal): Promise<void> {
+async function readFeed(signal: AbortSignal): Promise<'refused' | void> {
   const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
   const res = await authorizedFetch(`${API_BASE}/events/live`, { signal, headers });
+  if (res.status === 403) return 'refused';
   if (!res.ok || !res.body) throw new Error(`live feed answered ${res.status}`);
   setStatus('open');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -72,8 +75,13 @@ function connect(): () => void {
   const controller = new AbortController();
   void (async () => {
     while (!controller.signal.aborted) {
+      // Not asked without the scope, and not asked again when refused: each refusal (every 3 s, on every
+      // page) would record a PermissionDenied security event. A new sign-in remounts the pages and asks afresh.
+      const me = await whoAmI().catch(() => null);
+      if (controller.signal.aborted) break;
+      if (me !== null && !grants(me, 'audit:read')) return setStatus('refused');
       setStatus('connecting');
-      await readFeed(controller.signal).catch(() => undefined);
+      if ((await readFeed(controller.signal).catch(() => undefined)) === 'refused') return setStatus('refused');
       if (controller.signal.aborted) break;
       setStatus('closed');
       await new Promise((r) => setTimeout(r, 3000));

@@ -6,9 +6,12 @@ import { timelinePath } from './history-link.tsx';
 
 const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The fields a change touched, without those that came out equal. */
+export const changedFields = (changes: FullAuditEntry['changes']) => Object.entries(changes ?? {}).filter(([, c]) => show(c.from) !== show(c.to));
+
 /** Before → after for each field a change touched (fields that came out equal are left out). */
 export function DiffTable({ changes }: { changes: FullAuditEntry['changes'] }) {
-  const rows = Object.entries(changes ?? {}).filter(([, c]) => show(c.from) !== show(c.to));
+  const rows = changedFields(changes);
   if (rows.length === 0) return null;
   return (
     <table className="diff">

@@ -1,8 +1,7 @@
 import { useActorNames } from '../api/actor-names.ts';
 import type { AuditEntry } from '../api/types.ts';
 import { formatTime } from '../format.ts';
-
-const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+import { changedFields, DiffTable } from './audit-entries.tsx';
 
 /** An entity's audit history, newest first: who did what, with the field diff of each change. */
 export function AuditHistory({ entries }: { entries: readonly AuditEntry[] }) {
@@ -11,22 +10,15 @@ export function AuditHistory({ entries }: { entries: readonly AuditEntry[] }) {
   return (
     <ol className="audit-list">
       {entries.map((e) => {
-        const changes = Object.entries(e.changes ?? {}).filter(([, c]) => show(c.from) !== show(c.to));
+        const changed = changedFields(e.changes).length;
         return (
           <li key={e.position}>
             <p><strong>{e.summary}</strong></p>
             <p className="muted small">{formatTime(e.recordedAt)} · {e.actorKind} {actor(e.actor)} · {e.eventType} · version {e.entityVersion}</p>
-            {changes.length > 0 && (
+            {changed > 0 && (
               <details open={e.eventType !== 'KpiCreated'}>
-                <summary>{changes.length} field{changes.length > 1 ? 's' : ''} changed</summary>
-                <table className="diff">
-                  <thead><tr><th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-                  <tbody>
-                    {changes.map(([field, c]) => (
-                      <tr key={field}><th scope="row">{field}</th><td><del>{show(c.from)}</del></td><td><ins>{show(c.to)}</ins></td></tr>
-                    ))}
-                  </tbody>
-                </table>
+                <summary>{changed} field{changed > 1 ? 's' : ''} changed</summary>
+                <DiffTable changes={e.changes} />
               </details>
             )}
           </li>

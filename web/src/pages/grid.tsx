@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { api } from '../api/client.ts';
-import { useLive } from '../api/live.ts';
+import { useLiveReload } from '../api/use-live-reload.ts';
 import type { Tile, TileStatus } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { StatusBadge } from '../components/badge.tsx';
@@ -16,8 +16,7 @@ const POLL_MS = 30_000;
 /** The grid: a tile per KPI, most urgent first; filters live in the URL so a filtered grid can be shared. */
 export function GridPage({ query }: PageProps) {
   const overview = useResource((signal) => api.get<{ items: Tile[] }>('kpis/overview', {}, signal), []);
-  const reload = useDebounced(overview.reload, 500);
-  const live = useLive(reload);
+  const live = useLiveReload(() => true, overview.reload, 500);
   useEffect(() => {
     const timer = setInterval(overview.reload, POLL_MS);
     return () => clearInterval(timer);
@@ -63,7 +62,7 @@ export function GridPage({ query }: PageProps) {
             <option value="2">2 (email)</option>
           </select>
         </label>
-        <p className="muted live-state">Live updates: {live === 'open' ? 'on' : live}</p>
+        <p className="muted live-state">Live updates: {live === 'open' ? 'on' : live === 'refused' ? `off (needs audit:read); refreshed every ${POLL_MS / 1000} s` : live}</p>
       </form>
       <p role="status" aria-live="polite" className="sr-only">
         {overview.data ? `${shown.length} KPIs shown, ${alerting} alerting` : ''}
@@ -96,13 +95,4 @@ function TileCard({ tile: t }: { tile: Tile }) {
       </p>
     </li>
   );
-}
-
-function useDebounced(fn: () => void, ms: number): () => void {
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
-  return useMemo(() => () => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(fn, ms);
-  }, [fn, ms]);
 }

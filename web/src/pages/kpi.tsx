@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, type ApiError } from '../api/client.ts';
 import { alertsOf, auditOf, executionsSince, RANGES } from '../api/kpi-data.ts';
 import { useLive } from '../api/live.ts';
+import { grants, whoAmI } from '../api/me.ts';
 import type { Alert, AuditEntry, Evaluation, ExecutionRecord, Kpi } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { AuditHistory } from '../components/audit-history.tsx';
@@ -20,7 +21,8 @@ export function KpiPage({ params, query }: PageProps) {
   const kpi = useResource((s) => api.get<Kpi>(`kpis/${encodeURIComponent(id)}`, {}, s), [id]);
   const history = useResource((s) => executionsSince(id, new Date(Date.now() - range.ms), s), [id, range.ms]);
   const alerts = useResource((s) => alertsOf(id, s), [id]);
-  const audit = useResource((s) => auditOf('kpi', id, s), [id]);
+  // The audit trail is not a viewer's to read (audit:read): for them the section says so instead of a refusal.
+  const audit = useResource(async (s) => (grants(await whoAmI(), 'audit:read') ? auditOf('kpi', id, s) : null), [id]);
   const reloadAll = () => [kpi, history, alerts, audit].forEach((r) => r.reload());
   // The feed's messages are audit entries. The audit table is filled by its own subscription, which may
   // lag the feed, so an entry of this KPI is added from the message itself; the rest commit with the event.
@@ -39,7 +41,7 @@ export function KpiPage({ params, query }: PageProps) {
     return () => clearInterval(timer);
   }, [kpi.reload, history.reload]); // stable functions: the timer is set once
   const auditEntries = useMemo(() => mergeEntries(audit.data ?? [], liveEntries), [audit.data, liveEntries]);
-  useCatchUp(kpi.data?.version, auditEntries, audit.reload);
+  useCatchUp(audit.data === null ? undefined : kpi.data?.version, auditEntries, audit.reload);
 
   const rows = history.data?.rows ?? [];
   const keys = useMemo(() => [...new Set(rows.map((r) => r.key ?? ''))].sort(), [rows]);
@@ -48,9 +50,12 @@ export function KpiPage({ params, query }: PageProps) {
   const keyRows = useMemo(() => rows.filter((r) => (r.key ?? '') === key), [rows, key]);
   // The range ends when its history was loaded: a render in between does not move (and redraw) the chart.
   const since = useMemo(() => Date.now() - range.ms, [history.data, range.ms]);
-  const alertsInRange = (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved'));
+  // Memoised: a new array on every render would destroy and redraw the chart (and the reader's zoom) each time.
+  const alertsInRange = useMemo(() => (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved')),
+    [alerts.data, key, since]);
 
-  if (kpi.error) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
+  // A failed reload (the service restarting, a dropped connection) keeps the page, with its error above it.
+  if (kpi.error && !kpi.data) return <section><h1>KPI</h1><ErrorMessage error={kpi.error} /></section>;
   if (!kpi.data) return <Loading what="Loading the KPI" />;
   const k = kpi.data;
   const latest = keyRows[0];
@@ -73,6 +78,7 @@ export function KpiPage({ params, query }: PageProps) {
         <div><dt>Deviation</dt><dd>{formatPercent(latest?.deviationPercent)}</dd></div>
         <div><dt>Last run</dt><dd>{formatTime(k.lastRunAt)}</dd></div>
       </dl>
+      <ErrorMessage error={kpi.error} />
       <RunButtons id={id} onRecorded={reloadAll} />
 
       <h2 id="chart-heading">Values against the baseline</h2>
@@ -108,7 +114,7 @@ export function KpiPage({ params, query }: PageProps) {
 
       <h2>History of changes</h2>
       <ErrorMessage error={audit.error} />
-      <AuditHistory entries={auditEntries} />
+      {audit.data === null ? <p className="muted">Reading the history needs the audit:read scope.</p> : <AuditHistory entries={auditEntries} />}
     </section>
   );
 }
