@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
+import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { apiKeyShownOnceThenRevoked, userCreatedThenDisabled } from './helpers/admin-steps.ts';
@@ -19,8 +20,6 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  * note, that change and a KPI edit found in the audit trail and on the entity timelines, an API key
  * shown once and revoked. Screenshots of every page go to the folder printed at the start.
  */
-const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
 const ADMIN_PASSWORD = 'admin-pages-test-password';
 const NOTE = 'Looking into it: a deposit campaign started';
 
@@ -33,18 +32,13 @@ let webDir: string;
 let hook: Server;
 let hookCalls = 0;
 
-/** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
-const depositsBefore = (end: number, n: number): TxRow[] =>
-  Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
 
 describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system pages in a browser', () => {
   beforeAll(async () => {
     webDir = await buildDashboard();
     store = await createTestStore('postgres', { migrate: false });
     monitored = await createPostgresSource();
-    // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
-    const now = Date.now();
-    await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
+    await seedSteadyDeposits(monitored);
     hook = createServer((req, res) => {
       req.resume();
       res.writeHead(++hookCalls === 1 ? 500 : 204).end();

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, type MonitoredDb, type TxRow } from '../helpers/monitored.ts';
+import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
@@ -14,8 +15,6 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  * in Debian's Chromium. Screenshots of every page go to the folder printed at the start.
  * PostgreSQL project only: the service runs on its own database either way.
  */
-const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
 const ADMIN_PASSWORD = 'dashboard-test-password';
 
 let store: TestStore;
@@ -24,18 +23,13 @@ let service: ServiceProcess;
 let browser: Browser;
 let webDir: string;
 
-/** `n` deposits spread over [end - 50 min, end - 10 min]: inside the one-hour window ending at `end` even if the run is late. */
-const depositsBefore = (end: number, n: number): TxRow[] =>
-  Array.from({ length: n }, (_, i) => ({ type: 'deposit', done: true, updatedAt: new Date(end - 50 * 60_000 + i * 60_000), country: 'DE', amount: 10 }));
 
 describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
   beforeAll(async () => {
     webDir = await buildDashboard();
     store = await createTestStore('postgres', { migrate: false });
     monitored = await createPostgresSource();
-    // Four past weeks with 20 deposits in this hour: the baseline. Now: 20 as well, so the first run is ok.
-    const now = Date.now();
-    await monitored.insert([0, 1, 2, 3, 4].flatMap((w) => depositsBefore(now - w * WEEK, 20)));
+    await seedSteadyDeposits(monitored);
     service = await startServiceProcess({
       DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
     });
