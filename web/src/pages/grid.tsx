@@ -10,7 +10,7 @@ import { formatNumber, formatPercent, formatRelative, STATUS_LABEL } from '../fo
 import { Link, navigate, type PageProps } from '../router.tsx';
 
 const STATUSES: TileStatus[] = ['alerting', 'failing', 'breaching', 'ok', 'no_history', 'inactive'];
-/** Ordinary runs are not events: a poll catches them; the live feed brings breaches and alerts at once. */
+/** The live feed brings every run and alert at once; the poll covers a feed that is down or not allowed (viewers). */
 const POLL_MS = 30_000;
 
 /** The grid: a tile per KPI, most urgent first; filters live in the URL so a filtered grid can be shared. */
