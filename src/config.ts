@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ALERT_POLICY_LIMITS as POLICY } from './core/kpis/alert-policy.ts';
 
 /**
@@ -34,6 +35,14 @@ export interface Config {
   readonly executionRetentionDays: number;
   /** Fewer past windows than this = no baseline (capped at a KPI's baselineWeeks). */
   readonly baselineMinWindows: number;
+  /** After a timed-out KPI query is cancelled, how long before its connection is killed, seconds (1–10). */
+  readonly queryKillGraceSeconds: number;
+  /** Rows one KPI query may return; more fails the run. */
+  readonly maxResultRows: number;
+  /** Series one run may have; more fails the run. */
+  readonly maxSeries: number;
+  /** Folders SQLite data sources may use (absolute); default the data directory. */
+  readonly sqliteAllowedDirs: readonly string[];
   /** Reads a data source's `passwordEnv` variable: names are chosen at run time, so they cannot be parsed at boot. */
   readonly secretEnv: (name: string) => string | undefined;
   /** Bearer token that GET /metrics requires; null = /metrics is public. */
@@ -128,10 +137,11 @@ export function loadConfig(env: Env): Config {
   if (otlp !== null) r.check(/^https?:\/\//.test(otlp), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
   const metricsToken = r.optional('METRICS_TOKEN');
   if (metricsToken !== null) r.check(metricsToken.length >= 16, 'METRICS_TOKEN must be at least 16 characters');
+  const dataDir = r.string('DATA_DIR', './data');
   const config: Config = {
     port: r.int('PORT', 8080, 0, 65_535),
     host: r.string('HOST', '127.0.0.1'),
-    dataDir: r.string('DATA_DIR', './data'),
+    dataDir,
     webDir: r.optional('WEB_DIR'),
     databaseUrl,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -147,6 +157,7 @@ export function loadConfig(env: Env): Config {
     schedulerHeartbeatSeconds: r.int('SCHEDULER_HEARTBEAT_SECONDS', 10, 1, 3600),
     executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS', 90, 1, 36_500),
     baselineMinWindows: r.int('BASELINE_MIN_WINDOWS', 3, 1, 52),
+    ...sourceLimits(r, dataDir),
     secretEnv: (name) => env[name],
     metricsToken: r.optional('METRICS_TOKEN'),
     otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
@@ -159,6 +170,21 @@ export function loadConfig(env: Env): Config {
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
+}
+
+/** Issue 11's bounds on monitored databases; the kill grace must leave the lease time to record. */
+function sourceLimits(r: Reader, dataDir: string): Pick<Config, 'queryKillGraceSeconds' | 'maxResultRows' | 'maxSeries' | 'sqliteAllowedDirs'> {
+  const queryKillGraceSeconds = r.int('QUERY_KILL_GRACE_SECONDS', 5, 1, 10);
+  const leaseGrace = r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600);
+  r.check(leaseGrace >= queryKillGraceSeconds + 5, `SCHEDULER_LEASE_GRACE_SECONDS (${leaseGrace}) must be at least QUERY_KILL_GRACE_SECONDS + 5 (${queryKillGraceSeconds + 5}): a run must end and be recorded within its lease`);
+  const dirs = r.optional('SQLITE_ALLOWED_DIRS');
+  const sqliteAllowedDirs = (dirs === null ? [dataDir] : dirs.split(path.delimiter).filter((d) => d !== '')).map((d) => path.resolve(d));
+  return {
+    queryKillGraceSeconds,
+    maxResultRows: r.int('MAX_RESULT_ROWS', 10_000, 1, 1_000_000),
+    maxSeries: r.int('MAX_SERIES', 1_000, 1, 10_000),
+    sqliteAllowedDirs,
+  };
 }
 
 export interface WebhookConfig {

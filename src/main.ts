@@ -69,8 +69,10 @@ export async function startService(config: Config, logger: Logger = createLogger
     const alerting = createAlerting(config.alerts, {
       db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer,
     });
-    const sources = createSourceRegistry({ secrets, env: config.secretEnv });
-    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows,
+    const sources = createSourceRegistry({
+      secrets, env: config.secretEnv, killGraceMs: config.queryKillGraceSeconds * 1000, maxResultRows: config.maxResultRows, sqliteAllowedDirs: config.sqliteAllowedDirs,
+    });
+    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows, maxSeries: config.maxSeries,
       listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })], tracer: otelTracer, committed: [observeExecutions(metrics, liveFeed)] };
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger, metrics }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
@@ -83,7 +85,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const app = await buildApp({
       db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
-      execution, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
+      execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
       ...(config.webDir !== null ? { webRoot: config.webDir } : {}),
     });
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });

@@ -64,12 +64,12 @@ describe('result shapes', () => {
 
 describe('named parameters', () => {
   it('become numbered placeholders, repeated names share one', () => {
-    expect(bindNamedParameters('SELECT :windowEnd, :windowStart, :windowEnd, x::int', 'dollar')).toEqual({ text: 'SELECT $1, $2, $1, x::int', names: ['windowEnd', 'windowStart'] });
-    expect(bindNamedParameters('SELECT :windowEnd, :forLastMinutes, :windowEnd', 'question')).toEqual({ text: 'SELECT ?, ?, ?', names: ['windowEnd', 'forLastMinutes', 'windowEnd'] });
+    expect(bindNamedParameters('SELECT :windowEnd, :windowStart, :windowEnd, x::int', 'postgres')).toEqual({ text: 'SELECT $1, $2, $1, x::int', names: ['windowEnd', 'windowStart'] });
+    expect(bindNamedParameters('SELECT :windowEnd, :forLastMinutes, :windowEnd', 'mysql')).toEqual({ text: 'SELECT ?, ?, ?', names: ['windowEnd', 'forLastMinutes', 'windowEnd'] });
   });
   it('are not touched inside literals, identifiers, comments and dollar quotes; unknown names stay', () => {
     const sql = `SELECT ':windowEnd', "a:windowEnd", $$ :windowEnd $$, :other, :windowEndX /* :windowEnd */ -- :windowEnd`;
-    expect(bindNamedParameters(sql, 'dollar')).toEqual({ text: sql, names: [] });
+    expect(bindNamedParameters(sql, 'postgres')).toEqual({ text: sql, names: [] });
     expect(usesWindow('SELECT 1 AS value -- :windowStart')).toBe(false);
     expect(usesWindow('SELECT count(*) AS value FROM t WHERE at >= :windowStart')).toBe(true);
   });

@@ -7,6 +7,7 @@ import type { Db } from '../../src/adapters/storage/db.ts';
 import { createUnitOfWork } from '../../src/adapters/storage/unit-of-work.ts';
 import type { ExecutionDeps } from '../../src/core/executions/execute-now.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import { TEST_SOURCE_OPTIONS } from '../helpers/monitored.ts';
 
 export interface TestNode {
   readonly scheduler: Scheduler;
@@ -20,7 +21,7 @@ export interface TestNode {
 /** One scheduler node on its own store connection pool, as a separate process would have. */
 export function startNode(db: Db, clock: Clock, options: Partial<SchedulerOptions> = {}): TestNode {
   const ids = createIdGenerator(clock);
-  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
   const exec: ExecutionDeps = { uow: createUnitOfWork(db, clock), clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: 3, listeners: [] };
   const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, ...options });
   return {

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { createSourceRegistry, type SourceRegistry } from '../../src/adapters/sources/source-registry.ts';
 import type { DataSource } from '../../src/core/datasources/datasource.ts';
-import { createMonitored, generateRows, type MonitoredDb } from '../helpers/monitored.ts';
+import { createMonitored, generateRows, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
 import { storeKind } from '../helpers/store.ts';
 
 const toDataSource = (m: MonitoredDb, o: Partial<DataSource> = {}): DataSource => ({
   id: `dsn_${m.kind}`, name: m.kind, kind: m.kind, host: null, port: null, database: null, user: null, passwordEnv: null, sealedPassword: null,
-  ssl: false, filePath: null, statementTimeoutMs: 30_000, maxConnections: 3, version: 1, createdAt: new Date(), updatedAt: new Date(),
+  ssl: false, filePath: null, statementTimeoutMs: 30_000, maxConnections: 3, allowPrivilegedUser: false, version: 1, createdAt: new Date(), updatedAt: new Date(),
   ...(m.dataSource as Partial<DataSource>), ...o,
 });
 
@@ -24,7 +24,7 @@ describe.runIf(storeKind() === 'postgres').each(['postgres', 'mysql', 'sqlite'] 
     m = await createMonitored[kind]();
     // 600 rows over two hours ending at windowEnd + 30 min: the window catches some, not all.
     await m.insert(generateRows(600, new Date(windowEnd.getTime() - 90 * 60_000), 120));
-    sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+    sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
     ds = toDataSource(m);
   });
   afterAll(async () => {
@@ -75,7 +75,7 @@ describe.runIf(storeKind() === 'postgres').each(['postgres', 'mysql', 'sqlite'] 
 });
 
 describe.runIf(storeKind() === 'postgres')('a hanging query', () => {
-  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
   afterAll(() => sources.close());
 
   it('on PostgreSQL is cancelled at the timeout and is gone from pg_stat_activity', async () => {

@@ -9,6 +9,7 @@ import { createUnitOfWork } from '../../src/adapters/storage/unit-of-work.ts';
 import { systemClock } from '../../src/adapters/system-clock.ts';
 import type { Clock, CommandDeps } from '../../src/core/ports.ts';
 import { createTestStore, type TestStore } from './store.ts';
+import { TEST_SOURCE_OPTIONS } from './monitored.ts';
 
 export type { InjectOptions };
 
@@ -45,7 +46,7 @@ export function commandDeps(store: TestStore, clock: Clock = systemClock): Comma
 export async function buildTestApp(opts: { clock?: Clock; store?: TestStore; overrides?: Partial<AppDeps> } = {}): Promise<TestApp> {
   const store = opts.store ?? (await createTestStore());
   // The auth routes' rate limit would trip over a test file's logins from one address; its own test lowers it.
-  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), auth: { rateLimitPerMinute: 10_000 }, ...opts.overrides };
+  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), auth: { rateLimitPerMinute: 10_000 }, sourceOptions: TEST_SOURCE_OPTIONS, ...opts.overrides };
   const app = await buildApp(deps);
   await app.ready();
   const auth = createAuthDeps(store.db, deps.clock, deps.ids);

@@ -22,13 +22,20 @@ export interface TxRow {
 
 export interface MonitoredDb {
   readonly kind: 'postgres' | 'mysql' | 'sqlite';
-  /** The fields of a data source pointing at it (for POST /datasources). */
+  /** The fields of a data source pointing at it as a read-only user made for it (for POST /datasources). */
   readonly dataSource: Record<string, unknown>;
+  /** The same as the server's administrator (postgres, root), whom source inspection refuses. */
+  readonly adminDataSource: Record<string, unknown>;
+  /** The read-only user's name (PostgreSQL role, MySQL user at '%'); null for SQLite. */
+  readonly user: string | null;
   insert(rows: readonly TxRow[]): Promise<void>;
   /** Runs SQL directly (setup and hand-computed expectations). */
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
+
+/** Source-registry options for tests: SQLite files live in the system's temporary folder. */
+export const TEST_SOURCE_OPTIONS = { sqliteAllowedDirs: [tmpdir()] } as const;
 
 export const TEST_MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
@@ -60,9 +67,17 @@ export async function createPostgresSource(): Promise<MonitoredDb> {
   pool.on('error', () => undefined);
   await pool.query(`CREATE TABLE account_transactions (id serial PRIMARY KEY, type text NOT NULL, done boolean NOT NULL,
     updated_at timestamptz NOT NULL, country text NOT NULL, amount numeric(12,2) NOT NULL)`);
+  // A role that may write (the server's READ ONLY transaction is what stops it), as a replica's reporting role might.
+  const user = `${db}_ro`;
+  await pool.query(`CREATE ROLE ${user} LOGIN; GRANT CONNECT ON DATABASE ${db} TO ${user}; GRANT USAGE ON SCHEMA public TO ${user};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${user};
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${user}`);
+  const at = { kind: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: db };
   return {
     kind: 'postgres',
-    dataSource: { kind: 'postgres', host: url.hostname, port: Number(url.port || 5432), database: db, user: decodeURIComponent(url.username) || 'postgres' },
+    user,
+    dataSource: { ...at, user },
+    adminDataSource: { ...at, user: decodeURIComponent(url.username) || 'postgres' },
     async insert(rows) {
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -78,6 +93,7 @@ export async function createPostgresSource(): Promise<MonitoredDb> {
       const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.query(`DROP ROLE IF EXISTS ${user}`);
       await c.end();
     },
   };
@@ -91,9 +107,15 @@ export async function createMysqlSource(): Promise<MonitoredDb> {
   const pool = mysql.createPool({ ...TEST_MYSQL, database: db, connectionLimit: 3, timezone: 'Z', decimalNumbers: true });
   await pool.query(`CREATE TABLE account_transactions (id int AUTO_INCREMENT PRIMARY KEY, type varchar(20) NOT NULL, done boolean NOT NULL,
     updated_at datetime(3) NOT NULL, country char(2) NOT NULL, amount decimal(12,2) NOT NULL) ENGINE=InnoDB`);
+  const user = `${db}_ro`;
+  await pool.query(`CREATE USER ${user}@'%'`);
+  await pool.query(`GRANT SELECT, EXECUTE, SHOW VIEW ON ${db}.* TO ${user}@'%'`);
+  const at = { kind: 'mysql', host: TEST_MYSQL.host, port: TEST_MYSQL.port, database: db };
   return {
     kind: 'mysql',
-    dataSource: { kind: 'mysql', host: TEST_MYSQL.host, port: TEST_MYSQL.port, database: db, user: TEST_MYSQL.user },
+    user,
+    dataSource: { ...at, user },
+    adminDataSource: { ...at, user: TEST_MYSQL.user },
     async insert(rows) {
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -103,6 +125,7 @@ export async function createMysqlSource(): Promise<MonitoredDb> {
     query: async (sql, params) => (await pool.query(sql, params))[0] as never,
     async close() {
       await pool.query(`DROP DATABASE IF EXISTS ${db}`);
+      await pool.query(`DROP USER IF EXISTS ${user}@'%'`);
       await pool.end();
     },
   };
@@ -117,7 +140,9 @@ export async function createSqliteSource(): Promise<MonitoredDb> {
   const time = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
   return {
     kind: 'sqlite',
+    user: null,
     dataSource: { kind: 'sqlite', filePath: file },
+    adminDataSource: { kind: 'sqlite', filePath: file },
     async insert(rows) {
       const stmt = db.prepare('INSERT INTO account_transactions (type, done, updated_at, country, amount) VALUES (?, ?, ?, ?, ?)');
       db.transaction(() => rows.forEach((r) => stmt.run(r.type, r.done ? 1 : 0, time(r.updatedAt), r.country, r.amount)))();

@@ -20,7 +20,8 @@ import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { executionRoutes } from './routes/executions.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
-import { createSourceRegistry } from '../sources/source-registry.ts';
+import { createSourceRegistry, type SourceRegistryOptions } from '../sources/source-registry.ts';
+import type { DataSourceInspector } from '../../core/datasources/inspection.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -73,6 +74,10 @@ export interface AppDeps extends CommandDeps {
   readonly alertSettings?: AlertSettings;
   /** The built dashboard served at `/` (default web/dist of this package); null serves none. */
   readonly webRoot?: string | null;
+  /** Bounds of the default source pools (tests: SQLite folders, kill grace); main.ts passes `execution` instead. */
+  readonly sourceOptions?: Omit<SourceRegistryOptions, 'secrets' | 'env'>;
+  /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
+  readonly inspector?: DataSourceInspector;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -117,7 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
-  const execution = deps.execution ?? defaultExecution(deps, app, metrics, liveFeed);
+  const defaults = deps.execution === undefined ? defaultExecution(deps, app, metrics, liveFeed) : null;
+  const execution = deps.execution ?? defaults!.execution;
+  const inspector = deps.inspector ?? defaults?.inspector;
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks }, groups: deps.healthGroups ?? {} });
@@ -126,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(kpiRoutes, { deps });
       await api.register(kpiOverviewRoutes, { db: deps.db });
       await api.register(contactRoutes, { deps });
-      await api.register(dataSourceRoutes, { deps });
+      await api.register(dataSourceRoutes, { deps, inspector });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
@@ -144,11 +151,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 }
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
-function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): ExecutionDeps {
-  const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined });
+function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): { execution: ExecutionDeps; inspector: DataSourceInspector } {
+  const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined, ...deps.sourceOptions });
   app.addHook('onClose', () => sources.close());
-  return {
+  const execution: ExecutionDeps = {
     ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [],
     tracer: deps.tracer ?? otelTracer, committed: [observeExecutions(metrics, feed)],
   };
+  return { execution, inspector: sources };
 }

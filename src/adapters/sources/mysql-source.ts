@@ -1,12 +1,52 @@
 import mysql from 'mysql2/promise';
 import type { DataSource } from '../../core/datasources/datasource.ts';
+import type { QueryRun } from '../../core/executions/ports.ts';
 import { bindNamedParameters, parameterValues } from '../../core/executions/query-params.ts';
-import { errorText, failure, watchdog, type SourcePool } from './source-pool.ts';
+import { inspectMysql } from './mysql-inspect.ts';
+import { errorText, failed, stopped, supervise, tooManyRows, type RunLimits, type SourcePool } from './source-pool.ts';
+
+type Core = mysql.PoolConnection['connection'] & {
+  execute(sql: string, values: unknown[]): NodeJS.EventEmitter;
+  pause(): void;
+  threadId: number;
+};
+
+type Streamed = { rows: Record<string, unknown>[]; columns: string[] } | 'too_many' | 'no_result';
+
+/**
+ * Reads the first result set row by row as the server sends it (mysql2 buffers nothing without a
+ * callback) and stops reading past `max` rows: the caller then kills the connection.
+ */
+function streamRows(core: Core, text: string, values: unknown[], max: number): Promise<Streamed> {
+  return new Promise((resolve, reject) => {
+    const rows: Record<string, unknown>[] = [];
+    let columns: string[] | null = null;
+    let done = false;
+    const command = core.execute(text, values);
+    command.on('fields', (fields: mysql.FieldPacket[] | undefined, index?: number) => {
+      if ((index ?? 0) === 0 && columns === null && fields !== undefined) columns = fields.map((f) => f.name);
+    });
+    command.on('result', (row: Record<string, unknown>, index?: number) => {
+      if (done || (index ?? 0) !== 0 || columns === null) return; // CALL's trailing status header
+      rows.push(row);
+      if (rows.length > max) {
+        done = true;
+        core.pause();
+        resolve('too_many');
+      }
+    });
+    command.on('error', (e: unknown) => { if (!done) { done = true; reject(e); } });
+    command.on('end', () => { if (!done) { done = true; resolve(columns === null ? 'no_result' : { rows, columns }); } });
+  });
+}
 
 /**
  * A MySQL or MariaDB source. Each KPI query is a server-side prepared statement (values bound by the
- * server, one statement only) in `START TRANSACTION READ ONLY`. At the timeout a second connection
- * sends `KILL QUERY` for the query's thread, so the server really stops. Times are bound in UTC.
+ * server, one statement only) in `START TRANSACTION READ ONLY`, streamed and bounded. At the timeout
+ * a second connection sends `KILL QUERY`; a query still running after the kill grace gets
+ * `KILL CONNECTION` and its client is dropped. After every run COM_RESET_CONNECTION clears what a
+ * query can leave on a session (GET_LOCK locks, user and session variables, temporary tables). Times
+ * are bound in UTC.
  */
 export function openMysqlSource(ds: DataSource, password: string | null): SourcePool {
   const config: mysql.ConnectionOptions = {
@@ -15,50 +55,99 @@ export function openMysqlSource(ds: DataSource, password: string | null): Source
     multipleStatements: false, supportBigNumbers: true, decimalNumbers: true,
   };
   const pool = mysql.createPool({ ...config, connectionLimit: ds.maxConnections, maxIdle: ds.maxConnections, idleTimeout: 60_000 });
+  const listened = new WeakSet<object>();
+  const lost = new WeakSet<object>();
+  /** A pooled connection listens once; a second error (or one while checked out) would reach the process. */
+  const listen = (core: Core) => {
+    if (listened.has(core)) return;
+    listened.add(core);
+    core.on('error', () => lost.add(core));
+  };
 
-  const killQuery = async (threadId: number): Promise<void> => {
+  const killOnServer = async (what: 'QUERY' | 'CONNECTION', threadId: number): Promise<void> => {
     if (!Number.isInteger(threadId)) return;
-    const c = await mysql.createConnection(config).catch(() => null);
+    const c = await mysql.createConnection({ ...config, connectTimeout: 5_000 }).catch(() => null);
     if (c === null) return;
-    await c.query(`KILL QUERY ${threadId}`).catch(() => undefined);
+    (c as unknown as { connection: NodeJS.EventEmitter }).connection.on('error', () => undefined);
+    await c.query(`KILL ${what} ${threadId}`).catch(() => undefined);
     await c.end().catch(() => undefined);
   };
 
+  const withConnection = async <T>(work: (c: mysql.PoolConnection) => Promise<T>): Promise<T> => {
+    const conn = await pool.getConnection();
+    listen(conn.connection as Core);
+    try {
+      return await work(conn);
+    } finally {
+      conn.destroy(); // inspection may SET ROLE: never hand that session on
+    }
+  };
+
   return {
-    async run(query, params, timeoutMs, signal) {
-      const bound = bindNamedParameters(query, 'question');
-      let conn: mysql.PoolConnection;
-      try {
-        conn = await pool.getConnection();
-      } catch (e) {
-        return { ok: false, status: 'failed', error: `cannot connect: ${errorText(e)}` };
-      }
-      const dog = watchdog(timeoutMs, signal, () => void killQuery(conn.threadId));
-      let broken = false;
-      try {
-        await conn.query('START TRANSACTION READ ONLY');
-        const [result, fields] = await conn.execute(bound.text, parameterValues(bound, params));
-        await conn.query('ROLLBACK');
-        // A killed SLEEP() answers normally (1), so a fired watchdog decides, not the answer.
-        if (dog.fired() !== null) return failure(dog.fired(), true, timeoutMs, null);
-        // CALL answers with its result sets followed by a status header; the first set is the KPI's.
-        const set = Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result;
-        const cols = Array.isArray(fields) && Array.isArray(fields[0]) ? (fields[0] as mysql.FieldPacket[]) : (fields as mysql.FieldPacket[] | undefined);
-        if (!Array.isArray(set)) return { ok: false, status: 'failed', error: 'the query returned no result set (a KPI query must select rows)' };
-        return { ok: true, rows: set as Record<string, unknown>[], columns: (cols ?? []).map((f) => f.name) };
-      } catch (e) {
-        await conn.query('ROLLBACK').catch(() => (broken = true));
-        return failure(dog.fired(), false, timeoutMs, e);
-      } finally {
-        dog.stop();
-        if (broken) conn.destroy();
-        else conn.release();
-      }
+    run(text, params, limits, signal) {
+      const state: { conn: mysql.PoolConnection | null; killed: boolean } = { conn: null, killed: false };
+      const threadId = () => (state.conn?.connection as Core | undefined)?.threadId ?? null;
+      return supervise(limits, signal, {
+        cancel: () => { const id = threadId(); if (id !== null) void killOnServer('QUERY', id); },
+        kill: () => {
+          state.killed = true;
+          const id = threadId();
+          if (id !== null) void killOnServer('CONNECTION', id);
+          state.conn?.destroy();
+          state.conn = null;
+        },
+      }, async () => {
+        let conn: mysql.PoolConnection;
+        try {
+          conn = await pool.getConnection();
+        } catch (e) {
+          return { ok: false, status: 'failed', error: `cannot connect: ${errorText(e)}` };
+        }
+        listen(conn.connection as Core);
+        state.conn = conn;
+        if (state.killed) { conn.destroy(); return stopped('timeout', limits); }
+        return runOn(conn, text, params, limits, lost, killOnServer, () => state.conn === conn, () => { state.conn = null; });
+      });
     },
+    inspect: async () => ({ privileges: await withConnection((c) => inspectMysql(c)), refused: [] }),
     async version() {
       const [rows] = await pool.query('SELECT VERSION() AS version');
       return String((rows as { version: string }[])[0]!.version);
     },
     close: () => pool.end(),
   };
+}
+
+async function runOn(
+  conn: mysql.PoolConnection, text: string, params: Parameters<SourcePool['run']>[1], limits: RunLimits, lost: WeakSet<object>,
+  killOnServer: (what: 'QUERY' | 'CONNECTION', id: number) => Promise<void>, stillOurs: () => boolean, forget: () => void,
+): Promise<QueryRun> {
+  const core = conn.connection as Core;
+  const bound = bindNamedParameters(text, 'mysql');
+  let reusable = false;
+  try {
+    await conn.query('START TRANSACTION READ ONLY');
+    const streamed = await streamRows(core, bound.text, parameterValues(bound, params), limits.maxRows);
+    if (streamed === 'too_many') {
+      await killOnServer('CONNECTION', core.threadId);
+      return tooManyRows(limits);
+    }
+    await conn.query('ROLLBACK');
+    await conn.reset();
+    reusable = !lost.has(core);
+    if (streamed === 'no_result') return { ok: false, status: 'failed', error: 'the query returned no result set (a KPI query must select rows)' };
+    return { ok: true, rows: streamed.rows, columns: streamed.columns };
+  } catch (e) {
+    if (!lost.has(core)) {
+      // A failed statement leaves the session usable once it is rolled back and reset.
+      reusable = await conn.query('ROLLBACK').then(() => conn.reset()).then(() => !lost.has(core), () => false);
+    }
+    return lost.has(core) ? { ok: false, status: 'failed', error: `the connection was lost: ${errorText(e)}` } : failed(e);
+  } finally {
+    if (stillOurs()) {
+      forget();
+      if (reusable) conn.release();
+      else conn.destroy();
+    }
+  }
 }

@@ -1,15 +1,42 @@
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { DataSource } from '../../core/datasources/datasource.ts';
+import type { QueryRun } from '../../core/executions/ports.ts';
 import { bindNamedParameters, parameterValues } from '../../core/executions/query-params.ts';
-import { CLIENT_GRACE_MS, errorText, failure, watchdog, type SourcePool } from './source-pool.ts';
+import { inspectPostgres } from './postgres-inspect.ts';
+import { errorText, failed, stopped, supervise, tooManyRows, type RunLimits, type SourcePool } from './source-pool.ts';
 
 const QUERY_CANCELED = '57014';
+const BATCH_ROWS = 1000;
+
+type Rows = { rows: Record<string, unknown>[]; columns: string[] };
+
+/** Reads at most `max` rows through a portal (the server produces no more than asked for); null = there were more. */
+async function readBounded(client: pg.PoolClient, text: string, values: unknown[], max: number): Promise<Rows | null> {
+  const cursor = client.query(new Cursor(text, values));
+  const rows: Record<string, unknown>[] = [];
+  let columns: string[] = [];
+  for (;;) {
+    const batch = await new Promise<Record<string, unknown>[]>((resolve, reject) =>
+      cursor.read(Math.min(BATCH_ROWS, max + 1 - rows.length), (err, got) => (err ? reject(err) : resolve(got))));
+    // pg-cursor keeps the row description on its result (not handed to a read once the portal is done).
+    columns = ((cursor as unknown as { _result: { fields?: { name: string }[] } })._result.fields ?? []).map((f) => f.name);
+    rows.push(...batch);
+    if (rows.length > max) break;
+    if (batch.length === 0 || rows.length === max + 1) break;
+  }
+  await cursor.close();
+  return rows.length > max ? null : { rows, columns };
+}
 
 /**
- * A PostgreSQL source. Each KPI query runs in a READ ONLY transaction with `statement_timeout`, so the
- * server itself cancels it at the timeout; should the server not answer, the client cancels it from a
- * second connection (pg_cancel_backend). The extended protocol refuses several statements in one text,
- * so a query cannot `COMMIT` its way out of the read-only transaction.
+ * A PostgreSQL source. Each KPI query runs in a READ ONLY transaction with `statement_timeout`, read
+ * through a portal so that at most MAX_RESULT_ROWS rows ever reach this process. At the timeout it is
+ * cancelled (pg_cancel_backend from a second connection too); a query that ignores the cancel has its
+ * backend terminated after the kill grace and its client dropped. After every run `DISCARD ALL` clears
+ * what a query can leave on a session (advisory locks, settings, temporary tables); a connection that
+ * cannot be cleared is dropped. Connection errors are listened to on every client, checked out or
+ * idle, so a lost connection fails one run and never reaches the process.
  */
 export function openPostgresSource(ds: DataSource, password: string | null): SourcePool {
   const config: pg.ClientConfig = {
@@ -20,52 +47,105 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
   const pool = new pg.Pool({ ...config, max: ds.maxConnections, idleTimeoutMillis: 60_000 });
   pool.on('error', () => undefined); // an idle connection dropped by the server; the next query reconnects
 
-  const cancelOnServer = async (pid: number): Promise<void> => {
-    const c = new pg.Client(config);
+  /** A second connection that signals the query's backend; best effort, never throws. */
+  const signalBackend = async (fn: 'pg_cancel_backend' | 'pg_terminate_backend', pid: number): Promise<void> => {
+    const c = new pg.Client({ ...config, connectionTimeoutMillis: 5_000 });
+    c.on('error', () => undefined);
     try {
       await c.connect();
-      await c.query('SELECT pg_cancel_backend($1)', [pid]);
+      await c.query(`SELECT ${fn}($1)`, [pid]);
     } catch {
-      // best effort: the connection is destroyed below anyway
+      // the client is dropped anyway; a server that cannot be reached cannot run the query either
     } finally {
       await c.end().catch(() => undefined);
     }
   };
 
+  const withClient = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: unknown = undefined;
+    const onError = (e: unknown) => (broken = e);
+    client.on('error', onError);
+    try {
+      return await work(client);
+    } catch (e) {
+      broken = e;
+      throw e;
+    } finally {
+      client.off('error', onError);
+      client.release(broken === undefined ? undefined : true);
+    }
+  };
+
   return {
-    async run(query, params, timeoutMs, signal) {
-      const bound = bindNamedParameters(query, 'dollar');
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (e) {
-        return { ok: false, status: 'failed', error: `cannot connect: ${errorText(e)}` };
-      }
-      const pid = (client as unknown as { processID: number }).processID;
-      const dog = watchdog(timeoutMs + CLIENT_GRACE_MS, signal, () => void cancelOnServer(pid));
-      let broken = false;
-      try {
-        // Our own text, two statements in one round trip (the KPI's query itself goes alone, extended protocol).
-        await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
-        const r = await client.query({ text: bound.text, values: parameterValues(bound, params), queryMode: 'extended' } as pg.QueryConfig);
-        // Not awaited: a client sends its queries in order, so the next user of this connection starts
-        // after the ROLLBACK, and this run saves a round trip.
-        void client.query('ROLLBACK').catch(() => undefined);
-        if (dog.fired() !== null) return failure(dog.fired(), true, timeoutMs, null);
-        return { ok: true, rows: r.rows, columns: r.fields.map((f) => f.name) };
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        const code = (e as { code?: string }).code;
-        return failure(dog.fired(), code === QUERY_CANCELED, timeoutMs, e);
-      } finally {
-        dog.stop();
-        client.release(broken || dog.fired() !== null);
-      }
+    run(text, params, limits, signal) {
+      const state: { client: pg.PoolClient | null; killed: boolean; broken: boolean } = { client: null, killed: false, broken: false };
+      const pid = () => (state.client as unknown as { processID: number } | null)?.processID ?? null;
+      const drop = () => {
+        const c = state.client;
+        state.client = null;
+        (c as unknown as { connection?: { stream?: { destroy(): void } } } | null)?.connection?.stream?.destroy();
+        c?.release(true);
+      };
+      return supervise(limits, signal, {
+        cancel: () => { const p = pid(); if (p !== null) void signalBackend('pg_cancel_backend', p); },
+        kill: () => {
+          state.killed = true;
+          const p = pid();
+          if (p !== null) void signalBackend('pg_terminate_backend', p);
+          drop();
+        },
+      }, async () => {
+        let client: pg.PoolClient;
+        try {
+          client = await pool.connect();
+        } catch (e) {
+          return { ok: false, status: 'failed', error: `cannot connect: ${errorText(e)}` };
+        }
+        state.client = client;
+        if (state.killed) { drop(); return stopped('timeout', limits); }
+        client.on('error', () => (state.broken = true));
+        try {
+          return await runIn(client, text, params, limits, state);
+        } finally {
+          if (!state.killed) await reset(client, state);
+          if (state.client === client) {
+            state.client = null;
+            client.removeAllListeners('error');
+            client.release(state.broken ? true : undefined);
+          }
+        }
+      });
     },
+    inspect: async () => ({ privileges: await withClient((c) => inspectPostgres(c)), refused: [] }),
     async version() {
-      const { rows } = await pool.query<{ version: string }>('SELECT version() AS version');
-      return rows[0]!.version;
+      return withClient(async (c) => (await c.query<{ version: string }>('SELECT version() AS version')).rows[0]!.version);
     },
     close: () => pool.end(),
   };
+}
+
+async function runIn(client: pg.PoolClient, text: string, params: Parameters<SourcePool['run']>[1], limits: RunLimits, state: { broken: boolean }): Promise<QueryRun> {
+  const bound = bindNamedParameters(text, 'postgres');
+  try {
+    // Our own text, in one round trip; standard strings as the statement check read them.
+    await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(limits.timeoutMs))}; SET LOCAL standard_conforming_strings = on`);
+    const read = await readBounded(client, bound.text, parameterValues(bound, params), limits.maxRows);
+    return read === null ? tooManyRows(limits) : { ok: true, rows: read.rows, columns: read.columns };
+  } catch (e) {
+    if ((e as { code?: string }).code === QUERY_CANCELED) return stopped('timeout', limits);
+    if (state.broken) return { ok: false, status: 'failed', error: `the connection was lost: ${errorText(e)}` };
+    return failed(e);
+  }
+}
+
+/** Ends the transaction and clears the session; a connection that cannot be cleared is not reused. */
+async function reset(client: pg.PoolClient, state: { broken: boolean }): Promise<void> {
+  if (state.broken) return;
+  try {
+    await client.query('ROLLBACK');
+    await client.query('DISCARD ALL');
+  } catch {
+    state.broken = true;
+  }
 }

@@ -1,10 +1,26 @@
 import type { QueryRun } from '../../core/executions/ports.ts';
 import type { ParameterValues } from '../../core/executions/query-params.ts';
+import type { Inspection } from '../../core/datasources/inspection.ts';
 
-/** One monitored database's bounded connection pool; one file per database kind implements it. */
+/** The bounds of one KPI query run. */
+export interface RunLimits {
+  /** The KPI's timeout: the query is cancelled then, ms. */
+  readonly timeoutMs: number;
+  /** After the cancel the run waits this long, ms; then the connection is killed on the server and dropped. */
+  readonly killGraceMs: number;
+  /** Rows read at most; a result with more fails the run (the rest is never read). */
+  readonly maxRows: number;
+}
+
+/** One monitored database's bounded set of connections; one file per database kind implements it. */
 export interface SourcePool {
-  /** Runs a KPI query read-only; see SourceRunner.run. Never throws: failures are values. */
-  run(query: string, params: ParameterValues, timeoutMs: number, signal?: AbortSignal): Promise<QueryRun>;
+  /**
+   * Runs a checked KPI statement read-only; see SourceRunner.run. Never throws, never outlives
+   * `timeoutMs + killGraceMs`, and leaves nothing behind on the connection it used.
+   */
+  run(text: string, params: ParameterValues, limits: RunLimits, signal?: AbortSignal): Promise<QueryRun>;
+  /** What the connecting user may do that a KPI query must not be able to; throws when unreachable. */
+  inspect(): Promise<Inspection>;
   /** The server's version string; throws when the source cannot be reached. */
   version(): Promise<string>;
   close(): Promise<void>;
@@ -12,36 +28,62 @@ export interface SourcePool {
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** How long after the server-side timeout the client stops waiting and cancels by itself. */
-export const CLIENT_GRACE_MS = 1_000;
-
-/**
- * Calls `cancel` when the query runs past `timeoutMs` or the signal aborts, and remembers which it was.
- * `stop()` disarms it once the query is done.
- */
-export function watchdog(timeoutMs: number, signal: AbortSignal | undefined, cancel: () => void): { readonly fired: () => 'timeout' | 'aborted' | null; stop(): void } {
-  let fired: 'timeout' | 'aborted' | null = null;
-  const fire = (why: 'timeout' | 'aborted') => {
-    if (fired !== null) return;
-    fired = why;
-    cancel();
-  };
-  const timer = setTimeout(() => fire('timeout'), timeoutMs);
-  const onAbort = () => fire('aborted');
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) onAbort();
-  return {
-    fired: () => fired,
-    stop() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    },
-  };
+/** Ways a run ends without rows; `reason` of an aborted signal is the message when it is a string. */
+export function stopped(why: 'timeout' | 'aborted', limits: RunLimits, signal?: AbortSignal): QueryRun {
+  if (why === 'aborted') {
+    const reason: unknown = signal?.reason;
+    return { ok: false, status: 'failed', error: `cancelled: ${typeof reason === 'string' ? reason : 'the node is shutting down'}` };
+  }
+  return { ok: false, status: 'timeout', error: `cancelled on the server after the timeout of ${limits.timeoutMs} ms` };
 }
 
-/** The result of a query stopped by the watchdog or failed on its own. */
-export function failure(fired: 'timeout' | 'aborted' | null, timedOutOnServer: boolean, timeoutMs: number, e: unknown): QueryRun {
-  if (fired === 'aborted') return { ok: false, status: 'failed', error: 'cancelled: the node is shutting down' };
-  if (fired === 'timeout' || timedOutOnServer) return { ok: false, status: 'timeout', error: `cancelled on the server after the timeout of ${timeoutMs} ms` };
-  return { ok: false, status: 'failed', error: errorText(e) };
+export const failed = (e: unknown): QueryRun => ({ ok: false, status: 'failed', error: errorText(e) });
+
+export const tooManyRows = (limits: RunLimits): QueryRun =>
+  ({ ok: false, status: 'failed', error: `the query returned more than ${limits.maxRows} rows (MAX_RESULT_ROWS); only that many are read` });
+
+/** What supervise does to a query that overruns: cancel it, and kill its connection if that did not help. */
+export interface Stopper {
+  /** Asks the server to cancel the statement (best effort; the query may ignore it). */
+  cancel(): void;
+  /** Ends the statement for sure: kills the session on the server and drops the client. Must not throw. */
+  kill(): void;
+}
+
+/**
+ * Runs `work` under a watchdog. At the timeout (or when the signal aborts) `cancel`; `killGraceMs`
+ * later `kill`, and the run is over then, as `timeout` (or `failed` when aborted), whatever `work` does.
+ * An answer that arrives after the watchdog fired is a timeout too (a killed MySQL SLEEP answers 1).
+ */
+export function supervise(limits: RunLimits, signal: AbortSignal | undefined, stopper: Stopper, work: () => Promise<QueryRun>): Promise<QueryRun> {
+  return new Promise<QueryRun>((resolve) => {
+    let fired: 'timeout' | 'aborted' | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (r: QueryRun) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const fire = (why: 'timeout' | 'aborted') => {
+      if (fired !== null || settled) return;
+      fired = why;
+      stopper.cancel();
+      killTimer = setTimeout(() => {
+        stopper.kill();
+        finish(stopped(why, limits, signal));
+      }, limits.killGraceMs);
+    };
+    const timer = setTimeout(() => fire('timeout'), limits.timeoutMs);
+    const onAbort = () => fire('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    work().then(
+      (r) => finish(fired === null ? r : stopped(fired, limits, signal)),
+      (e: unknown) => finish(fired === null ? failed(e) : stopped(fired, limits, signal)),
+    );
+  });
 }

@@ -7,20 +7,20 @@ import { decodeCursor, toPage, Where } from './paging.ts';
 interface DataSourceRow {
   id: string; name: string; kind: DataSource['kind']; host: string | null; port: number | null; database_name: string | null;
   username: string | null; password_env: string | null; sealed_password: string | null; ssl: boolean; file_path: string | null;
-  statement_timeout_ms: number; max_connections: number; version: number; created_at: Date; updated_at: Date;
+  statement_timeout_ms: number; max_connections: number; allow_privileged_user: boolean; version: number; created_at: Date; updated_at: Date;
 }
 
 export const toDataSource = (r: DataSourceRow): DataSource => ({
   id: r.id, name: r.name, kind: r.kind, host: r.host, port: r.port, database: r.database_name, user: r.username,
   passwordEnv: r.password_env, sealedPassword: r.sealed_password, ssl: r.ssl, filePath: r.file_path,
-  statementTimeoutMs: r.statement_timeout_ms, maxConnections: r.max_connections, version: r.version,
+  statementTimeoutMs: r.statement_timeout_ms, maxConnections: r.max_connections, allowPrivilegedUser: r.allow_privileged_user, version: r.version,
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
 });
 
-const COLUMNS = 'id, name, kind, host, port, database_name, username, password_env, sealed_password, ssl, file_path, statement_timeout_ms, max_connections, version, created_at, updated_at';
+const COLUMNS = 'id, name, kind, host, port, database_name, username, password_env, sealed_password, ssl, file_path, statement_timeout_ms, max_connections, allow_privileged_user, version, created_at, updated_at';
 const values = (d: DataSource): unknown[] => [
   d.id, d.name, d.kind, d.host, d.port, d.database, d.user, d.passwordEnv, d.sealedPassword, d.ssl, d.filePath,
-  d.statementTimeoutMs, d.maxConnections, d.version, d.createdAt, d.updatedAt,
+  d.statementTimeoutMs, d.maxConnections, d.allowPrivilegedUser, d.version, d.createdAt, d.updatedAt,
 ];
 
 const rethrowUnique = (d: DataSource) => (e: unknown): never => {

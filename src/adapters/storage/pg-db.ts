@@ -32,6 +32,11 @@ export function openPgDb(options: PgDbOptions): Db {
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A checked-out client has no pool listener: without ours, a server restart or a killed backend
+      // would be an unhandled 'error' event and end the process. The transaction fails instead.
+      let lost: unknown = null;
+      const onError = (e: unknown) => (lost = e);
+      client.on('error', onError);
       const tx: Queryable = {
         async query(text, params) {
           const r = await client.query(text, params as unknown[] | undefined);
@@ -47,10 +52,11 @@ export function openPgDb(options: PgDbOptions): Db {
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (lost === null) await client.query('ROLLBACK').catch((r: unknown) => (lost = r));
         throw e;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost === null ? undefined : true);
       }
     },
     async close() {

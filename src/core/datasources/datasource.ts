@@ -22,6 +22,11 @@ export interface DataSourceFields {
   readonly statementTimeoutMs: number;
   /** Upper bound of the connection pool to this source. */
   readonly maxConnections: number;
+  /**
+   * Run KPI queries although source inspection refuses the user (a superuser, a MySQL user with more
+   * than SELECT, EXECUTE and SHOW VIEW ...). Only an administrator may set it; it shows as a warning.
+   */
+  readonly allowPrivilegedUser: boolean;
 }
 
 export interface DataSource extends DataSourceFields {
@@ -37,6 +42,7 @@ export type DataSourceInput = Partial<DataSourceFields> & { password?: string | 
 
 export const DATA_SOURCE_FIELDS = [
   'name', 'kind', 'host', 'port', 'database', 'user', 'passwordEnv', 'ssl', 'filePath', 'statementTimeoutMs', 'maxConnections',
+  'allowPrivilegedUser',
 ] as const satisfies readonly (keyof DataSourceFields)[];
 
 const DEFAULT_PORTS: Record<DataSourceKind, number | null> = { postgres: 5432, mysql: 3306, sqlite: null };
@@ -57,6 +63,7 @@ export function dataSourceFromInput(input: DataSourceInput, base?: DataSourceFie
     filePath: pick('filePath', null),
     statementTimeoutMs: pick('statementTimeoutMs', 30_000),
     maxConnections: pick('maxConnections', 5),
+    allowPrivilegedUser: pick('allowPrivilegedUser', false),
   };
 }
 

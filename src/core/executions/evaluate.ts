@@ -9,7 +9,7 @@ import { deviationPercent, judge } from './judge.ts';
 import type { ExecutionResult, ExecutionTrigger, ExecutionWindow, SeriesResult } from './outcome.ts';
 import type { BackfillRun, SeriesPastValue, SourceRunner } from './ports.ts';
 import { usesWindow } from './query-params.ts';
-import { normaliseRows, type RawSeries } from './result-shape.ts';
+import { limitSeries, normaliseRows, type RawSeries } from './result-shape.ts';
 import { seriesKey } from './transitions.ts';
 
 export interface EvaluateDeps {
@@ -22,6 +22,8 @@ export interface EvaluateDeps {
   readonly minBaselineWindows: number;
   /** Each monitored-database query runs in a `kpi.query` span; none when absent. */
   readonly tracer?: Tracer | undefined;
+  /** Series one run may have (MAX_SERIES); default 1000. */
+  readonly maxSeries?: number | undefined;
 }
 
 export interface EvaluateOptions {
@@ -52,7 +54,7 @@ async function runFor(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: Exec
     return r;
   });
   if (!run.ok) return { ok: false, status: run.status, error: run.error, rows: 0 };
-  const shaped = normaliseRows(run.rows, run.columns);
+  const shaped = limitSeries(normaliseRows(run.rows, run.columns), deps.maxSeries);
   return shaped.ok ? { ok: true, series: shaped.series, rows: run.rows.length } : { ok: false, status: 'failed', error: shaped.error, rows: run.rows.length };
 }
 

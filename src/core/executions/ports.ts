@@ -14,12 +14,17 @@ export type QueryRun =
 /** The monitored databases. Failures are values, not exceptions: a down source is an outcome. */
 export interface SourceRunner {
   /**
-   * Runs a KPI query read-only with the named parameters bound by the driver. Past `timeoutMs` the
-   * query is cancelled on the server and the result is `timeout`. `signal` cancels it early (shutdown).
+   * Runs a KPI query read-only with the named parameters bound by the driver, after the statement
+   * check and the source's inspection. Past `timeoutMs` the query is cancelled on the server, and a
+   * kill grace later its connection is killed: the result is `timeout`. `signal` cancels it early.
+   * Never throws; reads at most MAX_RESULT_ROWS rows; leaves nothing behind on the connection.
    */
   run(ds: DataSource, query: string, params: ParameterValues, timeoutMs: number, signal?: AbortSignal): Promise<QueryRun>;
-  /** Connects, runs a trivial query, and reports the server version and the round trip. */
-  test(ds: DataSource): Promise<{ ok: true; version: string; latencyMs: number } | { ok: false; error: string; latencyMs: number }>;
+  /**
+   * Connects, runs a trivial query and inspects the user's rights: the server version and the round
+   * trip, with the privileges allowPrivilegedUser accepts as warnings; a refused user is not ok.
+   */
+  test(ds: DataSource): Promise<{ ok: true; version: string; latencyMs: number; warnings: readonly string[] } | { ok: false; error: string; latencyMs: number }>;
 }
 
 /** A past run of the query for a window that had no history, recorded with trigger `backfill`. */

@@ -1,13 +1,13 @@
 /**
  * The query contract's named parameters, rewritten into each driver's placeholders so that values are
- * bound by the driver and never spliced into the SQL text. The scanner skips string literals, quoted
- * identifiers, comments, PostgreSQL dollar quotes and `::` casts, so `':windowStart'` stays text.
+ * bound by the driver and never spliced into the SQL text. Only code is rewritten (see sql-text.ts):
+ * `':windowStart'` in a literal or a comment stays text, and `::` casts are not parameters.
  */
+import { scanSql, type SqlDialect } from './sql-text.ts';
+
 export const PARAMETER_NAMES = ['forLastMinutes', 'windowStart', 'windowEnd'] as const;
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 export type ParameterValues = Readonly<Record<ParameterName, number | Date>>;
-
-export type PlaceholderStyle = 'dollar' | 'question';
 
 export interface BoundQuery {
   readonly text: string;
@@ -15,79 +15,44 @@ export interface BoundQuery {
   readonly names: readonly ParameterName[];
 }
 
-const NAME = new RegExp(`^:(${PARAMETER_NAMES.join('|')})(?![A-Za-z0-9_])`);
+/**
+ * `:name` where a value may stand: not after an identifier character, a `]` or a `:` (`a[lo:hi]`,
+ * `x::int`), and not `:=` (MySQL assignment).
+ */
+const PARAMETER = /(?<![A-Za-z0-9_$\]:]):(?!:)([A-Za-z_][A-Za-z0-9_]*)/g;
 
-/** End index (exclusive) of the literal, identifier or comment starting at i, or -1 if none starts there. */
-function skipQuoted(sql: string, i: number): number {
-  const c = sql[i];
-  const two = sql.slice(i, i + 2);
-  if (two === '--') {
-    const end = sql.indexOf('\n', i);
-    return end === -1 ? sql.length : end;
+const isKnown = (name: string): name is ParameterName => (PARAMETER_NAMES as readonly string[]).includes(name);
+
+/** Every `:name` in the code of `sql` that is not one of the contract's parameters, once each. */
+export function unknownParameters(sql: string, dialect: SqlDialect): string[] {
+  const unknown = new Set<string>();
+  for (const part of scanSql(sql, dialect)) {
+    if (part.kind !== 'code') continue;
+    for (const m of part.text.matchAll(PARAMETER)) if (!isKnown(m[1]!)) unknown.add(m[1]!);
   }
-  if (two === '/*') {
-    const end = sql.indexOf('*/', i + 2);
-    return end === -1 ? sql.length : end + 2;
-  }
-  if (c === "'" || c === '"' || c === '`') {
-    let j = i + 1;
-    while (j < sql.length) {
-      if (sql[j] === '\\' && c === "'") j += 2; // MySQL escapes; harmless for standard strings without backslashes
-      else if (sql[j] === c && sql[j + 1] === c) j += 2;
-      else if (sql[j] === c) return j + 1;
-      else j++;
-    }
-    return sql.length;
-  }
-  if (c === '$') {
-    const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i));
-    if (tag) {
-      const end = sql.indexOf(tag[0], i + tag[0].length);
-      return end === -1 ? sql.length : end + tag[0].length;
-    }
-  }
-  return -1;
+  return [...unknown];
 }
 
 /** Rewrites `:forLastMinutes`, `:windowStart`, `:windowEnd` into `$1…` (PostgreSQL) or `?` (MySQL, SQLite). */
-export function bindNamedParameters(sql: string, style: PlaceholderStyle): BoundQuery {
-  let text = '';
+export function bindNamedParameters(sql: string, dialect: SqlDialect): BoundQuery {
   const names: ParameterName[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const skipped = skipQuoted(sql, i);
-    if (skipped !== -1) {
-      text += sql.slice(i, skipped);
-      i = skipped;
-      continue;
+  const placeholder = (name: ParameterName): string => {
+    if (dialect !== 'postgres') {
+      names.push(name);
+      return '?';
     }
-    if (sql[i] === ':' && sql[i + 1] === ':') {
-      text += '::';
-      i += 2;
-      continue;
-    }
-    const m = sql[i] === ':' ? NAME.exec(sql.slice(i, i + 20)) : null;
-    if (m) {
-      const name = m[1] as ParameterName;
-      if (style === 'question') {
-        names.push(name);
-        text += '?';
-      } else {
-        if (!names.includes(name)) names.push(name);
-        text += `$${names.indexOf(name) + 1}`;
-      }
-      i += m[0].length;
-      continue;
-    }
-    text += sql[i];
-    i++;
-  }
+    if (!names.includes(name)) names.push(name);
+    return `$${names.indexOf(name) + 1}`;
+  };
+  const text = scanSql(sql, dialect)
+    .map((part) => (part.kind !== 'code' ? part.text : part.text.replace(PARAMETER, (whole, name: string) => (isKnown(name) ? placeholder(name) : whole))))
+    .join('');
   return { text, names };
 }
 
 /** Does the query use the window parameters? Only then can past windows be backfilled by running it. */
 export function usesWindow(sql: string): boolean {
-  const { names } = bindNamedParameters(sql, 'dollar');
+  const { names } = bindNamedParameters(sql, 'postgres');
   return names.includes('windowStart') || names.includes('windowEnd');
 }
 

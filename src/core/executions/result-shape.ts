@@ -58,13 +58,34 @@ function singleValue(rows: Map<string, unknown>[]): Normalised {
   return { ok: true, series: [{ key: null, value, historical }] };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A series key as text that the store can keep: bytes (binary columns) must be UTF-8, and no NUL
+ * character or lone surrogate, which PostgreSQL cannot store; else the reason.
+ */
+export function keyText(key: unknown, column: string, at: number): string | { error: string } {
+  let k: string;
+  if (key instanceof Uint8Array) {
+    try {
+      k = new TextDecoder('utf-8', { fatal: true }).decode(key);
+    } catch {
+      return { error: `row ${at + 1}: ${column} is not valid UTF-8 text` };
+    }
+  } else k = key instanceof Date ? key.toISOString() : String(key);
+  if (k.includes('\u0000')) return { error: `row ${at + 1}: ${column} contains a NUL character, which cannot be stored` };
+  if (LONE_SURROGATE.test(k)) return { error: `row ${at + 1}: ${column} is not valid UTF-8 text` };
+  return k;
+}
+
 function keyedValues(rows: Map<string, unknown>[]): Normalised {
   const series: RawSeries[] = [];
   const seen = new Set<string>();
   for (const [i, row] of rows.entries()) {
     const key = row.get('key');
     if (key === null || key === undefined) return fail(`row ${i + 1}: key is null`);
-    const k = key instanceof Date ? key.toISOString() : String(key);
+    const k = keyText(key, 'key', i);
+    if (typeof k !== 'string') return fail(k.error);
     if (seen.has(k)) return fail(`key ${k} appears more than once`);
     seen.add(k);
     const value = numberIn(row, 'value', i);
@@ -90,7 +111,9 @@ function successRates(rows: Map<string, unknown>[]): Normalised {
     if (typeof s === 'string') return fail(s);
     total += t;
     successful += s;
-    series.push({ key: String(row.get('itemname')), value: rate(s, t), historical: null });
+    const k = keyText(row.get('itemname'), 'ItemName', i);
+    if (typeof k !== 'string') return fail(k.error);
+    series.push({ key: k, value: rate(s, t), historical: null });
   }
   series.push({ key: OVERALL_KEY, value: rate(successful, total), historical: null });
   return { ok: true, series };
@@ -108,4 +131,10 @@ export function normaliseRows(rows: readonly Row[], columns: readonly string[]):
   if (names.has('value') && names.has('key')) return keyedValues(lowered);
   if (names.has('value')) return rows.length === 0 ? { ok: true, series: [] } : singleValue(lowered);
   return fail(`the result has no column value (or key, value / ItemName, Total, Successful); ${found}`);
+}
+
+/** Past `maxSeries` (MAX_SERIES, default 1000) series a run fails, saying so. */
+export function limitSeries(n: Normalised, maxSeries = 1_000): Normalised {
+  if (!n.ok || n.series.length <= maxSeries) return n;
+  return fail(`the result has ${n.series.length} series, more than the ${maxSeries} a run may have (MAX_SERIES)`);
 }

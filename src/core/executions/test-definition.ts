@@ -27,8 +27,8 @@ export async function testKpiDefinition(deps: EvaluateDeps, input: KpiInput, opt
   const current = opts.kpiId === undefined ? null : await deps.uow.read.kpis.get(opts.kpiId);
   if (opts.kpiId !== undefined && current === null) throw notFound('KPI', opts.kpiId);
   const fields = kpiFromInput(input, now, current ?? undefined);
-  const errors = [...validateKpi(fields)];
   const ds = fields.dataSourceId ? await deps.uow.read.dataSources.get(fields.dataSourceId) : null;
+  const errors = [...validateKpi(fields, ds)];
   if (ds === null) errors.push({ path: '/dataSourceId', message: `data source ${fields.dataSourceId} does not exist` });
   if (errors.length > 0 || ds === null) throw invalid(errors);
   // An unsaved KPI has no history under any id: a placeholder id makes the baseline come from backfill.

@@ -4,11 +4,12 @@ import type { CommandDeps, EventMeta, TxPorts } from '../ports.ts';
 import { hasChanges } from '../shared/changes.ts';
 import { loadForChange } from '../shared/versioned.ts';
 import type { FieldError } from '../errors.ts';
+import type { DataSource } from '../datasources/datasource.ts';
 import { diffKpi, kpiFromInput, validateKpi, type Kpi, type KpiFields, type KpiInput } from './kpi.ts';
 
-async function referenceErrors(tx: TxPorts, k: KpiFields): Promise<FieldError[]> {
+async function referenceErrors(tx: TxPorts, k: KpiFields, ds: DataSource | null): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  if (k.dataSourceId && (await tx.dataSources.get(k.dataSourceId)) === null) {
+  if (k.dataSourceId && ds === null) {
     errors.push({ path: '/dataSourceId', message: `data source ${k.dataSourceId} does not exist` });
   }
   const found = new Set((await tx.contacts.getMany(k.contactIds)).map((c) => c.id));
@@ -23,7 +24,8 @@ async function checkIndicatorFree(tx: TxPorts, indicator: string, selfId?: strin
 }
 
 async function validateAll(tx: TxPorts, fields: KpiFields): Promise<void> {
-  const errors = [...validateKpi(fields), ...(await referenceErrors(tx, fields))];
+  const ds = fields.dataSourceId ? await tx.dataSources.get(fields.dataSourceId) : null;
+  const errors = [...validateKpi(fields, ds), ...(await referenceErrors(tx, fields, ds))];
   if (errors.length > 0) throw invalid(errors);
 }
 

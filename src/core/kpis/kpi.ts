@@ -3,6 +3,8 @@ import { FieldErrors } from '../shared/validation.ts';
 import type { FieldError } from '../errors.ts';
 import { ALERT_POLICY_FIELDS, checkPolicyOverrides, type AlertPolicyOverrides } from './alert-policy.ts';
 import { cronProblem, isValidTimeZone, periodMinutes, type Schedule } from './schedule.ts';
+import { checkKpiStatement } from '../executions/statement-check.ts';
+import type { DataSourceFields } from '../datasources/datasource.ts';
 import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUBJECT_TEMPLATE, unknownPlaceholders } from './templates.ts';
 
 export const DIRECTIONS = ['drop', 'spike', 'both'] as const;
@@ -121,12 +123,19 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
   };
 }
 
-/** Rules that span fields or need more than a JSON schema can say. References are checked by the command. */
-export function validateKpi(k: KpiFields): FieldError[] {
+/**
+ * Rules that span fields or need more than a JSON schema can say. References are checked by the command;
+ * given the KPI's data source, the query is checked as a run checks it (statement-check.ts).
+ */
+export function validateKpi(k: KpiFields, source?: Pick<DataSourceFields, 'kind' | 'allowPrivilegedUser'> | null): FieldError[] {
   const errors = new FieldErrors();
   errors.check(k.indicator.length > 0, '/indicator', 'must not be empty');
   errors.check(k.owner.length > 0, '/owner', 'must not be empty');
   errors.check(k.query.trim().length > 0, '/query', 'must not be empty');
+  if (source && k.query.trim().length > 0) {
+    const statement = checkKpiStatement(k.query, source.kind, { privileged: source.allowPrivilegedUser });
+    if (!statement.ok) for (const problem of statement.problems) errors.add('/query', problem);
+  }
   errors.check(k.dataSourceId.length > 0, '/dataSourceId', 'is required');
   if (k.frequencyMinutes !== null && k.cron !== null) errors.add('/cron', 'give either frequencyMinutes or cron, not both');
   if (k.frequencyMinutes !== null) {

@@ -18,7 +18,7 @@ interface EntitySpec {
 const SPECS = {
   kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: NO_POLICY_OVERRIDES },
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
-  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: {} },
+  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;

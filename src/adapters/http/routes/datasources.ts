@@ -4,6 +4,10 @@ import { createDataSource, deleteDataSource, updateDataSource } from '../../../c
 import { publicDataSource } from '../../../core/datasources/datasource.ts';
 import { notFound } from '../../../core/errors.ts';
 import type { CommandDeps } from '../../../core/ports.ts';
+import { grants } from '../../../core/auth/scopes.ts';
+import type { DataSourceGuard } from '../../../core/datasources/datasource-commands.ts';
+import type { DataSourceInspector } from '../../../core/datasources/inspection.ts';
+import type { FastifyRequest } from 'fastify';
 import { AsOfQuery, entityAsOf } from '../as-of.ts';
 import type { Queryable } from '../../storage/db.ts';
 import { etagOf, expectedVersionOf, metaOf } from '../request-context.ts';
@@ -12,7 +16,12 @@ import { DataSourceCreateBody, DataSourceListQuery, DataSourcePatchBody, DataSou
 
 const tags = ['Data sources'];
 
-export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Queryable } }> = async (app, { deps }) => {
+/** Inspection of the changed source, and allowPrivilegedUser for administrators only. */
+const guardOf = (request: FastifyRequest, inspector: DataSourceInspector | undefined): DataSourceGuard => ({
+  inspector, mayAllowPrivileged: grants(request.principal?.scopes ?? [], 'admin:*'),
+});
+
+export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Queryable }; inspector?: DataSourceInspector | undefined }> = async (app, { deps, inspector }) => {
   const dataSources = deps.uow.read.dataSources;
 
   app.get('/datasources', {
@@ -27,7 +36,7 @@ export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & {
     config: { access: 'datasources:write' },
     schema: { tags, summary: 'Create a data source', body: DataSourceCreateBody, response: { 201: DataSourceView, ...problemResponses } },
   }, async (request, reply) => {
-    const ds = await createDataSource(deps, request.body, metaOf(request));
+    const ds = await createDataSource(deps, request.body, metaOf(request), guardOf(request, inspector));
     return reply.status(201).header('etag', etagOf(ds.version)).header('location', `/api/v1/datasources/${ds.id}`).send(publicDataSource(ds));
   });
 
@@ -44,7 +53,7 @@ export const dataSourceRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & {
     config: { access: 'datasources:write' },
     schema: { tags, summary: 'Change a data source', params: IdParams, headers: IfMatchHeaders, body: DataSourcePatchBody, response: { 200: DataSourceView, ...problemResponses } },
   }, async (request, reply) => {
-    const ds = await updateDataSource(deps, request.params.id, request.body, expectedVersionOf(request), metaOf(request));
+    const ds = await updateDataSource(deps, request.params.id, request.body, expectedVersionOf(request), metaOf(request), guardOf(request, inspector));
     return reply.header('etag', etagOf(ds.version)).send(publicDataSource(ds));
   });
 

@@ -67,6 +67,7 @@ export const executionRoutes: FastifyPluginAsyncTypebox<{ deps: ExecutionDeps; d
   }, async (request) => {
     const ds = await deps.uow.read.dataSources.get(request.params.id);
     if (ds === null) throw notFound('data source', request.params.id);
-    return deps.sources.test(ds);
+    const r = await deps.sources.test(ds);
+    return r.ok ? { ...r, warnings: [...r.warnings] } : r;
   });
 };

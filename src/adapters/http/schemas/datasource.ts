@@ -13,6 +13,7 @@ const fields = {
   filePath: Nullable(Type.String({ maxLength: 4096, description: 'SQLite database file (opened read-only)' })),
   statementTimeoutMs: Type.Integer({ minimum: 100, maximum: 3600000 }),
   maxConnections: Type.Integer({ minimum: 1, maximum: 100 }),
+  allowPrivilegedUser: Type.Boolean({ description: 'Run KPI queries although source inspection refuses the user (administrators only; shown as a warning)' }),
 };
 
 const password = Nullable(Type.String({ maxLength: 1024, description: 'Write-only; stored encrypted, never returned' }));

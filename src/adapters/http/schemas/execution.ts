@@ -81,4 +81,5 @@ export const SourceTestView = Type.Object({
   latencyMs: Type.Integer(),
   version: Type.Optional(Type.String()),
   error: Type.Optional(Type.String()),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: 'Privileges that allowPrivilegedUser accepts on this source' })),
 });
