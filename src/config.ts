@@ -176,7 +176,9 @@ export function loadConfig(env: Env): Config {
 function sourceLimits(r: Reader, dataDir: string): Pick<Config, 'queryKillGraceSeconds' | 'maxResultRows' | 'maxSeries' | 'sqliteAllowedDirs'> {
   const queryKillGraceSeconds = r.int('QUERY_KILL_GRACE_SECONDS', 5, 1, 10);
   const leaseGrace = r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600);
-  r.check(leaseGrace >= queryKillGraceSeconds + 5, `SCHEDULER_LEASE_GRACE_SECONDS (${leaseGrace}) must be at least QUERY_KILL_GRACE_SECONDS + 5 (${queryKillGraceSeconds + 5}): a run must end and be recorded within its lease`);
+  // A run is stopped a kill grace (+1 s) before its lease ends and is over a kill grace later: the
+  // query's own timeout and kill must come first.
+  r.check(leaseGrace >= 2 * queryKillGraceSeconds + 2, `SCHEDULER_LEASE_GRACE_SECONDS (${leaseGrace}) must be at least 2 × QUERY_KILL_GRACE_SECONDS + 2 (${2 * queryKillGraceSeconds + 2}): a run must end and be recorded within its lease`);
   const dirs = r.optional('SQLITE_ALLOWED_DIRS');
   const sqliteAllowedDirs = (dirs === null ? [dataDir] : dirs.split(path.delimiter).filter((d) => d !== '')).map((d) => path.resolve(d));
   return {

@@ -77,7 +77,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger, metrics }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
       healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,
-      retentionDays: config.executionRetentionDays, role,
+      retentionDays: config.executionRetentionDays, role, queryKillGraceMs: config.queryKillGraceSeconds * 1000,
     });
     metrics.trackSubscriptionLag(liveFeed.subscription.name, () => liveFeed.subscription.lag());
     const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });

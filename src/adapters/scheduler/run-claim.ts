@@ -3,7 +3,7 @@ import { evaluateKpi, type Evaluation } from '../../core/executions/evaluate.ts'
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import type { ExecutionStatus } from '../../core/executions/outcome.ts';
 import { markExecution, withExecutionSpan } from '../../core/executions/execution-span.ts';
-import { recordExecution } from '../../core/executions/record.ts';
+import { recordOrFail } from '../../core/executions/record.ts';
 import { isAppError } from '../../core/errors.ts';
 import type { Claim } from '../storage/kpi-runs.repo.ts';
 
@@ -19,6 +19,9 @@ export interface Running {
 
 export type RunOutcome = 'recorded' | 'lease_lost' | 'dropped' | 'error';
 
+/** A slot whose lease expired this many times without a record (its node died running it) is given up. */
+export const MAX_SLOT_ATTEMPTS = 3;
+
 /** A run that never got as far as the query: a missing data source, or a stuck query given up. */
 export function failedEvaluation(deps: ExecutionDeps, claim: Claim, startedAt: Date, status: ExecutionStatus, error: string): Evaluation {
   const end = claim.slot;
@@ -32,12 +35,15 @@ export function failedEvaluation(deps: ExecutionDeps, claim: Claim, startedAt: D
   };
 }
 
-/** Records under the claim's lease; a lease taken over in the meantime is an expected outcome. */
+/**
+ * Records under the claim's lease; a lease taken over in the meantime is an expected outcome. A run
+ * the store refuses is recorded as failed instead (recordOrFail), so the slot is done either way.
+ */
 export async function recordUnderLease(deps: ExecutionDeps, running: Running, evaluation: Evaluation): Promise<RunOutcome> {
   if (running.settled) return 'dropped';
   running.settled = true;
   try {
-    await recordExecution(deps, running.claim.kpi, evaluation, { leaseToken: running.claim.leaseToken });
+    await recordOrFail(deps, running.claim.kpi, evaluation, { leaseToken: running.claim.leaseToken });
     return 'recorded';
   } catch (e) {
     if (isAppError(e) && e.details?.reason === 'lease_lost') return 'lease_lost';
@@ -45,14 +51,42 @@ export async function recordUnderLease(deps: ExecutionDeps, running: Running, ev
   }
 }
 
+/**
+ * The run's signal: shutdown and the stuck check (running.abort), and the end of the lease less the
+ * kill grace, so that the run is over (a query is killed at most killGraceMs after its abort) before
+ * another node may take the slot over: a slot never runs twice at the same time.
+ */
+function leaseSignal(deps: ExecutionDeps, running: Running, killGraceMs: number): { signal: AbortSignal; stop(): void } {
+  const c = new AbortController();
+  const budgetMs = running.claim.leaseUntil.getTime() - deps.clock.now().getTime() - killGraceMs - 1000;
+  const timer = setTimeout(() => c.abort('the run reached the end of its lease'), Math.max(0, budgetMs));
+  const forward = () => c.abort(running.abort.signal.reason);
+  running.abort.signal.addEventListener('abort', forward, { once: true });
+  return { signal: c.signal, stop: () => { clearTimeout(timer); running.abort.signal.removeEventListener('abort', forward); } };
+}
+
+async function evaluateClaim(deps: ExecutionDeps, running: Running, ds: DataSource | null, traceId: string | null, killGraceMs: number): Promise<Evaluation> {
+  const { claim } = running;
+  if (claim.attempt > MAX_SLOT_ATTEMPTS) {
+    return failedEvaluation(deps, claim, running.startedAt, 'failed', `given up: the slot was started ${claim.attempt - 1} times and never recorded (its node stopped while running it)`);
+  }
+  if (ds === null) return failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`);
+  const lease = leaseSignal(deps, running, killGraceMs);
+  try {
+    return await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: lease.signal, traceId });
+  } catch (e) {
+    return failedEvaluation(deps, claim, running.startedAt, 'failed', `the run failed: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    lease.stop();
+  }
+}
+
 /** Evaluates the claimed slot and records it. Never throws: the scheduler counts the outcome. */
-export async function runClaim(deps: ExecutionDeps, running: Running, dataSource: (id: string) => Promise<DataSource | null>): Promise<RunOutcome> {
+export async function runClaim(deps: ExecutionDeps, running: Running, dataSource: (id: string) => Promise<DataSource | null>, killGraceMs = 5_000): Promise<RunOutcome> {
   const { claim } = running;
   return withExecutionSpan(deps.tracer, claim.kpi.id, 'schedule', async (span) => {
     const ds = await dataSource(claim.kpi.dataSourceId);
-    const evaluation = ds === null
-      ? failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`)
-      : await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: running.abort.signal, traceId: span.traceId });
+    const evaluation = await evaluateClaim(deps, running, ds, span.traceId ?? null, killGraceMs);
     if (running.abort.signal.aborted) { // shutdown or the watchdog owns this run now
       span.set({ 'execution.recorded': 'dropped' });
       return 'dropped';

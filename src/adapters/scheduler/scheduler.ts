@@ -19,11 +19,14 @@ export interface SchedulerOptions {
   readonly heartbeatIntervalMs: number;
   /** History older than this is deleted by the hourly cleanup; default 90 days. */
   readonly retentionDays: number;
+  /** The sources' kill grace (QUERY_KILL_GRACE_SECONDS), ms: a run is stopped this long before its lease ends; default 5000. */
+  readonly queryKillGraceMs: number;
   readonly role: string;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   maxParallel: 5, pollIntervalMs: 500, leaseGraceMs: 30_000, healthCheckIntervalMs: 30_000, heartbeatIntervalMs: 10_000, retentionDays: 90, role: 'all',
+  queryKillGraceMs: 5_000,
 };
 
 const CLEANUP_INTERVAL_MS = 3_600_000;
@@ -90,7 +93,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     running.set(claim.kpi.id, r);
     deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
     counters.peakRunning = Math.max(counters.peakRunning, running.size);
-    r.done = runClaim(exec, r, dataSource)
+    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs)
       .then(count, (e: unknown) => report(e, 'execution failed to record'))
       .finally(() => {
         running.delete(claim.kpi.id);

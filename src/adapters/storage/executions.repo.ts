@@ -34,10 +34,25 @@ function backfillRows(kpiId: string, nodeId: string, b: BackfillRun): RowValues[
   return series.map((v) => [...common(v.key), v.value, null, null, 0, null, null, null, null, ...tail]);
 }
 
-/** The history rows of a run and its new run state in one statement (one round trip). */
-async function insertRowsAndState(db: Queryable, rows: RowValues[], kpiId: string, run: ExecutionResult, next: RunState): Promise<void> {
+/** Rows per INSERT: a statement takes at most 65 535 parameters (the protocol's limit), a row 23. */
+export const HISTORY_ROWS_PER_STATEMENT = 2_000;
+
+const tuplesOf = (rows: RowValues[], params: unknown[]): string[] => rows.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+
+/**
+ * The history rows of a run and its new run state: one statement (one round trip) for the usual run,
+ * more when the rows would pass the parameter limit (the caller's transaction keeps them together).
+ */
+async function insertRowsAndState(db: Queryable, all: RowValues[], kpiId: string, run: ExecutionResult, next: RunState): Promise<void> {
+  const last = Math.max(0, all.length - HISTORY_ROWS_PER_STATEMENT);
+  for (let i = 0; i < last; i += HISTORY_ROWS_PER_STATEMENT) {
+    const params: unknown[] = [];
+    const chunk = all.slice(i, Math.min(i + HISTORY_ROWS_PER_STATEMENT, last));
+    await db.query(`INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuplesOf(chunk, params).join(', ')}`, params);
+  }
+  const rows = all.slice(last);
   const params: unknown[] = [];
-  const tuples = rows.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
+  const tuples = tuplesOf(rows, params);
   const firstValue = run.series.find((s) => s.value !== null)?.value ?? null;
   const p = (v: unknown) => `$${params.push(v)}`;
   const started = p(run.startedAt);

@@ -11,6 +11,8 @@ export interface Claim {
   readonly leaseUntil: Date;
   /** The node whose lease expired, when this claim takes a dead node's run over. */
   readonly tookOverFrom: string | null;
+  /** 1 for a slot's first run; each takeover of its expired lease counts one more. */
+  readonly attempt: number;
 }
 
 const signature = (k: Pick<Kpi, 'frequencyMinutes' | 'cron' | 'timezone'>): string => JSON.stringify(kpiSchedule(k));
@@ -55,8 +57,8 @@ export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit:
   return db.transaction(async (tx) => {
     // Two index-friendly looks: leases of dead nodes first (rare), then due slots in slot order.
     const pick = (where: string, order: string, limit: number) =>
-      tx.query<Record<string, unknown> & { running_slot: Date | null; lease_owner: string | null }>(
-        `SELECT k.*, r.running_slot, r.lease_owner FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
+      tx.query<Record<string, unknown> & { running_slot: Date | null; lease_owner: string | null; run_attempt: number }>(
+        `SELECT k.*, r.running_slot, r.lease_owner, r.attempt AS run_attempt FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
           WHERE k.active AND ${where} ORDER BY ${order} LIMIT $2
           FOR UPDATE OF r SKIP LOCKED`,
         [opts.now, limit],
@@ -70,6 +72,7 @@ export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit:
       return {
         kpi, slot: takeover ? new Date(row.running_slot!) : latestSlot(kpiSchedule(kpi), opts.now), leaseToken: opts.token(),
         leaseUntil: new Date(opts.now.getTime() + kpi.timeoutSeconds * 1000 + opts.leaseGraceMs), tookOverFrom: takeover ? row.lease_owner : null,
+        attempt: takeover ? row.run_attempt + 1 : 1,
       };
     });
     if (claims.length === 0) return claims;

@@ -1,7 +1,7 @@
 import { notFound } from '../errors.ts';
 import { evaluateKpi, type EvaluateDeps, type Evaluation } from './evaluate.ts';
 import { markExecution, withExecutionSpan } from './execution-span.ts';
-import { recordExecution, type RecordDeps } from './record.ts';
+import { recordOrFail, type RecordDeps } from './record.ts';
 
 export type ExecutionDeps = EvaluateDeps & RecordDeps;
 
@@ -15,8 +15,9 @@ export async function executeNow(deps: ExecutionDeps, kpiId: string, opts: { dry
   const ds = await deps.uow.read.dataSources.get(kpi.dataSourceId);
   if (ds === null) throw notFound('data source', kpi.dataSourceId);
   return withExecutionSpan(deps.tracer, kpi.id, 'manual', async (span) => {
-    const evaluation = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: deps.clock.now(), traceId: opts.traceId ?? span.traceId });
-    if (!opts.dryRun) await recordExecution(deps, kpi, evaluation, undefined, opts.actor);
+    const evaluated = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: deps.clock.now(), traceId: opts.traceId ?? span.traceId });
+    // What was recorded is what the caller sees: a run the store refused is answered as its failed record.
+    const evaluation = opts.dryRun ? evaluated : { ...evaluated, result: (await recordOrFail(deps, kpi, evaluated, undefined, opts.actor)).result };
     markExecution(span, evaluation.result);
     return evaluation;
   });

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { streamIds } from '../events.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { UnitOfWork } from '../ports.ts';
@@ -46,4 +46,28 @@ export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Ev
   });
   for (const listener of deps.committed ?? []) listener(recorded);
   return recorded;
+}
+
+/** Why a run could not be recorded, as its failed execution says it (the store's message, bounded). */
+const unrecordable = (evaluation: Evaluation, e: unknown): Evaluation => ({
+  result: {
+    ...evaluation.result, status: 'failed', series: [],
+    error: `the run could not be recorded: ${(e instanceof Error ? e.message : String(e)).slice(0, 1000)}`,
+  },
+  backfill: [],
+});
+
+/**
+ * Records a run; when that fails for any reason but a lost lease (a key the store refuses, too much
+ * for one transaction, an alerting error ...), records the same run as failed, without its series, so
+ * that it counts toward "KPI failing" and its slot is done. Throws only when that fails too (the store
+ * is down) or the lease is lost. Returns what was recorded.
+ */
+export async function recordOrFail(deps: RecordDeps, kpi: Kpi, evaluation: Evaluation, fence?: LeaseFence, actor = 'scheduler'): Promise<ExecutionRecorded> {
+  try {
+    return await recordExecution(deps, kpi, evaluation, fence, actor);
+  } catch (e) {
+    if (isAppError(e) && e.details?.reason === LEASE_LOST) throw e;
+    return recordExecution(deps, kpi, unrecordable(evaluation, e), fence, actor);
+  }
 }
