@@ -21,7 +21,7 @@ import { alertFixture, breach, meta, MINUTE } from './alerts/fixture.ts';
 import { commandDeps } from './helpers/app.ts';
 import { testClock } from './helpers/clock.ts';
 import { buildContact, buildKpi } from './helpers/factories.ts';
-import { createPostgresSource, type MonitoredDb } from './helpers/monitored.ts';
+import { createPostgresSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from './helpers/monitored.ts';
 import { createTestStore, type TestStore } from './helpers/store.ts';
 
 /** Gauges and health components on a clock the test moves: lag, staleness, expired leases, late delivery. */
@@ -37,7 +37,7 @@ let sources: SourceRegistry;
 beforeAll(async () => {
   store = await createTestStore();
   monitored = await createPostgresSource();
-  sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+  sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 }, 120_000);
 afterAll(async () => {
   await sources.close();

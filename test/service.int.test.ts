@@ -36,7 +36,7 @@ describe('the service', () => {
     const base = `${first.url}/api/v1`;
     const post = (url: string, body: unknown) =>
       fetch(`${base}${url}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-    const ds = await post('/datasources', { name: 'replica', kind: 'postgres', host: '127.0.0.1', database: 'test', user: 'root', password: 'restart-secret' });
+    const ds = await post('/datasources', { name: 'replica', kind: 'postgres', host: '127.0.0.1', port: 1, database: 'test', user: 'monitor', password: 'restart-secret' });
     const contact = await post('/contacts', { name: 'Ann', email: 'ann@example.com' });
     const kpi = await post('/kpis', { indicator: 'Deposits', owner: 'payments', dataSourceId: ds.id, contactIds: [contact.id], query: 'SELECT 1 AS value' });
     expect(kpi.id).toMatch(/^kpi_/);

@@ -12,13 +12,13 @@ import type { CommandDeps } from '../../src/core/ports.ts';
 import { commandDeps } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
 import { buildContact, buildKpi } from '../helpers/factories.ts';
-import { createSqliteSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { createSqliteSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 
 /** A run recorded by the execution side opens, keeps and resolves alerts in the same transaction. */
 const meta = { actor: 'test', correlationId: 'cor_test' };
 const clock = testClock();
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 let store: TestStore;
 let m: MonitoredDb;
 let deps: ExecutionDeps & CommandDeps;

@@ -36,7 +36,7 @@ beforeAll(async () => {
   store = await createTestStore();
   const deps = commandDeps(store, clock);
   alerting = createAlerting(config.alerts, { ...deps, db: store.db, linkBaseUrl: 'http://127.0.0.1:8080', logger });
-  sources = createSourceRegistry({ secrets: deps.secrets, env: config.secretEnv });
+  sources = createSourceRegistry({ secrets: deps.secrets, env: config.secretEnv, sqliteAllowedDirs: config.sqliteAllowedDirs });
   const exec = {
     ...deps, sources, nodeId: 'nod_demo', minBaselineWindows: config.baselineMinWindows,
     listeners: [alertOnExecutions({ clock, ids: deps.ids, settings: alerting.settings })],

@@ -21,9 +21,11 @@ export interface TestNode {
 /** One scheduler node on its own store connection pool, as a separate process would have. */
 export function startNode(db: Db, clock: Clock, options: Partial<SchedulerOptions> = {}): TestNode {
   const ids = createIdGenerator(clock);
-  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
+  // A kill grace that fits the lease grace, as the configuration requires of a real node.
+  const queryKillGraceMs = options.queryKillGraceMs ?? Math.min(5000, Math.max(100, Math.floor((options.leaseGraceMs ?? 30_000) / 4)));
+  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, killGraceMs: queryKillGraceMs, ...TEST_SOURCE_OPTIONS });
   const exec: ExecutionDeps = { uow: createUnitOfWork(db, clock), clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: 3, listeners: [] };
-  const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, ...options });
+  const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, ...options, queryKillGraceMs });
   return {
     scheduler, exec, sources,
     async drain() {

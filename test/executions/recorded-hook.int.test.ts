@@ -11,12 +11,12 @@ import type { CommandDeps } from '../../src/core/ports.ts';
 import { commandDeps } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
 import { buildKpi } from '../helpers/factories.ts';
-import { createSqliteSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { createSqliteSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 
 const meta = { actor: 'test', correlationId: 'cor_test' };
 const clock = testClock();
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 let store: TestStore;
 let m: MonitoredDb;
 let dsId: string;

@@ -6,7 +6,8 @@ let n = 0;
 const unique = (): string => `${Date.now().toString(36)}${(n++).toString(36)}`;
 
 export const buildDataSource = (o: DataSourceInput = {}): DataSourceInput => ({
-  name: `replica-${unique()}`, kind: 'postgres', host: '127.0.0.1', port: 5432, database: 'test', user: 'root', ...o,
+  // Port 1: nothing listens, so inspection cannot reach it (accepted) and no test touches a real server by accident.
+  name: `replica-${unique()}`, kind: 'postgres', host: '127.0.0.1', port: 1, database: 'test', user: 'monitor', ...o,
 });
 
 export const buildContact = (o: ContactInput = {}): ContactInput => ({

@@ -7,13 +7,13 @@ import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
 import { buildKpi } from '../helpers/factories.ts';
-import { createSqliteSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { createSqliteSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 
 // GET /kpis/overview: the grid's tiles. One app records runs without alerting (a breach stays a breach),
 // a second on the same store alerts on them (a breach opens an alert).
 const clock = testClock();
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
+const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 let store: TestStore;
 let t: TestApp;
 let alerting: TestApp;

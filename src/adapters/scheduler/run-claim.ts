@@ -56,22 +56,22 @@ export async function recordUnderLease(deps: ExecutionDeps, running: Running, ev
  * kill grace, so that the run is over (a query is killed at most killGraceMs after its abort) before
  * another node may take the slot over: a slot never runs twice at the same time.
  */
-function leaseSignal(deps: ExecutionDeps, running: Running, killGraceMs: number): { signal: AbortSignal; stop(): void } {
+function leaseSignal(deps: ExecutionDeps, running: Running, stopBeforeLeaseEndMs: number): { signal: AbortSignal; stop(): void } {
   const c = new AbortController();
-  const budgetMs = running.claim.leaseUntil.getTime() - deps.clock.now().getTime() - killGraceMs - 1000;
+  const budgetMs = running.claim.leaseUntil.getTime() - deps.clock.now().getTime() - stopBeforeLeaseEndMs;
   const timer = setTimeout(() => c.abort('the run reached the end of its lease'), Math.max(0, budgetMs));
   const forward = () => c.abort(running.abort.signal.reason);
   running.abort.signal.addEventListener('abort', forward, { once: true });
   return { signal: c.signal, stop: () => { clearTimeout(timer); running.abort.signal.removeEventListener('abort', forward); } };
 }
 
-async function evaluateClaim(deps: ExecutionDeps, running: Running, ds: DataSource | null, traceId: string | null, killGraceMs: number): Promise<Evaluation> {
+async function evaluateClaim(deps: ExecutionDeps, running: Running, ds: DataSource | null, traceId: string | null, stopBeforeLeaseEndMs: number): Promise<Evaluation> {
   const { claim } = running;
   if (claim.attempt > MAX_SLOT_ATTEMPTS) {
     return failedEvaluation(deps, claim, running.startedAt, 'failed', `given up: the slot was started ${claim.attempt - 1} times and never recorded (its node stopped while running it)`);
   }
   if (ds === null) return failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`);
-  const lease = leaseSignal(deps, running, killGraceMs);
+  const lease = leaseSignal(deps, running, stopBeforeLeaseEndMs);
   try {
     return await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: lease.signal, traceId });
   } catch (e) {
@@ -81,12 +81,15 @@ async function evaluateClaim(deps: ExecutionDeps, running: Running, ds: DataSour
   }
 }
 
-/** Evaluates the claimed slot and records it. Never throws: the scheduler counts the outcome. */
-export async function runClaim(deps: ExecutionDeps, running: Running, dataSource: (id: string) => Promise<DataSource | null>, killGraceMs = 5_000): Promise<RunOutcome> {
+/**
+ * Evaluates the claimed slot and records it. Never throws: the scheduler counts the outcome.
+ * `stopBeforeLeaseEndMs`: the run is aborted this long before its lease ends (the kill grace and a margin).
+ */
+export async function runClaim(deps: ExecutionDeps, running: Running, dataSource: (id: string) => Promise<DataSource | null>, stopBeforeLeaseEndMs = 6_000): Promise<RunOutcome> {
   const { claim } = running;
   return withExecutionSpan(deps.tracer, claim.kpi.id, 'schedule', async (span) => {
     const ds = await dataSource(claim.kpi.dataSourceId);
-    const evaluation = await evaluateClaim(deps, running, ds, span.traceId ?? null, killGraceMs);
+    const evaluation = await evaluateClaim(deps, running, ds, span.traceId ?? null, stopBeforeLeaseEndMs);
     if (running.abort.signal.aborted) { // shutdown or the watchdog owns this run now
       span.set({ 'execution.recorded': 'dropped' });
       return 'dropped';

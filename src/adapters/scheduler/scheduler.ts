@@ -93,7 +93,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     running.set(claim.kpi.id, r);
     deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
     counters.peakRunning = Math.max(counters.peakRunning, running.size);
-    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs)
+    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs + Math.min(1000, opts.leaseGraceMs / 4))
       .then(count, (e: unknown) => report(e, 'execution failed to record'))
       .finally(() => {
         running.delete(claim.kpi.id);
