@@ -27,7 +27,8 @@ function streamRows(core: Core, text: string, values: unknown[], max: number): P
       if ((index ?? 0) === 0 && columns === null && fields !== undefined) columns = fields.map((f) => f.name);
     });
     command.on('result', (row: Record<string, unknown>, index?: number) => {
-      if (done || (index ?? 0) !== 0 || columns === null) return; // CALL's trailing status header
+      // Later result sets of a CALL, and its trailing status header (emitted without an index), are not the KPI's.
+      if (done || (index ?? 0) !== 0 || columns === null || row?.constructor?.name === 'ResultSetHeader') return;
       rows.push(row);
       if (rows.length > max) {
         done = true;
