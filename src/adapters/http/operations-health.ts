@@ -35,8 +35,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 type CachedCheck = { at: number; version: number; result: Promise<HealthComponent>; testing: boolean };
 
 /**
- * Every data source: connect and run a trivial query. Down = degraded: its KPIs fail, the service does
- * not. Results are cached, and a source that hangs gets no second test while its first still runs.
+ * Every data source: connect, run a trivial query and inspect the user. Down or refused = degraded: its
+ * KPIs fail, the service does not; a privileged user that allowPrivilegedUser accepts is degraded too
+ * (a warning). Results are cached, and a source that hangs gets no second test while its first still runs.
  */
 function dataSourcesGroup(deps: OperationsHealthDeps): HealthGroup {
   const cache = new Map<string, CachedCheck>();
@@ -44,7 +45,12 @@ function dataSourcesGroup(deps: OperationsHealthDeps): HealthGroup {
     const entry: CachedCheck = { at: Date.now(), version: ds.version, result: Promise.resolve(up('')), testing: true };
     const test = deps.sources.test(ds).finally(() => { entry.testing = false; });
     entry.result = withTimeout(test, SOURCE_CHECK_TIMEOUT_MS, `data source ${ds.name}`).then(
-      (r) => (r.ok ? up(`${ds.kind} ${r.version} answered in ${r.latencyMs} ms`) : degraded(`${ds.kind} unreachable: ${r.error}`)),
+      (r) => {
+        if (!r.ok) return degraded(r.error.startsWith('refused: ') ? `${ds.kind}: its KPIs do not run, ${r.error}` : `${ds.kind} unreachable: ${r.error}`);
+        const answered = `${ds.kind} ${r.version} answered in ${r.latencyMs} ms`;
+        // An administrator accepted a privileged user: a warning for as long as it lasts.
+        return r.warnings.length === 0 ? up(answered) : degraded(`${answered}; runs KPI queries as a privileged user (allowPrivilegedUser): ${r.warnings.join('; ')}`);
+      },
       (e: unknown) => degraded(`${ds.kind} unreachable: ${e instanceof Error ? e.message : String(e)}`),
     );
     return entry;
