@@ -32,12 +32,19 @@ function streamRows(core: Core, text: string, values: unknown[], max: number): P
       rows.push(row);
       if (rows.length > max) {
         done = true;
+        settle();
         core.pause();
         resolve('too_many');
       }
     });
-    command.on('error', (e: unknown) => { if (!done) { done = true; reject(e); } });
-    command.on('end', () => { if (!done) { done = true; resolve(columns === null ? 'no_result' : { rows, columns }); } });
+    // A lost connection is told to the connection, not to an event-mode command: listen to both.
+    const lost = (e?: unknown) => fail(e ?? new Error('the connection was closed'));
+    const settle = () => { core.off('error', lost); core.off('end', lost); };
+    const fail = (e: unknown) => { if (!done) { done = true; settle(); reject(e); } };
+    core.on('error', lost);
+    core.on('end', lost);
+    command.on('error', fail);
+    command.on('end', () => { if (!done) { done = true; settle(); resolve(columns === null ? 'no_result' : { rows, columns }); } });
   });
 }
 
