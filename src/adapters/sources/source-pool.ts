@@ -10,6 +10,8 @@ export interface RunLimits {
   readonly killGraceMs: number;
   /** Rows read at most; a result with more fails the run (the rest is never read). */
   readonly maxRows: number;
+  /** The KPI's own timeout, for messages, when `timeoutMs` is what remained of it after the inspection. */
+  readonly statedTimeoutMs?: number;
 }
 
 /** One monitored database's bounded set of connections; one file per database kind implements it. */
@@ -34,7 +36,7 @@ export function stopped(why: 'timeout' | 'aborted', limits: RunLimits, signal?: 
     const reason: unknown = signal?.reason;
     return { ok: false, status: 'failed', error: `cancelled: ${typeof reason === 'string' ? reason : 'the node is shutting down'}` };
   }
-  return { ok: false, status: 'timeout', error: `cancelled on the server after the timeout of ${limits.timeoutMs} ms` };
+  return { ok: false, status: 'timeout', error: `cancelled on the server after the timeout of ${limits.statedTimeoutMs ?? limits.timeoutMs} ms` };
 }
 
 export const failed = (e: unknown): QueryRun => ({ ok: false, status: 'failed', error: errorText(e) });

@@ -111,7 +111,8 @@ export function createSourceRegistry(opts: SourceRegistryOptions): SourceRegistr
     if (!inspected.reachable) return { ok: false, status: 'failed', error: `cannot connect: ${inspected.error}` };
     const verdict = judgeInspection(inspected.inspection, ds.allowPrivilegedUser);
     if (verdict.errors.length > 0) return { ok: false, status: 'failed', error: refusal(verdict) };
-    return entryFor(ds).pool.run(statement.text, params, limitsOf(Math.max(1, timeoutMs - (Date.now() - started))), signal);
+    const limits = { ...limitsOf(Math.max(1, timeoutMs - (Date.now() - started))), statedTimeoutMs: timeoutMs };
+    return entryFor(ds).pool.run(statement.text, params, limits, signal);
   };
 
   return {
