@@ -68,4 +68,15 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(4);
   });
+
+  it('given nothing, then the bounds on monitored databases: kill grace 5 s, 10 000 rows, 1 000 series, SQLite only in DATA_DIR', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/mg' })).toMatchObject({ queryKillGraceSeconds: 5, maxResultRows: 10_000, maxSeries: 1_000, sqliteAllowedDirs: ['/srv/mg'] });
+    expect(loadConfig({ SQLITE_ALLOWED_DIRS: '/a:/b/c' }).sqliteAllowedDirs).toEqual(['/a', '/b/c']);
+  });
+
+  it('given a kill grace past 10 s, or a lease grace that leaves no time to record, then both are refused', () => {
+    expect(() => loadConfig({ QUERY_KILL_GRACE_SECONDS: '11' })).toThrow('QUERY_KILL_GRACE_SECONDS must be a whole number from 1 to 10');
+    expect(() => loadConfig({ QUERY_KILL_GRACE_SECONDS: '10', SCHEDULER_LEASE_GRACE_SECONDS: '21' })).toThrow('must be at least 2 × QUERY_KILL_GRACE_SECONDS + 2 (22)');
+    expect(() => loadConfig({ MAX_SERIES: '10001' })).toThrow('MAX_SERIES must be a whole number from 1 to 10000');
+  });
 });

@@ -67,6 +67,8 @@ export interface DataSource {
   readonly filePath: string | null;
   readonly statementTimeoutMs: number;
   readonly maxConnections: number;
+  /** An administrator accepted a user that source inspection refuses: shown as a warning. */
+  readonly allowPrivilegedUser?: boolean;
   readonly hasPassword: boolean;
   readonly version: number;
   readonly updatedAt: string;
@@ -78,6 +80,8 @@ export interface SourceTest {
   readonly latencyMs: number;
   readonly version?: string;
   readonly error?: string;
+  /** Privileges allowPrivilegedUser accepts on this source. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ApiKey {

@@ -41,7 +41,10 @@ export function DataSourcesPage() {
               <tr key={d.id}>
                 <td>{d.name}</td>
                 <td>{d.kind}</td>
-                <td className="wrap">{where(d)}{d.ssl && ' (TLS)'}</td>
+                <td className="wrap">
+                  {where(d)}{d.ssl && ' (TLS)'}
+                  {d.allowPrivilegedUser && <div className="error-text small">Warning: runs KPI queries as a privileged user (allowPrivilegedUser)</div>}
+                </td>
                 <td>{d.passwordEnv ? `from $${d.passwordEnv}` : d.hasPassword ? 'stored' : 'none'}</td>
                 <td><ConnectionTest source={d} /></td>
                 <td className="actions">
@@ -72,7 +75,8 @@ function ConnectionTest({ source }: { source: DataSource }) {
       <div aria-live="polite" className="small connection-result">
         <ErrorMessage error={test.error} />
         {result && (result.ok
-          ? <span className="ok-text">Connected in {result.latencyMs} ms{result.version && <>: {result.version}</>}</span>
+          ? <span className="ok-text">Connected in {result.latencyMs} ms{result.version && <>: {result.version}</>}
+            {(result.warnings ?? []).map((w) => <span key={w} className="error-text"><br />Warning: {w}</span>)}</span>
           : <span className="error-text">Failed after {result.latencyMs} ms: {result.error}</span>)}
       </div>
     </div>
