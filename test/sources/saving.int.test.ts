@@ -48,6 +48,14 @@ describe('saving a KPI checks its statement', () => {
     expect(one.statusCode).toBe(201);
   });
 
+  it("the issue's DO block that catches the cancel is refused at once, not run for a minute", async () => {
+    const started = Date.now();
+    const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: buildKpi({ dataSourceId: dsId, timeoutSeconds: 3,
+      query: 'DO $$ BEGIN LOOP BEGIN PERFORM pg_sleep(1); EXCEPTION WHEN query_canceled THEN NULL; END; END LOOP; END $$' }) });
+    expect(r.json()).toMatchObject({ status: 400, errors: expect.arrayContaining([{ path: '/query', message: 'a KPI query must start with SELECT, WITH or VALUES (found DO)' }]) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('needs kpi:write (the statement is not checked for a caller that may not save)', async () => {
     const key = (await t.inject({ method: 'POST', url: '/api/v1/apikey', payload: { name: 'viewer', scopes: ['kpi:read'] } })).json().key;
     const r = await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId: dsId, query: 'SELECT :x' }), headers: { 'x-api-key': key } });
