@@ -6,6 +6,7 @@ import type { Db } from '../storage/db.ts';
 import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
 import { claimDue, expireLease, heartbeat, syncSchedules, type Claim } from '../storage/kpi-runs.repo.ts';
 import { failedEvaluation, recordUnderLease, runClaim, type RunOutcome, type Running } from './run-claim.ts';
+import { killWaitMs } from '../sources/source-pool.ts';
 
 export interface SchedulerOptions {
   /** Executions at a time on this node; default 5 (MAX_PARALLEL_EXECUTIONS). */
@@ -93,7 +94,8 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     running.set(claim.kpi.id, r);
     deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
     counters.peakRunning = Math.max(counters.peakRunning, running.size);
-    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs + Math.min(1000, opts.leaseGraceMs / 4))
+    // Stopped early enough that the kill grace, the kill itself and a margin still end within the lease.
+    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs + killWaitMs(opts.queryKillGraceMs) + Math.min(1000, opts.leaseGraceMs / 4))
       .then(count, (e: unknown) => report(e, 'execution failed to record'))
       .finally(() => {
         running.delete(claim.kpi.id);

@@ -97,12 +97,12 @@ export function openMysqlSource(ds: DataSource, password: string | null): Source
       const threadId = () => (state.conn?.connection as Core | undefined)?.threadId ?? null;
       return supervise(limits, signal, {
         cancel: () => { const id = threadId(); if (id !== null) void killOnServer('QUERY', id); },
-        kill: () => {
+        kill: async () => {
           state.killed = true;
           const id = threadId();
-          if (id !== null) void killOnServer('CONNECTION', id);
           state.conn?.destroy();
           state.conn = null;
+          if (id !== null) await killOnServer('CONNECTION', id);
         },
       }, async () => {
         let conn: mysql.PoolConnection;

@@ -89,11 +89,11 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
       };
       return supervise(limits, signal, {
         cancel: () => { const p = pid(); if (p !== null) void signalBackend('pg_cancel_backend', p); },
-        kill: () => {
+        kill: async () => {
           state.killed = true;
           const p = pid();
-          if (p !== null) void signalBackend('pg_terminate_backend', p);
           drop();
+          if (p !== null) await signalBackend('pg_terminate_backend', p);
         },
       }, async () => {
         let client: pg.PoolClient;

@@ -48,16 +48,21 @@ export const tooManyRows = (limits: RunLimits): QueryRun =>
 export interface Stopper {
   /** Asks the server to cancel the statement (best effort; the query may ignore it). */
   cancel(): void;
-  /** Ends the statement for sure: kills the session on the server and drops the client. Must not throw. */
-  kill(): void;
+  /** Ends the statement for sure: kills the session on the server and drops the client. Must not reject. */
+  kill(): Promise<void>;
 }
+
+/** How long a kill may take on the server before the run is reported over anyway, ms (at most the kill grace). */
+export const killWaitMs = (killGraceMs: number): number => Math.min(1_000, killGraceMs);
 
 /**
  * Runs `work` under a watchdog. At the timeout (or when the signal aborts) `cancel`; `killGraceMs`
- * later `kill`, and the run is over then, as `timeout` (or `failed` when aborted), whatever `work` does.
+ * later `kill`, and the run is over once the kill is done (or killWaitMs later), as `timeout` (or
+ * `failed` when aborted), whatever `work` does.
  * An answer that arrives after the watchdog fired is a timeout too (a killed MySQL SLEEP answers 1).
  */
 export function supervise(limits: RunLimits, signal: AbortSignal | undefined, stopper: Stopper, work: () => Promise<QueryRun>): Promise<QueryRun> {
+  if (signal?.aborted) return Promise.resolve(stopped('aborted', limits, signal)); // nothing started, nothing to stop
   return new Promise<QueryRun>((resolve) => {
     let fired: 'timeout' | 'aborted' | null = null;
     let killTimer: NodeJS.Timeout | undefined;
@@ -74,15 +79,16 @@ export function supervise(limits: RunLimits, signal: AbortSignal | undefined, st
       if (fired !== null || settled) return;
       fired = why;
       stopper.cancel();
+      // The kill is awaited (a little while), so that when the run is over its backend is gone too.
       killTimer = setTimeout(() => {
-        stopper.kill();
-        finish(stopped(why, limits, signal));
+        const over = () => finish(stopped(why, limits, signal));
+        const wait = setTimeout(over, killWaitMs(limits.killGraceMs));
+        void stopper.kill().then(() => { clearTimeout(wait); over(); });
       }, limits.killGraceMs);
     };
     const timer = setTimeout(() => fire('timeout'), limits.timeoutMs);
     const onAbort = () => fire('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
     work().then(
       (r) => finish(fired === null ? r : stopped(fired, limits, signal)),
       (e: unknown) => finish(fired === null ? failed(e) : stopped(fired, limits, signal)),

@@ -103,7 +103,7 @@ export function openSqliteSource(ds: DataSource, allowedDirs: readonly string[])
       let killed = false;
       const kill = () => { killed = true; runner?.child.kill('SIGKILL'); };
       // There is no cancel that a running query hears: at the timeout the runner is killed at once.
-      return supervise(limits, signal, { cancel: kill, kill }, async (): Promise<QueryRun> => {
+      return supervise(limits, signal, { cancel: kill, kill: async () => kill() }, async (): Promise<QueryRun> => {
         runner = await acquire();
         if (killed) { release(runner, false); return stopped('timeout', limits); }
         try {
