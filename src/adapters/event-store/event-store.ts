@@ -77,7 +77,8 @@ export async function appendEvents(
 
 interface EventRow {
   position: number;
-  transaction_id: string;
+  /** The xid8 transaction id as text (a bigint may not fit a number). */
+  xid_text: string;
   stream_id: string;
   stream_version: number;
   type: string;
@@ -86,7 +87,11 @@ interface EventRow {
   recorded_at: Date;
 }
 
-export const EVENT_COLUMNS = 'position, transaction_id::text AS transaction_id, stream_id, stream_version, type, data, metadata, recorded_at';
+/**
+ * The transaction id comes as text under another name: an alias `transaction_id` would make
+ * `ORDER BY transaction_id` sort the text ('10000' before '9999') instead of the xid8.
+ */
+export const EVENT_COLUMNS = 'position, transaction_id::text AS xid_text, stream_id, stream_version, type, data, metadata, recorded_at';
 
 export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
   position: Number(r.position),

@@ -47,13 +47,13 @@ export const auditTrail: ReplayableReadModel = {
   name: 'audit trail',
   tables: [{ table: 'audit_entries', key: 'position' }, { table: 'audit_entity_names', key: "entity_type || '/' || entity_id" }],
   async onBatch(q, events) {
-    const { rows } = await q.query<{ transaction_id: string; position: number }>(
-      'SELECT transaction_id::text AS transaction_id, position FROM public.subscription_checkpoints WHERE name = $1', [AUDIT_SUBSCRIPTION],
+    const { rows } = await q.query<{ xid_text: string; position: number }>(
+      'SELECT transaction_id::text AS xid_text, position FROM public.subscription_checkpoints WHERE name = $1', [AUDIT_SUBSCRIPTION],
     );
     const cp = rows[0];
     if (!cp) return;
-    const seen = events.filter((e) => BigInt(e.checkpoint.transactionId) < BigInt(cp.transaction_id)
-      || (e.checkpoint.transactionId === cp.transaction_id && e.position <= Number(cp.position)));
+    const seen = events.filter((e) => BigInt(e.checkpoint.transactionId) < BigInt(cp.xid_text)
+      || (e.checkpoint.transactionId === cp.xid_text && e.position <= Number(cp.position)));
     if (seen.length > 0) await projectAudit(q, seen);
   },
 };

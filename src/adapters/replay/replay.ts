@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RecordedEvent } from '../../core/ports.ts';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from '../event-store/event-store.ts';
+import { readVisible, START } from '../event-store/read-all.ts';
 import type { SubscribedEvent } from '../event-store/subscription.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 import { READ_MODELS, type ReplayableReadModel } from './read-models.ts';
@@ -30,16 +31,11 @@ const TIME_COLUMNS = new Set(['created_at', 'updated_at']);
 const PAGE = 2000;
 
 async function* eventsInCommitOrder(q: Queryable): AsyncGenerator<SubscribedEvent[]> {
-  let after = { transactionId: '0', position: 0 };
-  for (;;) {
-    const { rows } = await q.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) ORDER BY transaction_id, position LIMIT ${PAGE}`,
-      [after.transactionId, after.position],
-    );
-    if (rows.length === 0) return;
-    const events = rows.map((r) => ({ ...toRecordedEvent(r), checkpoint: { transactionId: r.transaction_id, position: Number(r.position) } }));
-    yield events;
-    after = events.at(-1)!.checkpoint;
+  for (let after = START; ;) {
+    const page = await readVisible(q, after, PAGE);
+    if (page.events.length === 0) return;
+    yield page.events;
+    after = page.checkpoint;
   }
 }
 
