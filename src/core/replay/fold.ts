@@ -47,7 +47,9 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
     if ('sealedPassword' in data) next.sealedPassword = data.sealedPassword ?? null;
     return next;
   }
-  return { ...state, ...stamp }; // an event this fold does not know still moves the version
+  // Any other event on the stream (a KPI's run outcomes: KpiBreachBegan ...) moves the version, as the
+  // stream's version is the row's, but it is no edit: the row's updated_at stays (record.ts).
+  return { ...state, version: event.streamVersion };
 }
 
 /** The state of one entity after the given events of its stream (in version order). */
