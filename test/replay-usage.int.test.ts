@@ -42,8 +42,8 @@ async function openStore(): Promise<TestStore> {
 }
 
 function replayCommand(): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, LOG_LEVEL: 'silent', ...(store.url ? { DATABASE_URL: store.url } : { DATA_DIR: dataDir! }) };
-  if (!store.url) delete env.DATABASE_URL;
+  const { DATABASE_URL: _unset, ...rest } = process.env;
+  const env = { ...rest, LOG_LEVEL: 'silent', ...(store.url ? { DATABASE_URL: store.url } : { DATA_DIR: dataDir! }) };
   return spawnSync(process.execPath, ['bin/monitoring-grid.js', 'replay'], { env, encoding: 'utf8', timeout: 120_000 });
 }
 
