@@ -87,6 +87,24 @@ describe('schedules', () => {
     expect(nextSlot(s, new Date('2026-03-27T12:00:00Z')).toISOString()).toBe('2026-03-28T07:00:00.000Z');
   });
 
+  it('refuses a seconds field: a KPI runs at most once a minute; five fields and nicknames are fine', () => {
+    for (const cron of ['* * * * * *', '0 * * * * *', '0 0 12 * * * 2030']) {
+      const errors = validateKpi(kpiFromInput({ ...base, cron }, now));
+      expect(errors.find((e) => e.path === '/cron')?.message, cron).toMatch(/fields; give five .* at most once a minute, so there is no seconds field/);
+    }
+    for (const cron of ['* * * * *', '*/5 * * * *', '@hourly']) expect(validateKpi(kpiFromInput({ ...base, cron }, now)), cron).toEqual([]);
+  });
+
+  it('a seconds field stored before it was refused still runs once a minute, at most', () => {
+    const legacy = { kind: 'cron', cron: '* * * * * *', timezone: 'UTC' } as const;
+    expect(nextSlot(legacy, new Date('2026-03-02T09:00:00Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(legacy, new Date('2026-03-02T09:01:00Z')).toISOString()).toBe('2026-03-02T09:02:00.000Z');
+    const everyMinute = { kind: 'cron', cron: '* * * * *', timezone: 'UTC' } as const;
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:00:20Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:00:59.999Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:01:00Z')).toISOString()).toBe('2026-03-02T09:02:00.000Z');
+  });
+
   it('the period of a cron schedule is the gap between two slots', () => {
     expect(periodMinutes({ kind: 'cron', cron: '0 */6 * * *', timezone: 'UTC' }, now)).toBe(360);
   });

@@ -53,6 +53,17 @@ describe('KPIs through the API', () => {
     expect(problem.detail).toContain('con_missing');
   });
 
+  it('refuses a cron with a seconds field (400 on create and on change): KPIs run at most once a minute', async () => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId, cron: '* * * * * *', frequencyMinutes: null }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors).toEqual([{ path: '/cron', message: expect.stringContaining('no seconds field') }]);
+    const kpi = await createKpi({ cron: '*/5 * * * *', frequencyMinutes: null });
+    const patched = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, payload: { cron: '30 */5 * * * *' } });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors.map((e: { path: string }) => e.path)).toEqual(['/cron']);
+  });
+
   it('rejects unknown fields, wrong types and a missing body field by schema, with paths', async () => {
     const res = await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: { indicator: 'x', owner: 'y', query: 'q', priority: 3, colour: 'red' } });
     expect(res.statusCode).toBe(400);
