@@ -45,6 +45,18 @@ describe('a new KPI', () => {
     expect(validateKpi(k).find((e) => e.path === '/subjectTemplate')?.message).toContain('{oops}');
   });
 
+  it('given ±Infinity or NaN in any number, then each is refused, so none reaches an event (JSON would store null)', () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const k = kpiFromInput({ ...base, deviationPercent: bad, minThreshold: bad, maxThreshold: bad, cooldownMinutes: bad, lastMinutes: bad, baselineWeeks: bad, timeoutSeconds: bad }, now);
+      const errors = validateKpi(k);
+      for (const path of ['/deviationPercent', '/minThreshold', '/maxThreshold', '/cooldownMinutes', '/lastMinutes', '/baselineWeeks', '/timeoutSeconds']) {
+        expect(errors.filter((e) => e.path === path).map((e) => e.message), `${path} = ${bad}`).toContain('must be a finite number');
+      }
+    }
+    expect(validateKpi(kpiFromInput({ ...base, priority: NaN as 1 }, now)).map((e) => e.path)).toEqual(['/priority', '/priority']);
+    expect(validateKpi(kpiFromInput({ ...base, cooldownMinutes: 2.5, deviationPercent: 12.5, maxThreshold: 1e300 }, now)).map((e) => e.path)).toEqual(['/cooldownMinutes']);
+  });
+
   it('given a bad cron in a valid zone, then the cron is reported', () => {
     expect(validateKpi(kpiFromInput({ ...base, cron: '61 * * * *' }, now)).map((e) => e.path)).toContain('/cron');
   });

@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent } from '../../core/events.ts';
+import { nonFinitePath } from '../../core/shared/validation.ts';
 import type { Clock, EventMeta, ExpectedVersion, RecordedEvent } from '../../core/ports.ts';
 import { sqlState, UNIQUE_VIOLATION, type Queryable } from '../storage/db.ts';
 
@@ -53,6 +54,11 @@ export async function appendEvents(
   meta: EventMeta,
 ): Promise<number> {
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
+  for (const e of events) {
+    // The last line of defence: the core refuses such numbers, and JSON would silently store null.
+    const path = nonFinitePath(e.data);
+    if (path !== null) throw new Error(`${e.type} holds a number that is not finite at ${path}; an event cannot store it`);
+  }
   const last = await claimVersions(tx, streamId, expected, events.length);
   const first = last - events.length + 1;
   const recordedAt = clock.now();
