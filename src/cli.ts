@@ -76,7 +76,7 @@ async function replayCommand(keep: boolean): Promise<void> {
     await migrate(db);
     const report = await replay(db, { keep });
     process.stdout.write(`${formatReplayReport(report)}\n${keep ? `rebuilt tables kept in schema ${report.schema}\n` : ''}`);
-    process.exitCode = report.differences.length === 0 ? 0 : 1;
+    process.exitCode = report.differences.length === 0 && report.unreadable.length === 0 ? 0 : 1;
   } finally {
     await db.close();
   }

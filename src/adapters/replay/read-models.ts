@@ -27,15 +27,39 @@ const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<vo
   kpi: insertKpi, contact: insertContact, datasource: insertDataSource,
 };
 
+/**
+ * A stream whose events do not make a row (an event of an older version that no fold or upcast knows
+ * how to read): replay reports it and goes on with the others, rather than failing as a whole.
+ */
+export class UnreadableStream extends Error {
+  constructor(readonly streamId: string, readonly entityId: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** KPIs, contacts and data sources: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
   tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }],
   async onStream(q, streamId, events) {
-    const { entityType } = entityOfStream(streamId);
+    const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;
-    const state = foldEntity(entityType, events);
-    if (state !== null) await INSERT[entityType](q, state as never);
+    let state;
+    try {
+      state = foldEntity(entityType, events);
+    } catch (e) {
+      throw new UnreadableStream(streamId, entityId, e);
+    }
+    if (state === null) return;
+    // A failed insert would end the replay's transaction: the savepoint keeps it to this stream.
+    await q.query('SAVEPOINT replay_entity');
+    try {
+      await INSERT[entityType](q, state as never);
+    } catch (e) {
+      await q.query('ROLLBACK TO SAVEPOINT replay_entity');
+      throw new UnreadableStream(streamId, entityId, e);
+    }
+    await q.query('RELEASE SAVEPOINT replay_entity');
   },
 };
 
