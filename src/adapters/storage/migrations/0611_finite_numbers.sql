@@ -10,18 +10,19 @@ UPDATE kpis
  WHERE deviation_percent IN ('Infinity', '-Infinity', 'NaN') OR min_threshold IN ('Infinity', '-Infinity', 'NaN')
     OR max_threshold IN ('Infinity', '-Infinity', 'NaN');
 
-UPDATE executions
-   SET value = CASE WHEN value IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE value END,
-       baseline = CASE WHEN baseline IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE baseline END,
-       deviation_percent = CASE WHEN deviation_percent IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE deviation_percent END
- WHERE value IN ('Infinity', '-Infinity', 'NaN') OR baseline IN ('Infinity', '-Infinity', 'NaN')
-    OR deviation_percent IN ('Infinity', '-Infinity', 'NaN');
+-- Run history and alerts have the same three numbers.
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['executions', 'alerts'] LOOP
+    EXECUTE format($sql$
+      UPDATE %I
+         SET value = CASE WHEN value IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE value END,
+             baseline = CASE WHEN baseline IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE baseline END,
+             deviation_percent = CASE WHEN deviation_percent IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE deviation_percent END
+       WHERE value IN ('Infinity', '-Infinity', 'NaN') OR baseline IN ('Infinity', '-Infinity', 'NaN')
+          OR deviation_percent IN ('Infinity', '-Infinity', 'NaN')$sql$, t);
+  END LOOP;
+END $$;
 
 UPDATE kpi_runs SET last_value = NULL WHERE last_value IN ('Infinity', '-Infinity', 'NaN');
-
-UPDATE alerts
-   SET value = CASE WHEN value IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE value END,
-       baseline = CASE WHEN baseline IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE baseline END,
-       deviation_percent = CASE WHEN deviation_percent IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE deviation_percent END
- WHERE value IN ('Infinity', '-Infinity', 'NaN') OR baseline IN ('Infinity', '-Infinity', 'NaN')
-    OR deviation_percent IN ('Infinity', '-Infinity', 'NaN');
