@@ -2,6 +2,7 @@
 // Architecture lint: the invariants of docs/architecture.md that a type checker cannot see.
 // - src/core imports no adapter, framework, driver or logger, and never touches process or Date.now-style globals;
 // - only src/config.ts reads process.env (the entry points cli.ts and otel-preload.ts hand it to loadConfig);
+// - no column is aliased to the xid8 `transaction_id` as text (ORDER BY would then sort the text);
 // - no focused or skipped tests;
 // - files stay small (warn above 300 lines, fail above 500).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -33,6 +34,7 @@ for (const file of files) {
     }
   }
   if (name.startsWith('src/') && !['src/config.ts', 'src/cli.ts', 'src/adapters/observability/otel-preload.ts'].includes(name) && /process\.env/.test(text)) errors.push(`${name}: only src/config.ts reads process.env`);
+  if (name.startsWith('src/') && /transaction_id::text\s+AS\s+transaction_id\b/i.test(text)) errors.push(`${name}: transaction_id::text AS transaction_id makes ORDER BY transaction_id sort text; alias it xid_text`);
   if (/\b(it|test|describe)\.only\(/.test(text)) errors.push(`${name}: focused test (.only)`);
   if (/\b(it|test|describe)\.(skip|todo)\(/.test(text)) errors.push(`${name}: skipped test`);
   if (lines > 500) errors.push(`${name}: ${lines} lines; split it`);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { AUTH_USAGE, runAuthCommand } from './adapters/cli/auth-commands.ts';
 import { createLogger } from './adapters/observability/logger.ts';
+import { DataDirInUse } from './adapters/storage/data-dir-lock.ts';
 import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { startService, type Role } from './main.ts';
@@ -60,7 +61,7 @@ async function start(argv: string[]): Promise<void> {
 
 async function migrateOnly(): Promise<void> {
   const config = configOrExit();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner: 'monitoring-grid migrate' });
   try {
     const applied = await migrate(db);
     process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'nothing to migrate\n');
@@ -71,12 +72,12 @@ async function migrateOnly(): Promise<void> {
 
 async function replayCommand(keep: boolean): Promise<void> {
   const config = configOrExit();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner: 'monitoring-grid replay' });
   try {
     await migrate(db);
     const report = await replay(db, { keep });
     process.stdout.write(`${formatReplayReport(report)}\n${keep ? `rebuilt tables kept in schema ${report.schema}\n` : ''}`);
-    process.exitCode = report.differences.length === 0 ? 0 : 1;
+    process.exitCode = report.differences.length === 0 && report.unreadable.length === 0 ? 0 : 1;
   } finally {
     await db.close();
   }
@@ -103,6 +104,11 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
+  // Another process holds the embedded store: an expected refusal, told without a stack trace.
+  if (e instanceof DataDirInUse) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -102,6 +102,8 @@ describe('POST /audittrail/search', () => {
     expect((await search({ eventTypes: ['KpiUpdated'] })).json<AuditPage>().items).toHaveLength(1);
     expect((await search({ correlationId: 'cor-change-42' })).json<AuditPage>().items.map((e) => e.eventType)).toEqual(['KpiUpdated']);
     expect((await search({ field: 'maxThreshold', entityType: 'kpi' })).json<AuditPage>().items.map((e) => e.eventType)).toEqual(['KpiUpdated', 'KpiCreated']);
+    // The KPI was created without a minimum threshold: its creation did not touch that field.
+    expect((await search({ field: 'minThreshold' })).json<AuditPage>().items).toEqual([]);
     expect((await search({ q: 'deposit deactiv' })).json<AuditPage>().items.map((e) => e.eventType)).toEqual(['KpiDeactivated']);
     expect((await search({ q: kpiId })).json<AuditPage>().items).toHaveLength(3);
   });

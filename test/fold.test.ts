@@ -52,3 +52,32 @@ describe('folding a KPI created before it had an alert policy of its own', () =>
     expect(foldEntity('kpi', stream)).toMatchObject({ pendingExecutions: 3, resolveAfterExecutions: null, version: 2 });
   });
 });
+
+describe("folding a KPI's run outcomes", () => {
+  it('given a breach after an edit, then the version moves but updatedAt stays the edit time (runs are no edits)', () => {
+    const kpiEvent = (type: string, data: Record<string, unknown>, v: number, hour: number): RecordedEvent => ({
+      position: v, streamId: 'kpi-kpi_1', streamVersion: v, type, data, metadata: { actor: 'scheduler', correlationId: 'run_1' }, recordedAt: at(hour),
+    });
+    const stream = [
+      kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', owner: 'payments', active: true } }, 1, 9),
+      kpiEvent('KpiUpdated', { id: 'kpi_1', changes: { owner: { from: 'payments', to: 'treasury' } } }, 2, 10),
+      kpiEvent('KpiBreachBegan', { id: 'kpi_1', runId: 'run_1', key: null, value: 5, baseline: 1, deviationPercent: 400, reasons: [], at: at(11).toISOString() }, 3, 11),
+      kpiEvent('KpiExecutionFailed', { id: 'kpi_1', runId: 'run_2', error: 'down' }, 4, 12),
+    ];
+    expect(foldEntity('kpi', stream)).toMatchObject({ owner: 'treasury', version: 4, createdAt: at(9), updatedAt: at(10) });
+  });
+});
+
+describe('folding events written before non-finite numbers were refused', () => {
+  it('given deviationPercent null (JSON of Infinity) in a creation or a change, then it reads as the largest finite number (no deviation breaches)', () => {
+    const kpiEvent = (type: string, data: Record<string, unknown>, v: number): RecordedEvent => ({
+      position: v, streamId: 'kpi-kpi_1', streamVersion: v, type, data, metadata: { actor: 'usr_1', correlationId: 'cor_1' }, recordedAt: at(9),
+    });
+    const created = kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', deviationPercent: null, maxThreshold: null } }, 1);
+    expect(foldEntity('kpi', [created])).toMatchObject({ deviationPercent: Number.MAX_VALUE, maxThreshold: null });
+    const fine = kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', deviationPercent: 10 } }, 1);
+    const changed = kpiEvent('KpiUpdated', { id: 'kpi_1', changes: { deviationPercent: { from: 10, to: null } } }, 2);
+    expect(foldEntity('kpi', [fine])).toMatchObject({ deviationPercent: 10 });
+    expect(foldEntity('kpi', [fine, changed])).toMatchObject({ deviationPercent: Number.MAX_VALUE, version: 2 });
+  });
+});

@@ -4,6 +4,7 @@ import { readAll } from '../src/adapters/event-store/read-all.ts';
 import { createLiveFeed, parseEventId, RESUME_LIMIT, type LiveFeed, type LiveMessage } from '../src/adapters/live/live-feed.ts';
 import type { DomainEvent } from '../src/core/events.ts';
 import { buildTestApp, commandDeps, type TestApp } from './helpers/app.ts';
+import { createContact } from '../src/core/contacts/contact-commands.ts';
 import { buildContact } from './helpers/factories.ts';
 import { createTestStore, storeKind, type TestStore } from './helpers/store.ts';
 
@@ -51,7 +52,6 @@ describe('GET /api/v1/events/live', () => {
     });
     expect(got.status).toBe(200);
     expect(got.type).toContain('text/event-stream');
-    // An event committed just before connecting may arrive first (it became visible late): pick ours.
     const data = JSON.parse(/event: audit\ndata: (.*ContactCreated.*)\n/.exec(got.text)![1]!);
     expect(data).toMatchObject({ eventType: 'ContactCreated', summary: expect.stringContaining('Created contact "Live Ann"') });
     expect(got.text).toMatch(/^retry: 3000/);
@@ -109,6 +109,35 @@ describe('a store that does not answer for a moment', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe.runIf(storeKind() === 'postgres')('a client connecting without Last-Event-ID', () => {
+  it('gets no event committed before it connected, even one that an older open transaction kept unread', async () => {
+    const node = createLiveFeed(store.openAnother(2), { intervalMs: 10 });
+    await node.subscription.ready();
+    const older = store.openAnother(1);
+    const writer = commandDeps(store);
+    // An older transaction stays open: events committed after it began are not yet read by any feed.
+    let release = (): void => undefined;
+    const held = older.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()');
+      await new Promise<void>((r) => (release = r));
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const before = await createContact(writer, buildContact({ name: 'Committed Before' }), { actor: 'test', correlationId: 'cor_before' });
+    const got: LiveMessage[] = [];
+    const stop = await node.listen((m) => got.push(m));
+    release();
+    await held;
+    await createContact(writer, buildContact({ name: 'Committed After' }), { actor: 'test', correlationId: 'cor_after' });
+    const names = () => got.map((m) => (m.data as { summary: string }).summary).filter((x) => /Committed (Before|After)/.test(x));
+    for (let i = 0; i < 500 && names().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    stop();
+    await node.close();
+    expect(before.name).toBe('Committed Before');
+    expect(names()).toEqual([expect.stringContaining('Committed After')]);
   });
 });
 

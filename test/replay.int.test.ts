@@ -62,6 +62,16 @@ describe('GET ?asOf=<version|timestamp>', () => {
     expect(res.body).not.toContain('sealed');
   });
 
+  it('answers 404 for a version the entity has not reached, saying which it is at', async () => {
+    const now = (await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpiId}` })).json<{ version: number }>();
+    const ahead = await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpiId}?asOf=99` });
+    expect(ahead.statusCode).toBe(404);
+    expect(ahead.headers['content-type']).toContain('application/problem+json');
+    expect(ahead.json().detail).toContain(`has no version 99 (it is at version ${now.version})`);
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpiId}?asOf=${now.version}` })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'GET', url: `/api/v1/contacts/${goneContactId}?asOf=4` })).statusCode).toBe(404);
+  });
+
   it('answers 400 for an asOf that is neither a version nor a time', async () => {
     const res = await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpiId}?asOf=yesterday` });
     expect(res.statusCode).toBe(400);

@@ -6,7 +6,9 @@ import { createSourceRegistry } from '../../src/adapters/sources/source-registry
 import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
+import { evaluateKpi } from '../../src/core/executions/evaluate.ts';
 import { executeNow, type ExecutionDeps } from '../../src/core/executions/execute-now.ts';
+import { recordExecution } from '../../src/core/executions/record.ts';
 import { createKpi, updateKpi } from '../../src/core/kpis/kpi-commands.ts';
 import type { CommandDeps } from '../../src/core/ports.ts';
 import { commandDeps } from '../helpers/app.ts';
@@ -59,6 +61,24 @@ describe('alerting on recorded executions', () => {
     await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
     expect((await alertsOf(kpi.id)).map((a) => a.status)).toEqual(['resolved']);
     expect(await notificationsOf(kpi.id)).toEqual([{ purpose: 'opened', recipient: 'ops@example.com' }, { purpose: 'resolved', recipient: 'ops@example.com' }]);
+  });
+
+  it("a manual run's alert events name its caller, as the run's own event does; a scheduled run's name the scheduler", async () => {
+    const ds = await createDataSource(deps, { name: 'file-actor', ...(m.dataSource as object) }, meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3, cooldownMinutes: 0 }), meta);
+    await executeNow(deps, kpi.id, { dryRun: false, actor: 'key_caller' });
+    const actors = async (streamLike: string) => (await store.db.query<{ type: string; actor: string }>(
+      "SELECT type, metadata->>'actor' AS actor FROM events WHERE stream_id LIKE $1 ORDER BY position", [streamLike],
+    )).rows;
+    expect(await actors(`kpi-${kpi.id}`)).toEqual([{ type: 'KpiCreated', actor: 'test' }, { type: 'KpiBreachBegan', actor: 'key_caller' }]);
+    const [alert] = await store.db.query<{ id: string }>('SELECT id FROM alerts WHERE kpi_id = $1', [kpi.id]).then((r) => r.rows);
+    expect(await actors(`alert-${alert!.id}`)).toEqual([{ type: 'AlertOpened', actor: 'key_caller' }]);
+
+    const scheduled = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3 }), meta);
+    const evaluation = await evaluateKpi(deps, scheduled, ds, { trigger: 'schedule', windowEnd: clock.now() });
+    await recordExecution(deps, scheduled, evaluation);
+    const [other] = await store.db.query<{ id: string }>('SELECT id FROM alerts WHERE kpi_id = $1', [scheduled.id]).then((r) => r.rows);
+    expect(await actors(`alert-${other!.id}`)).toEqual([{ type: 'AlertOpened', actor: 'system:scheduler' }]);
   });
 
   it('a dry run judges without opening anything', async () => {

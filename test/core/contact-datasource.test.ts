@@ -24,6 +24,12 @@ describe('data sources', () => {
   it('given a sqlite source, then it needs a file and no host', () => {
     expect(validateDataSource(dataSourceFromInput({ name: 'x', kind: 'sqlite' }), false).map((e) => e.path)).toEqual(['/filePath']);
     expect(validateDataSource(dataSourceFromInput({ name: 'x', kind: 'sqlite', filePath: '/tmp/a.db' }), false)).toEqual([]);
+    const infinite = dataSourceFromInput({ name: 'x', kind: 'sqlite', filePath: '/tmp/a.db', port: Infinity, statementTimeoutMs: NaN, maxConnections: 2.5 });
+    expect(validateDataSource(infinite, false).map((e) => [e.path, e.message])).toEqual([
+      ['/port', 'must be a finite number'], ['/statementTimeoutMs', 'must be a finite number'],
+      ['/port', 'must be a whole number from 1 to 65535'],
+      ['/statementTimeoutMs', 'must be a whole number from 100 to 3600000'], ['/maxConnections', 'must be a whole number from 1 to 100'],
+    ]);
   });
 
   it('given both a password and passwordEnv, then it is refused', () => {

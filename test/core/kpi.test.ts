@@ -45,6 +45,18 @@ describe('a new KPI', () => {
     expect(validateKpi(k).find((e) => e.path === '/subjectTemplate')?.message).toContain('{oops}');
   });
 
+  it('given ±Infinity or NaN in any number, then each is refused, so none reaches an event (JSON would store null)', () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const k = kpiFromInput({ ...base, deviationPercent: bad, minThreshold: bad, maxThreshold: bad, cooldownMinutes: bad, lastMinutes: bad, baselineWeeks: bad, timeoutSeconds: bad }, now);
+      const errors = validateKpi(k);
+      for (const path of ['/deviationPercent', '/minThreshold', '/maxThreshold', '/cooldownMinutes', '/lastMinutes', '/baselineWeeks', '/timeoutSeconds']) {
+        expect(errors.filter((e) => e.path === path).map((e) => e.message), `${path} = ${bad}`).toContain('must be a finite number');
+      }
+    }
+    expect(validateKpi(kpiFromInput({ ...base, priority: NaN as 1 }, now)).map((e) => e.path)).toEqual(['/priority', '/priority']);
+    expect(validateKpi(kpiFromInput({ ...base, cooldownMinutes: 2.5, deviationPercent: 12.5, maxThreshold: 1e300 }, now)).map((e) => e.path)).toEqual(['/cooldownMinutes']);
+  });
+
   it('given a bad cron in a valid zone, then the cron is reported', () => {
     expect(validateKpi(kpiFromInput({ ...base, cron: '61 * * * *' }, now)).map((e) => e.path)).toContain('/cron');
   });
@@ -85,6 +97,24 @@ describe('schedules', () => {
     const s = { kind: 'cron', cron: '0 8 * * *', timezone: 'Europe/Berlin' } as const;
     expect(nextSlot(s, new Date('2026-03-28T12:00:00Z')).toISOString()).toBe('2026-03-29T06:00:00.000Z');
     expect(nextSlot(s, new Date('2026-03-27T12:00:00Z')).toISOString()).toBe('2026-03-28T07:00:00.000Z');
+  });
+
+  it('refuses a seconds field: a KPI runs at most once a minute; five fields and nicknames are fine', () => {
+    for (const cron of ['* * * * * *', '0 * * * * *', '0 0 12 * * * 2030']) {
+      const errors = validateKpi(kpiFromInput({ ...base, cron }, now));
+      expect(errors.find((e) => e.path === '/cron')?.message, cron).toMatch(/fields; give five .* at most once a minute, so there is no seconds field/);
+    }
+    for (const cron of ['* * * * *', '*/5 * * * *', '@hourly']) expect(validateKpi(kpiFromInput({ ...base, cron }, now)), cron).toEqual([]);
+  });
+
+  it('a seconds field stored before it was refused still runs once a minute, at most', () => {
+    const legacy = { kind: 'cron', cron: '* * * * * *', timezone: 'UTC' } as const;
+    expect(nextSlot(legacy, new Date('2026-03-02T09:00:00Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(legacy, new Date('2026-03-02T09:01:00Z')).toISOString()).toBe('2026-03-02T09:02:00.000Z');
+    const everyMinute = { kind: 'cron', cron: '* * * * *', timezone: 'UTC' } as const;
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:00:20Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:00:59.999Z')).toISOString()).toBe('2026-03-02T09:01:00.000Z');
+    expect(nextSlot(everyMinute, new Date('2026-03-02T09:01:00Z')).toISOString()).toBe('2026-03-02T09:02:00.000Z');
   });
 
   it('the period of a cron schedule is the gap between two slots', () => {

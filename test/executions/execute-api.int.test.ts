@@ -104,6 +104,18 @@ describe('POST /kpis/{id}/execute', () => {
     expect(types).toEqual(['KpiCreated', 'KpiExecutionFailed', 'KpiUpdated', 'KpiExecutionRecovered']);
   });
 
+  it('a result whose judgement overflows a number is a failed run: no Infinity reaches the history or an event', async () => {
+    const id = await createKpi({ query: 'SELECT 1e308::float8 AS value, -1e308::float8 AS historical' });
+    const r = (await post(`/api/v1/kpis/${id}/execute`)).json();
+    expect(r).toMatchObject({ status: 'failed', error: expect.stringContaining('not a finite number') });
+    const { rows } = await t.store.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM executions WHERE kpi_id = $1 AND 'Infinity'::float8 IN (abs(value), abs(baseline), abs(deviation_percent))`, [id],
+    );
+    expect(rows[0]!.n).toBe(0);
+    const events = (await t.inject({ method: 'GET', url: `/api/v1/streams/kpi-${id}` })).json();
+    expect((events.items ?? events.events ?? events).map((e: { type: string }) => e.type)).toEqual(['KpiCreated', 'KpiExecutionFailed']);
+  });
+
   it('answers 404 for an unknown KPI and 400 for a bad dryRun', async () => {
     const r = await post('/api/v1/kpis/kpi_nope/execute');
     expect(r.statusCode).toBe(404);

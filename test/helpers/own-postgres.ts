@@ -1,46 +1,65 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /**
- * A PostgreSQL server of the test's own (initdb into a temporary folder, pg_ctl on another port), for
- * trials that restart the store: the shared server on 5432 is never stopped or reconfigured.
+ * A PostgreSQL cluster of a test's own (initdb into a temp folder, another port), for trials the shared
+ * server must not see: restarts, and a fresh transaction counter (a new cluster starts near xid 730).
+ * Stop it with `stop`; never touch the shared server from a test.
  */
 export interface OwnPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres */
   readonly url: string;
-  restart(mode: 'fast' | 'immediate'): Promise<void>;
+  urlFor(database: string): string;
+  /** `immediate` ends every connection without a shutdown checkpoint, as a crash would. */
+  restart(mode?: 'fast' | 'immediate'): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** initdb refuses root: as root, the folder is given to the postgres account and the tools run as it. */
-const asOwner = async (cmd: string, args: string[]) => {
-  const root = process.getuid?.() === 0;
-  return root ? run('runuser', ['-u', 'postgres', '--', cmd, ...args]) : run(cmd, args);
-};
+const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as { port: number };
+    s.close(() => resolve(port));
+  });
+});
 
-export async function startOwnPostgres(port = 20_000 + Math.floor(Math.random() * 20_000)): Promise<OwnPostgres> {
+/** initdb refuses to run as root: then the server runs as the `postgres` user. */
+function run(command: string, args: string[]): void {
+  const asRoot = process.getuid?.() === 0;
+  const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, command), ...args]] : [path.join(BIN, command), args];
+  execFileSync(file, argv, { stdio: 'pipe' });
+}
+
+export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mg-own-pg-'));
-  if (process.getuid?.() === 0) {
-    const pgUser = statSync('/var/run/postgresql');
-    chownSync(dir, pgUser.uid, pgUser.gid);
-    chmodSync(dir, 0o700);
-  }
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres', dir]);
   const data = path.join(dir, 'data');
-  await asOwner(`${BIN}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-  const ctl = (args: string[]) => asOwner(`${BIN}/pg_ctl`, ['-D', data, '-o', opts, '-l', path.join(dir, 'log'), '-w', '-t', '60', ...args]);
-  await ctl(['start']);
+  const port = await freePort();
+  run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+  start();
+  const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    restart: async (mode) => void (await ctl(['-m', mode, 'restart'])),
+    url: urlFor('postgres'),
+    urlFor,
+    async restart(mode = 'fast') {
+      stop(mode);
+      start();
+    },
     async stop() {
-      await ctl(['-m', 'immediate', 'stop']).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

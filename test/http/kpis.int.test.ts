@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { updateKpi } from '../../src/core/kpis/kpi-commands.ts';
 import { givenKey } from '../helpers/auth.ts';
 import { buildContact, buildDataSource, buildKpi } from '../helpers/factories.ts';
 
@@ -51,6 +52,29 @@ describe('KPIs through the API', () => {
     expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/contactIds', '/dataSourceId', '/timezone']);
     expect(problem.detail).toContain('dsn_missing');
     expect(problem.detail).toContain('con_missing');
+  });
+
+  it('refuses a cron with a seconds field (400 on create and on change): KPIs run at most once a minute', async () => {
+    const res = await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId, cron: '* * * * * *', frequencyMinutes: null }) });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json().errors).toEqual([{ path: '/cron', message: expect.stringContaining('no seconds field') }]);
+    const kpi = await createKpi({ cron: '*/5 * * * *', frequencyMinutes: null });
+    const patched = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, payload: { cron: '30 */5 * * * *' } });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors.map((e: { path: string }) => e.path)).toEqual(['/cron']);
+  });
+
+  it('refuses Infinity for a number, whichever layer catches it, and stores nothing (the event would hold null)', async () => {
+    const kpi = await createKpi();
+    for (const deviationPercent of ['Infinity', '1e400']) {
+      const res = await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpi.id}`, payload: { deviationPercent } });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain('/deviationPercent');
+    }
+    const core = updateKpi(t.deps, kpi.id, { deviationPercent: Infinity, minThreshold: -Infinity }, undefined, { actor: 'test', correlationId: 'cor_inf' });
+    await expect(core).rejects.toMatchObject({ code: 'validation', details: { errors: [{ path: '/deviationPercent' }, { path: '/minThreshold' }] } });
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json()).toMatchObject({ version: 1, deviationPercent: 10 });
   });
 
   it('rejects unknown fields, wrong types and a missing body field by schema, with paths', async () => {

@@ -39,6 +39,17 @@ describe('append with an expected version', () => {
   });
 });
 
+describe('numbers an event cannot hold', () => {
+  it('refuses an event with ±Infinity or NaN anywhere in its data, instead of storing null', async () => {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const event = { type: 'KpiUpdated', data: { id: 'k', changes: { deviationPercent: { from: 10, to: bad } } } } as DomainEvent;
+      await expect(store.db.transaction((tx) => appendEvents(tx, clock, 'kpi-finite', 'any', [event], meta)))
+        .rejects.toThrow('KpiUpdated holds a number that is not finite at /changes/deviationPercent/to');
+    }
+    expect(await readStream(store.db, 'kpi-finite')).toEqual([]);
+  });
+});
+
 describe.runIf(storeKind() === 'postgres')('concurrency on a PostgreSQL server', () => {
   it('many writers racing for one stream: exactly one wins each version, the losers get a conflict, nothing is lost', async () => {
     const writers = store.openAnother(16);

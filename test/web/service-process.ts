@@ -8,7 +8,10 @@ export interface ServiceProcess {
   readonly url: string;
   /** Everything the process wrote, for a failing test's message. */
   output(): string;
+  /** SIGTERM, and waits for the exit. */
   stop(): Promise<void>;
+  /** Sends a signal (SIGKILL: a crash) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts `monitoring-grid start` as `npm start` does, on a free port, and waits for the printed address. */
@@ -34,13 +37,10 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
       reject(new Error(`the service exited with ${code}:\n${text}`));
     });
   });
-  return {
-    url,
-    output: () => text,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
-  };
+  const kill = (signal: NodeJS.Signals) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+  return { url, output: () => text, stop: () => kill('SIGTERM'), kill };
 }

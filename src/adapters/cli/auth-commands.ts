@@ -53,7 +53,7 @@ export async function runAuthCommand(argv: readonly string[], config: Config, io
     io.err(`usage:\n${AUTH_USAGE}\n`);
     return 2;
   }
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, owner: `monitoring-grid ${what} create` });
   try {
     await migrate(db);
     const ids = createIdGenerator(systemClock);

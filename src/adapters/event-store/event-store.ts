@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent } from '../../core/events.ts';
+import { nonFinitePath } from '../../core/shared/validation.ts';
 import type { Clock, EventMeta, ExpectedVersion, RecordedEvent } from '../../core/ports.ts';
 import { sqlState, UNIQUE_VIOLATION, type Queryable } from '../storage/db.ts';
 
@@ -53,6 +54,11 @@ export async function appendEvents(
   meta: EventMeta,
 ): Promise<number> {
   if (events.length === 0) throw new Error('appendEvents needs at least one event');
+  for (const e of events) {
+    // The last line of defence: the core refuses such numbers, and JSON would silently store null.
+    const path = nonFinitePath(e.data);
+    if (path !== null) throw new Error(`${e.type} holds a number that is not finite at ${path}; an event cannot store it`);
+  }
   const last = await claimVersions(tx, streamId, expected, events.length);
   const first = last - events.length + 1;
   const recordedAt = clock.now();
@@ -77,7 +83,8 @@ export async function appendEvents(
 
 interface EventRow {
   position: number;
-  transaction_id: string;
+  /** The xid8 transaction id as text (a bigint may not fit a number). */
+  xid_text: string;
   stream_id: string;
   stream_version: number;
   type: string;
@@ -86,7 +93,11 @@ interface EventRow {
   recorded_at: Date;
 }
 
-export const EVENT_COLUMNS = 'position, transaction_id::text AS transaction_id, stream_id, stream_version, type, data, metadata, recorded_at';
+/**
+ * The transaction id comes as text under another name: an alias `transaction_id` would make
+ * `ORDER BY transaction_id` sort the text ('10000' before '9999') instead of the xid8.
+ */
+export const EVENT_COLUMNS = 'position, transaction_id::text AS xid_text, stream_id, stream_version, type, data, metadata, recorded_at';
 
 export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
   position: Number(r.position),

@@ -19,6 +19,20 @@ export interface ReadAllResult {
   readonly checkpoint: Checkpoint;
 }
 
+async function readPage(db: Queryable, after: Checkpoint, limit: number, settledOnly: boolean): Promise<ReadAllResult> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM events
+      WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+        ${settledOnly ? 'AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())' : ''}
+      ORDER BY transaction_id, position
+      LIMIT $3`,
+    [after.transactionId, after.position, limit],
+  );
+  const events = rows.map((r) => ({ ...toRecordedEvent(r), checkpoint: { transactionId: r.xid_text, position: Number(r.position) } }));
+  const lastEvent = events.at(-1);
+  return { events, checkpoint: lastEvent ? lastEvent.checkpoint : after };
+}
+
 /**
  * All events after `after`, in commit order, never skipping one.
  *
@@ -29,16 +43,11 @@ export interface ReadAllResult {
  * every such transaction has finished, so nothing can appear behind the checkpoint afterwards. The
  * price is that a long-running transaction holds readers back until it ends.
  */
-export async function readAll(db: Queryable, after: Checkpoint = START, limit = 1000): Promise<ReadAllResult> {
-  const { rows } = await db.query<EventRow>(
-    `SELECT ${EVENT_COLUMNS} FROM events
-      WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, position
-      LIMIT $3`,
-    [after.transactionId, after.position, limit],
-  );
-  const events = rows.map((r) => ({ ...toRecordedEvent(r), checkpoint: { transactionId: r.transaction_id, position: Number(r.position) } }));
-  const lastEvent = events.at(-1);
-  return { events, checkpoint: lastEvent ? lastEvent.checkpoint : after };
-}
+export const readAll = (db: Queryable, after: Checkpoint = START, limit = 1000): Promise<ReadAllResult> => readPage(db, after, limit, true);
+
+/**
+ * Every event the caller's snapshot sees after `after`, in the same order, including those of
+ * transactions younger than a running one. For a reader inside one REPEATABLE READ snapshot (replay),
+ * where nothing can appear later; a polling reader needs `readAll`.
+ */
+export const readVisible = (db: Queryable, after: Checkpoint = START, limit = 1000): Promise<ReadAllResult> => readPage(db, after, limit, false);

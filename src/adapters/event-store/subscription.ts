@@ -43,11 +43,11 @@ export interface Subscription {
   checkpoint(): Checkpoint | null;
 }
 
-const toCheckpoint = (r: { transaction_id: string; position: number }): Checkpoint => ({ transactionId: r.transaction_id, position: Number(r.position) });
+const toCheckpoint = (r: { xid_text: string; position: number }): Checkpoint => ({ transactionId: r.xid_text, position: Number(r.position) });
 
 async function newestVisible(db: Queryable): Promise<Checkpoint> {
-  const { rows } = await db.query<{ transaction_id: string; position: number }>(
-    `SELECT transaction_id::text AS transaction_id, position FROM events
+  const { rows } = await db.query<{ xid_text: string; position: number }>(
+    `SELECT transaction_id::text AS xid_text, position FROM events
       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY transaction_id DESC, position DESC LIMIT 1`,
   );
@@ -65,8 +65,8 @@ async function countAfter(db: Queryable, cp: Checkpoint): Promise<number> {
 /** One durable batch: lock the checkpoint row (skip if another node holds it), read, handle, move it. */
 async function durableBatch(opts: SubscriptionOptions, batchSize: number): Promise<number> {
   return opts.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ transaction_id: string; position: number }>(
-      'SELECT transaction_id::text AS transaction_id, position FROM subscription_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED',
+    const { rows } = await tx.query<{ xid_text: string; position: number }>(
+      'SELECT transaction_id::text AS xid_text, position FROM subscription_checkpoints WHERE name = $1 FOR UPDATE SKIP LOCKED',
       [opts.name],
     );
     if (!rows[0]) return 0;
@@ -161,8 +161,8 @@ export function createSubscription(opts: SubscriptionOptions): Subscription {
     async lag() {
       await prepare();
       if (!opts.durable) return countAfter(opts.db, memoryCheckpoint ?? START);
-      const { rows } = await opts.db.query<{ transaction_id: string; position: number }>(
-        'SELECT transaction_id::text AS transaction_id, position FROM subscription_checkpoints WHERE name = $1', [opts.name],
+      const { rows } = await opts.db.query<{ xid_text: string; position: number }>(
+        'SELECT transaction_id::text AS xid_text, position FROM subscription_checkpoints WHERE name = $1', [opts.name],
       );
       return countAfter(opts.db, rows[0] ? toCheckpoint(rows[0]) : START);
     },

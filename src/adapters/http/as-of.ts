@@ -12,12 +12,17 @@ const NOUN: Record<FoldableType, string> = { kpi: 'KPI', contact: 'contact', dat
 
 /**
  * An entity as of a version or a time, folded from its stream; works for deleted entities too (their
- * stream stays). Before it existed, or after it was deleted, is a 404 that says which.
+ * stream stays). Before it existed, after it was deleted, or a version it has not reached, is a 404 that
+ * says which.
  */
 export async function entityAsOf<T extends FoldableType>(db: Queryable, type: T, id: string, raw: string): Promise<EntityOf[T]> {
   const asOf = parseAsOf(raw);
   const events = await readStream(db, `${type}-${id}`, 1, 1_000_000);
   if (events.length === 0) throw notFound(NOUN[type], id);
+  const latest = events.at(-1)!.streamVersion;
+  if ('version' in asOf && asOf.version > latest) {
+    throw new AppError('not_found', `${NOUN[type]} ${id} has no version ${asOf.version} (it is at version ${latest})`, { id, version: latest });
+  }
   const upTo = eventsUpTo(events, asOf);
   const state = foldEntity(type, upTo);
   if (state !== null) return state;

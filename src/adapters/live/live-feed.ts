@@ -2,6 +2,7 @@ import { auditEntriesOf } from '../audit/audit-projection.ts';
 import { readAll, START, type Checkpoint } from '../event-store/read-all.ts';
 import { createSubscription, type SubscribedEvent, type Subscription } from '../event-store/subscription.ts';
 import type { Db, Queryable } from '../storage/db.ts';
+import { committedBefore, currentSnapshot } from '../event-store/snapshot.ts';
 import { createBroadcast } from './live-broadcast.ts';
 
 /**
@@ -111,29 +112,47 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
   });
 
   /**
-   * Holds live messages while the missed ones are read, then sends missed, held, live, skipping any
-   * event at or before the last one read (the feed's own poll may not have reached them yet).
+   * Registers a listener whose messages are held until `prepare` has run, then passes those `prepare`
+   * calls fresh, held first, in order. The feed's own poll keeps going meanwhile: nothing is lost.
    */
-  async function resume(listener: LiveListener, from: Checkpoint): Promise<() => void> {
+  async function listenGated(listener: LiveListener, prepare: () => Promise<(m: LiveMessage) => boolean>): Promise<() => void> {
     const held: LiveMessage[] = [];
-    let seen: Checkpoint | null = null;
-    const fresh = (m: LiveMessage) => m.checkpoint === undefined || seen === null || isAfter(m.checkpoint, seen);
-    const gate: LiveListener = (m) => (seen === null ? void held.push(m) : fresh(m) ? listener(m) : undefined);
+    let fresh: ((m: LiveMessage) => boolean) | null = null;
+    const gate: LiveListener = (m) => (fresh === null ? void held.push(m) : fresh(m) ? listener(m) : undefined);
     listeners.add(gate);
     subscription.start();
     try {
-      const missed = await missedSince(db, from);
-      if (missed === null) listener({ kind: 'reset', id: idOf(subscription.checkpoint() ?? from), data: { reason: `more than ${RESUME_LIMIT} events were missed` } });
-      for (const m of missed?.messages ?? []) listener(m);
-      // After a reset the client reloads: what the feed had sent by then is in what it reloads.
-      seen = missed?.end ?? subscription.checkpoint() ?? START;
-      for (const m of held) if (fresh(m)) listener(m);
+      fresh = await prepare();
     } catch (e) {
       listeners.delete(gate);
       throw e;
     }
+    for (const m of held) if (fresh(m)) listener(m);
     return () => void listeners.delete(gate);
   }
+
+  /**
+   * Sends the missed events first, then the live ones, skipping any event at or before the last one
+   * read (the feed's own poll may not have reached them yet).
+   */
+  const resume = (listener: LiveListener, from: Checkpoint) => listenGated(listener, async () => {
+    const missed = await missedSince(db, from);
+    if (missed === null) listener({ kind: 'reset', id: idOf(subscription.checkpoint() ?? from), data: { reason: `more than ${RESUME_LIMIT} events were missed` } });
+    for (const m of missed?.messages ?? []) listener(m);
+    // After a reset the client reloads: what the feed had sent by then is in what it reloads.
+    const seen = missed?.end ?? subscription.checkpoint() ?? START;
+    return (m) => m.checkpoint === undefined || isAfter(m.checkpoint, seen);
+  });
+
+  /**
+   * From now on: only events committed after the listener was registered. The feed's checkpoint is
+   * not enough, as it stops before any transaction still running (readAll), and events committed behind
+   * one arrive later though they were committed before the client came: the snapshot tells them apart.
+   */
+  const fromNow = (listener: LiveListener) => listenGated(listener, async () => {
+    const before = await currentSnapshot(db);
+    return (m) => m.checkpoint === undefined || !committedBefore(before, m.checkpoint.transactionId);
+  });
 
   return {
     subscription,
@@ -141,12 +160,9 @@ export function createLiveFeed(db: Db, opts: { intervalMs?: number; onError?: (e
       await subscription.ready();
       await broadcast.start().catch(opts.onError ?? (() => undefined));
       const from = lastEventId === undefined ? null : parseEventId(lastEventId);
-      if (from !== null) return resume(listener, from);
-      listeners.add(listener);
-      subscription.start();
       // The subscription keeps polling once started (one cheap query per interval), so that it never
       // sends a returning listener what happened while nobody listened.
-      return () => void listeners.delete(listener);
+      return from !== null ? resume(listener, from) : fromNow(listener);
     },
     publish(kind, data) {
       broadcast.send({ kind, data });

@@ -17,6 +17,15 @@ export interface Mailer {
 }
 
 /**
+ * The Message-ID of a notification's mail: the same on every attempt, so that a copy sent again (the
+ * server took it but its 250 was lost) is recognisably the same message. The domain is the sender's.
+ */
+export function messageIdOf(notificationId: string, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'monitoring-grid.invalid';
+  return `<${notificationId}@${domain}>`;
+}
+
+/**
  * Email and SMS through SMTP. An SMS is a mail to `<digits>@<gateway>` whose text is the rendered subject
  * trimmed to 160 characters (stored as the notification's body); the gateway ignores the subject line.
  */
@@ -36,6 +45,7 @@ export function createMailer(s: MailSettings): Mailer {
         to: n.recipient,
         subject: n.channel === 'sms' ? undefined : n.subject,
         text: n.body,
+        messageId: messageIdOf(n.id, s.from),
         headers: { 'X-MonitoringGrid-Notification': n.id, 'X-MonitoringGrid-Alert': n.alertId },
       });
     },

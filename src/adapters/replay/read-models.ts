@@ -27,15 +27,39 @@ const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<vo
   kpi: insertKpi, contact: insertContact, datasource: insertDataSource,
 };
 
+/**
+ * A stream whose events do not make a row (an event of an older version that no fold or upcast knows
+ * how to read): replay reports it and goes on with the others, rather than failing as a whole.
+ */
+export class UnreadableStream extends Error {
+  constructor(readonly streamId: string, readonly entityId: string, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
 /** KPIs, contacts and data sources: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
   tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }],
   async onStream(q, streamId, events) {
-    const { entityType } = entityOfStream(streamId);
+    const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;
-    const state = foldEntity(entityType, events);
-    if (state !== null) await INSERT[entityType](q, state as never);
+    let state;
+    try {
+      state = foldEntity(entityType, events);
+    } catch (e) {
+      throw new UnreadableStream(streamId, entityId, e);
+    }
+    if (state === null) return;
+    // A failed insert would end the replay's transaction: the savepoint keeps it to this stream.
+    await q.query('SAVEPOINT replay_entity');
+    try {
+      await INSERT[entityType](q, state as never);
+    } catch (e) {
+      await q.query('ROLLBACK TO SAVEPOINT replay_entity');
+      throw new UnreadableStream(streamId, entityId, e);
+    }
+    await q.query('RELEASE SAVEPOINT replay_entity');
   },
 };
 
@@ -47,13 +71,13 @@ export const auditTrail: ReplayableReadModel = {
   name: 'audit trail',
   tables: [{ table: 'audit_entries', key: 'position' }, { table: 'audit_entity_names', key: "entity_type || '/' || entity_id" }],
   async onBatch(q, events) {
-    const { rows } = await q.query<{ transaction_id: string; position: number }>(
-      'SELECT transaction_id::text AS transaction_id, position FROM public.subscription_checkpoints WHERE name = $1', [AUDIT_SUBSCRIPTION],
+    const { rows } = await q.query<{ xid_text: string; position: number }>(
+      'SELECT transaction_id::text AS xid_text, position FROM public.subscription_checkpoints WHERE name = $1', [AUDIT_SUBSCRIPTION],
     );
     const cp = rows[0];
     if (!cp) return;
-    const seen = events.filter((e) => BigInt(e.checkpoint.transactionId) < BigInt(cp.transaction_id)
-      || (e.checkpoint.transactionId === cp.transaction_id && e.position <= Number(cp.position)));
+    const seen = events.filter((e) => BigInt(e.checkpoint.transactionId) < BigInt(cp.xid_text)
+      || (e.checkpoint.transactionId === cp.xid_text && e.position <= Number(cp.position)));
     if (seen.length > 0) await projectAudit(q, seen);
   },
 };

@@ -32,7 +32,9 @@ export function alertOnExecutions(deps: AlertDeps): ExecutionRecordedListener {
   return async (tx, recorded) => {
     const judgements = judgementsOf(recorded);
     if (judgements.length === 0) return;
-    const meta: EventMeta = { actor: 'system:scheduler', correlationId: recorded.result.runId, causationId: recorded.result.runId, traceId: recorded.result.traceId ?? undefined };
+    // A run by hand is its caller's doing, alerts included; a scheduled one the scheduler's.
+    const actor = recorded.trigger === 'schedule' ? 'system:scheduler' : recorded.actor;
+    const meta: EventMeta = { actor, correlationId: recorded.result.runId, causationId: recorded.result.runId, traceId: recorded.result.traceId ?? undefined };
     await handleJudgements(tx, judgements, deps, meta);
   };
 }

@@ -34,11 +34,14 @@ function redact(changes: Changes): Changes {
   return out;
 }
 
-/** A whole state as a diff from nothing (created) or to nothing (deleted). */
+/**
+ * A whole state as a diff from nothing (created) or to nothing (deleted). Unset fields are left out: a
+ * `null → null` pair is no change, and a search by field would otherwise find every creation.
+ */
 function asChanges(state: Record<string, unknown>, direction: 'created' | 'deleted'): Changes {
   const out: Changes = {};
   for (const [field, value] of Object.entries(state)) {
-    if (SECRET_FIELDS.has(field)) continue;
+    if (SECRET_FIELDS.has(field) || value === null || value === undefined) continue;
     out[field] = direction === 'created' ? { from: null, to: value } : { from: value, to: null };
   }
   return out;

@@ -1,5 +1,5 @@
 import { diffFields, type Changes } from '../shared/changes.ts';
-import { FieldErrors } from '../shared/validation.ts';
+import { checkFinite, FieldErrors } from '../shared/validation.ts';
 import type { FieldError } from '../errors.ts';
 
 export const DATA_SOURCE_KINDS = ['postgres', 'mysql', 'sqlite'] as const;
@@ -69,7 +69,9 @@ export function dataSourceFromInput(input: DataSourceInput, base?: DataSourceFie
 
 export function validateDataSource(ds: DataSourceFields, hasPassword: boolean): FieldError[] {
   const errors = new FieldErrors();
+  checkFinite(ds, errors);
   errors.check(ds.name.length > 0, '/name', 'must not be empty');
+  if (ds.port !== null) errors.check(Number.isInteger(ds.port) && ds.port >= 1 && ds.port <= 65_535, '/port', 'must be a whole number from 1 to 65535');
   if (ds.kind === 'sqlite') {
     errors.check(!!ds.filePath, '/filePath', 'a sqlite data source needs the path of its database file');
   } else {
@@ -81,8 +83,8 @@ export function validateDataSource(ds: DataSourceFields, hasPassword: boolean): 
     errors.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(ds.passwordEnv), '/passwordEnv', 'must be an environment variable name');
     errors.check(!hasPassword, '/password', 'give either a password or passwordEnv, not both');
   }
-  errors.check(ds.statementTimeoutMs >= 100 && ds.statementTimeoutMs <= 3_600_000, '/statementTimeoutMs', 'must be between 100 and 3600000');
-  errors.check(ds.maxConnections >= 1 && ds.maxConnections <= 100, '/maxConnections', 'must be between 1 and 100');
+  errors.check(Number.isInteger(ds.statementTimeoutMs) && ds.statementTimeoutMs >= 100 && ds.statementTimeoutMs <= 3_600_000, '/statementTimeoutMs', 'must be a whole number from 100 to 3600000');
+  errors.check(Number.isInteger(ds.maxConnections) && ds.maxConnections >= 1 && ds.maxConnections <= 100, '/maxConnections', 'must be a whole number from 1 to 100');
   return errors.list;
 }
 

@@ -10,6 +10,7 @@ import type { ExecutionResult, ExecutionTrigger, ExecutionWindow, SeriesResult }
 import type { BackfillRun, SeriesPastValue, SourceRunner } from './ports.ts';
 import { usesWindow } from './query-params.ts';
 import { limitSeries, normaliseRows, type RawSeries } from './result-shape.ts';
+import { nonFinitePath } from '../shared/validation.ts';
 import { seriesKey } from './transitions.ts';
 
 export interface EvaluateDeps {
@@ -121,5 +122,12 @@ export async function evaluateKpi(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, 
     return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: 0, series: [none] }, backfill: [] };
   }
   const { judged, backfill: filled } = await judgeSeries(deps, kpi, ds, window, q.series, opts.signal);
+  // Finite values can still judge to ±Infinity (1e308 against -1e308): that is a failed run, not a number
+  // the history and the events could not hold (JSON writes null).
+  const overflow = nonFinitePath(judged);
+  if (overflow !== null) {
+    const error = `the judgement of the result is not a finite number (series${overflow}); the values are out of range`;
+    return { result: { ...base, finishedAt: deps.clock.now(), status: 'failed', error, rowsReturned: q.rows, series: [] }, backfill: filled };
+  }
   return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: q.rows, series: judged }, backfill: filled };
 }

@@ -94,6 +94,8 @@ export interface ExecutionRecorded {
   /** The KPI-stream events this run appended (already in `tx`). */
   readonly events: readonly DomainEvent[];
   readonly trigger: ExecutionTrigger;
+  /** Who caused it: `scheduler`, or the user or key that ran it by hand (the actor of its events). */
+  readonly actor: string;
 }
 
 /**

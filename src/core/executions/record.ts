@@ -40,7 +40,7 @@ export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Ev
       const version = await tx.events.append(streamIds.kpi(kpi.id), 'any', events, meta);
       await tx.executions.setKpiVersion(kpi.id, version);
     }
-    const recorded: ExecutionRecorded = { kpi, result, backfill, events, trigger: result.trigger };
+    const recorded: ExecutionRecorded = { kpi, result, backfill, events, trigger: result.trigger, actor };
     for (const listener of deps.listeners) await listener(tx, recorded);
     return recorded;
   });

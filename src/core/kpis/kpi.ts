@@ -1,5 +1,5 @@
 import { diffFields, type Changes } from '../shared/changes.ts';
-import { FieldErrors } from '../shared/validation.ts';
+import { checkFinite, FieldErrors } from '../shared/validation.ts';
 import type { FieldError } from '../errors.ts';
 import { ALERT_POLICY_FIELDS, checkPolicyOverrides, type AlertPolicyOverrides } from './alert-policy.ts';
 import { cronProblem, isValidTimeZone, periodMinutes, type Schedule } from './schedule.ts';
@@ -129,7 +129,9 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
  */
 export function validateKpi(k: KpiFields, source?: Pick<DataSourceFields, 'kind' | 'allowPrivilegedUser'> | null): FieldError[] {
   const errors = new FieldErrors();
+  checkFinite(k, errors);
   errors.check(k.indicator.length > 0, '/indicator', 'must not be empty');
+  errors.check(k.priority === 1 || k.priority === 2, '/priority', 'must be 1 (SMS and email) or 2 (email)');
   errors.check(k.owner.length > 0, '/owner', 'must not be empty');
   errors.check(k.query.trim().length > 0, '/query', 'must not be empty');
   if (source && k.query.trim().length > 0) {
@@ -146,14 +148,14 @@ export function validateKpi(k: KpiFields, source?: Pick<DataSourceFields, 'kind'
     const problem = cronProblem(k.cron, k.timezone);
     if (problem !== null) errors.add('/cron', `invalid cron expression: ${problem}`);
   }
-  errors.check(k.lastMinutes >= 1 && k.lastMinutes <= 525_600, '/lastMinutes', 'must be between 1 and 525600');
+  errors.check(Number.isInteger(k.lastMinutes) && k.lastMinutes >= 1 && k.lastMinutes <= 525_600, '/lastMinutes', 'must be a whole number from 1 to 525600');
   errors.check(k.deviationPercent >= 0, '/deviationPercent', 'must not be negative');
   if (k.minThreshold !== null && k.maxThreshold !== null) {
     errors.check(k.minThreshold <= k.maxThreshold, '/minThreshold', 'must not be greater than maxThreshold');
   }
-  errors.check(k.baselineWeeks >= 1 && k.baselineWeeks <= 52, '/baselineWeeks', 'must be between 1 and 52');
-  errors.check(k.cooldownMinutes >= 0, '/cooldownMinutes', 'must not be negative');
-  errors.check(k.timeoutSeconds >= 1 && k.timeoutSeconds <= 3600, '/timeoutSeconds', 'must be between 1 and 3600');
+  errors.check(Number.isInteger(k.baselineWeeks) && k.baselineWeeks >= 1 && k.baselineWeeks <= 52, '/baselineWeeks', 'must be a whole number from 1 to 52');
+  errors.check(Number.isInteger(k.cooldownMinutes) && k.cooldownMinutes >= 0 && k.cooldownMinutes <= 100_000, '/cooldownMinutes', 'must be a whole number from 0 to 100000');
+  errors.check(Number.isInteger(k.timeoutSeconds) && k.timeoutSeconds >= 1 && k.timeoutSeconds <= 3600, '/timeoutSeconds', 'must be a whole number from 1 to 3600');
   checkPolicyOverrides(k, errors);
   for (const [path, template] of [['/subjectTemplate', k.subjectTemplate], ['/descriptionTemplate', k.descriptionTemplate]] as const) {
     const unknown = unknownPlaceholders(template);

@@ -14,10 +14,17 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** Returns null when the expression is valid, else what is wrong with it. */
+/**
+ * Returns null when the expression is valid, else what is wrong with it. Five fields or a nickname
+ * (@hourly): a KPI runs at most once a minute, so a seconds field (six or seven fields) is refused.
+ */
 export function cronProblem(expr: string, timezone: string): string | null {
+  const fields = expr.trim().split(/\s+/).length;
+  if (!expr.trim().startsWith('@') && fields > 5) {
+    return `${fields} fields; give five (minute hour day-of-month month day-of-week): a KPI runs at most once a minute, so there is no seconds field`;
+  }
   try {
-    const job = new Cron(expr, { timezone, paused: true });
+    const job = new Cron(expr, { timezone, paused: true, mode: '5-part' });
     if (job.nextRun(new Date(0)) === null) return 'never fires';
     return null;
   } catch (e) {
@@ -25,13 +32,18 @@ export function cronProblem(expr: string, timezone: string): string | null {
   }
 }
 
-/** The first slot strictly after `after`. Interval slots are multiples of the frequency since the epoch. */
+/**
+ * The first slot strictly after `after`. Interval slots are multiples of the frequency since the epoch;
+ * cron slots are at most one a minute: from the next minute on, so that a seconds field stored before
+ * it was refused still runs once a minute, not once a second.
+ */
 export function nextSlot(schedule: Schedule, after: Date): Date {
   if (schedule.kind === 'interval') {
     const periodMs = schedule.frequencyMinutes * 60_000;
     return new Date((Math.floor(after.getTime() / periodMs) + 1) * periodMs);
   }
-  const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(after);
+  const endOfMinute = new Date(Math.floor(after.getTime() / 60_000) * 60_000 + 59_999);
+  const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(endOfMinute);
   if (next === null) throw new Error(`cron ${schedule.cron} has no next run`);
   return next;
 }
