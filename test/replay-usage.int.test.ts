@@ -15,7 +15,7 @@ import type { ExecutionDeps } from '../src/core/executions/execute-now.ts';
 import { buildTestApp, commandDeps, type TestApp } from './helpers/app.ts';
 import { testClock } from './helpers/clock.ts';
 import { buildContact, buildKpi } from './helpers/factories.ts';
-import { createSqliteSource, generateRows, type MonitoredDb } from './helpers/monitored.ts';
+import { createSqliteSource, generateRows, TEST_SOURCE_OPTIONS, type MonitoredDb } from './helpers/monitored.ts';
 import { createTestStore, storeKind, type TestStore } from './helpers/store.ts';
 import { settle } from './helpers/subscriptions.ts';
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
   store = await openStore();
   m = await createSqliteSource();
   const base = commandDeps(store, clock);
-  const sources = createSourceRegistry({ secrets: base.secrets, env: () => undefined });
+  const sources = createSourceRegistry({ secrets: base.secrets, env: () => undefined, ...TEST_SOURCE_OPTIONS });
   const exec: ExecutionDeps = {
     ...base, sources, nodeId: 'nod_usage', minBaselineWindows: 3,
     listeners: [alertOnExecutions({ clock, ids: base.ids, settings: defaultAlertSettings() })],

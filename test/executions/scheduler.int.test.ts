@@ -37,7 +37,8 @@ beforeAll(async () => {
   await kpi('cron', { frequencyMinutes: null, cron: '*/10 * * * *', timezone: 'Europe/Berlin' });
   await kpi('down', { dataSourceId: down.id });
   await kpi('hanging', { query: 'SELECT pg_sleep(30) AS value', timeoutSeconds: 1 });
-  node = startNode(store.db, clock, { healthCheckIntervalMs: 1000, leaseGraceMs: 1000 });
+  // Lease grace 4 s: the least a node may run with (SCHEDULER_LEASE_GRACE_SECONDS >= 2 × kill grace + 2).
+  node = startNode(store.db, clock, { healthCheckIntervalMs: 1000, leaseGraceMs: 4000 });
 }, 60_000);
 afterAll(async () => {
   await node.close();
@@ -79,14 +80,14 @@ describe('one scheduler node', () => {
     await node.scheduler.tick(); // sync: first slot 09:55
     at('09:55:00');
     await node.scheduler.tick();
-    // The health check runs on a tick; the query has not answered yet (pg_sleep(4)), but by the clock it is 22 s late.
+    // The health check runs on a tick; the query has not answered yet (pg_sleep(4)), but by the clock it is 25 s late.
     const started = node.scheduler.running().find((r) => r.kpiId === slow);
     expect(started).toBeDefined();
-    clock.advance(22_000);
+    clock.advance(25_000);
     await node.scheduler.tick();
     await node.scheduler.idle();
     const h = await history(slow);
-    expect(h.map((x) => x.status)).toEqual(['stuck']);
+    expect(h.map((x) => x.status), JSON.stringify(h)).toEqual(['stuck']);
     expect(h[0]!.error).toContain('cancelled');
     expect(await m.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(4)%' AND state = 'active' AND datname = current_database()")).toEqual([]);
     expect((await store.db.query('SELECT running_slot FROM kpi_runs WHERE kpi_id = $1', [slow])).rows).toEqual([{ running_slot: null }]);

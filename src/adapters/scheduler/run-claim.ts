@@ -56,9 +56,10 @@ export async function recordUnderLease(deps: ExecutionDeps, running: Running, ev
  * kill grace, so that the run is over (a query is killed at most killGraceMs after its abort) before
  * another node may take the slot over: a slot never runs twice at the same time.
  */
-function leaseSignal(deps: ExecutionDeps, running: Running, stopBeforeLeaseEndMs: number): { signal: AbortSignal; stop(): void } {
+function leaseSignal(running: Running, stopBeforeLeaseEndMs: number): { signal: AbortSignal; stop(): void } {
   const c = new AbortController();
-  const budgetMs = running.claim.leaseUntil.getTime() - deps.clock.now().getTime() - stopBeforeLeaseEndMs;
+  // From the launch's time (the clock may be read later than the run began: a test's clock jumps).
+  const budgetMs = running.claim.leaseUntil.getTime() - running.startedAt.getTime() - stopBeforeLeaseEndMs;
   const timer = setTimeout(() => c.abort('the run reached the end of its lease'), Math.max(0, budgetMs));
   const forward = () => c.abort(running.abort.signal.reason);
   running.abort.signal.addEventListener('abort', forward, { once: true });
@@ -71,7 +72,7 @@ async function evaluateClaim(deps: ExecutionDeps, running: Running, ds: DataSour
     return failedEvaluation(deps, claim, running.startedAt, 'failed', `given up: the slot was started ${claim.attempt - 1} times and never recorded (its node stopped while running it)`);
   }
   if (ds === null) return failedEvaluation(deps, claim, running.startedAt, 'failed', `data source ${claim.kpi.dataSourceId} does not exist`);
-  const lease = leaseSignal(deps, running, stopBeforeLeaseEndMs);
+  const lease = leaseSignal(running, stopBeforeLeaseEndMs);
   try {
     return await evaluateKpi(deps, claim.kpi, ds, { trigger: 'schedule', windowEnd: claim.slot, signal: lease.signal, traceId });
   } catch (e) {

@@ -47,13 +47,17 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
   const pool = new pg.Pool({ ...config, max: ds.maxConnections, idleTimeoutMillis: 60_000 });
   pool.on('error', () => undefined); // an idle connection dropped by the server; the next query reconnects
 
-  /** A second connection that signals the query's backend; best effort, never throws. */
+  /**
+   * A second connection that signals the query's backend; best effort, never throws. Terminating waits
+   * (up to 1 s, PostgreSQL 14+) until the backend has exited, not only until it was told to.
+   */
   const signalBackend = async (fn: 'pg_cancel_backend' | 'pg_terminate_backend', pid: number): Promise<void> => {
     const c = new pg.Client({ ...config, connectionTimeoutMillis: 5_000 });
     c.on('error', () => undefined);
     try {
       await c.connect();
-      await c.query(`SELECT ${fn}($1)`, [pid]);
+      if (fn === 'pg_terminate_backend') await c.query('SELECT pg_terminate_backend($1, 1000)', [pid]).catch(() => c.query('SELECT pg_terminate_backend($1)', [pid]));
+      else await c.query('SELECT pg_cancel_backend($1)', [pid]);
     } catch {
       // the client is dropped anyway; a server that cannot be reached cannot run the query either
     } finally {
