@@ -68,7 +68,7 @@ export async function benchAlerts(opts: { store?: StoreKind; notifications?: num
     // Open one alert per key: each queues one mail per contact, all in the outbox before the clock starts.
     await deps.uow.run((tx) => handleJudgements(tx, Array.from({ length: Math.ceil(total / contactsPerKpi) }, (_, k) => ({
       kpi, key: `k${k}`, executionId: 'exe_bench', at: new Date(), status: 'success' as const,
-      outcome: { kind: 'breach' as const, reasons: [] }, value: 1, baseline: 2, deviationPercent: -50, error: null,
+      outcome: { kind: 'breach' as const, reasons: [] }, incident: 'opened' as const, value: 1, baseline: 2, deviationPercent: -50, band: { low: 1.5, high: 2.5 }, error: null,
     })), { ...deps, settings }, meta));
     const queued = (await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications')).rows[0]!.n;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../src/core/alerts/judgement.ts';
 /**
  * N trivial KPIs (`SELECT 1 AS value`, every minute) on a PostgreSQL source, all due at one slot:
  * evaluations/s through the scheduler (claim, query, baseline look-up, judgement, history + run state
@@ -78,7 +79,7 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
     const ids = createIdGenerator(clock);
     const registry = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
     sources.push(registry);
-    schedulers.push(createScheduler({ db, exec: { uow: createUnitOfWork(db, clock), clock, ids, sources: registry, nodeId: ids.next('node'), minBaselineWindows: 3, listeners: [] } }, { maxParallel: concurrency }));
+    schedulers.push(createScheduler({ db, exec: { uow: createUnitOfWork(db, clock), clock, ids, sources: registry, nodeId: ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [] } }, { maxParallel: concurrency }));
   }
   schedulers.forEach((s) => s.start());
   for (;;) {

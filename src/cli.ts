@@ -7,6 +7,7 @@ import { migrate } from './adapters/storage/migrate.ts';
 import { openDb } from './adapters/storage/open-db.ts';
 import { startService, type Role } from './main.ts';
 import { formatReplayReport, replay } from './adapters/replay/replay.ts';
+import { BACKTEST_USAGE, runBacktestCommand } from './adapters/cli/backtest-command.ts';
 
 const USAGE = `usage: monitoring-grid <command>
 
@@ -16,6 +17,7 @@ commands:
 ${AUTH_USAGE}
   replay    rebuild every read model from the event store into fresh tables and compare them with
             the live ones; exit 1 with the differences when they differ (--keep keeps the tables)
+${BACKTEST_USAGE}
 
 Configuration comes from environment variables; see the README.`;
 
@@ -97,6 +99,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'replay':
       return replayCommand(argv.includes('--keep'));
+    case 'backtest':
+      process.exitCode = runBacktestCommand(argv.slice(1), { stderr: (s) => process.stderr.write(s), now: () => new Date() });
+      return;
     default:
       process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
       process.exit(command ? 2 : 0);

@@ -34,7 +34,6 @@ export interface Config {
   /** Execution history older than this is deleted, days. */
   readonly executionRetentionDays: number;
   /** Fewer past windows than this = no baseline (capped at a KPI's baselineWeeks). */
-  readonly baselineMinWindows: number;
   /** After a timed-out KPI query is cancelled, how long before its connection is killed, seconds (1–10). */
   readonly queryKillGraceSeconds: number;
   /** Rows one KPI query may return; more fails the run. */
@@ -85,6 +84,11 @@ class Reader {
   optional(name: string): string | null {
     const v = this.env[name];
     return v === undefined || v === '' ? null : v;
+  }
+
+  /** A whole number when set, null when unset (for settings whose absence means "automatic"). */
+  optionalInt(name: string, min: number, max: number): number | null {
+    return this.optional(name) === null ? null : this.int(name, min, min, max);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {
@@ -156,7 +160,6 @@ export function loadConfig(env: Env): Config {
     schedulerHealthCheckSeconds: r.int('SCHEDULER_HEALTH_CHECK_SECONDS', 30, 1, 3600),
     schedulerHeartbeatSeconds: r.int('SCHEDULER_HEARTBEAT_SECONDS', 10, 1, 3600),
     executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS', 90, 1, 36_500),
-    baselineMinWindows: r.int('BASELINE_MIN_WINDOWS', 3, 1, 52),
     ...sourceLimits(r, dataDir),
     secretEnv: (name) => env[name],
     metricsToken: r.optional('METRICS_TOKEN'),
@@ -207,8 +210,9 @@ export interface AlertConfig {
   readonly webhookTimeoutMs: number;
   readonly retryCount: number;
   readonly retryBaseSeconds: number;
-  readonly pendingExecutions: number;
-  readonly resolveAfterExecutions: number;
+  /** null = the detector's automatic incident rules (core/detection/incident.ts). */
+  readonly pendingExecutions: number | null;
+  readonly resolveAfterExecutions: number | null;
   readonly failingAfterFailures: number;
   readonly reminderMinutes: number;
   readonly escalateAfterMinutes: number;
@@ -261,8 +265,8 @@ function alertConfig(r: Reader): AlertConfig {
     webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
     retryCount: r.int('ALERT_RETRY_COUNT', 3, 0, 20),
     retryBaseSeconds: r.int('ALERT_RETRY_BASE_SECONDS', 120, 1, 86_400),
-    pendingExecutions: r.int('ALERT_PENDING_EXECUTIONS', 1, POLICY.pendingExecutions.min, POLICY.pendingExecutions.max),
-    resolveAfterExecutions: r.int('ALERT_RESOLVE_AFTER_EXECUTIONS', 1, POLICY.resolveAfterExecutions.min, POLICY.resolveAfterExecutions.max),
+    pendingExecutions: r.optionalInt('ALERT_PENDING_EXECUTIONS', POLICY.pendingExecutions.min, POLICY.pendingExecutions.max),
+    resolveAfterExecutions: r.optionalInt('ALERT_RESOLVE_AFTER_EXECUTIONS', POLICY.resolveAfterExecutions.min, POLICY.resolveAfterExecutions.max),
     failingAfterFailures: r.int('ALERT_FAILING_AFTER_FAILURES', 3, POLICY.failingAfterFailures.min, POLICY.failingAfterFailures.max),
     reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, POLICY.reminderMinutes.min, POLICY.reminderMinutes.max),
     escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, POLICY.escalateAfterMinutes.min, POLICY.escalateAfterMinutes.max),

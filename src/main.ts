@@ -72,7 +72,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const sources = createSourceRegistry({
       secrets, env: config.secretEnv, killGraceMs: config.queryKillGraceSeconds * 1000, maxResultRows: config.maxResultRows, sqliteAllowedDirs: config.sqliteAllowedDirs,
     });
-    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: config.baselineMinWindows, maxSeries: config.maxSeries,
+    const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), alertPolicy: alerting.settings.policy, maxSeries: config.maxSeries,
       listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })], tracer: otelTracer, committed: [observeExecutions(metrics, liveFeed)] };
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger, metrics }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,

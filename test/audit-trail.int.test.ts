@@ -26,7 +26,7 @@ beforeAll(async () => {
   const ds = (await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: buildDataSource({ name: 'replica-eu', password: 's3cret-pass' }) })).json<{ id: string }>();
   dsId = ds.id;
   const contact = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Ann' }) })).json<{ id: string }>();
-  const kpi = (await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ indicator: 'Deposits', dataSourceId: ds.id, contactIds: [contact.id], maxThreshold: 100 }) })).json<{ id: string }>();
+  const kpi = (await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ indicator: 'Deposits', dataSourceId: ds.id, contactIds: [contact.id], maxThreshold: 100, deviationPercent: 10 }) })).json<{ id: string }>();
   kpiId = kpi.id;
   await t.inject({ method: 'PATCH', url: `/api/v1/kpis/${kpiId}`, headers, payload: { maxThreshold: 250, deviationPercent: 15 } });
   await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpiId}/deactivate` });

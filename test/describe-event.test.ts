@@ -45,6 +45,9 @@ describe('sentences for breaches, failures and the alert lifecycle', () => {
     const data = { key: 'DE', value: 28, baseline: 60.5, deviationPercent: -53.719, reasons: [{ rule: 'deviation', direction: 'drop', limit: 50, value: -53.7 }, { rule: 'min_threshold', limit: 30, value: 28 }] };
     expect(describeEvent('KpiBreachBegan', 'kpi', 'kpi_1', data, 'Deposits').summary)
       .toBe('KPI "Deposits" breached for "DE": 28 against a baseline of 60.5 (-53.7%): drop beyond the accepted 50% and below the minimum 30');
+    const band = { key: null, value: 40, baseline: 100, deviationPercent: -60, band: { low: 65, high: 135 }, reasons: [{ rule: 'band', direction: 'drop', limit: 65, value: 40 }] };
+    expect(describeEvent('KpiBreachBegan', 'kpi', 'kpi_1', band, 'Deposits').summary)
+      .toBe('KPI "Deposits" breached: 40 against a baseline of 100 (-60%): drop out of the adaptive band (under 65)');
     expect(describeEvent('KpiBackToNormal', 'kpi', 'kpi_1', { key: '', value: 61, baseline: 60.5 }, 'Deposits').summary).toBe('KPI "Deposits" back to normal: 61 against a baseline of 60.5');
   });
 

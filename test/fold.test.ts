@@ -69,15 +69,15 @@ describe("folding a KPI's run outcomes", () => {
 });
 
 describe('folding events written before non-finite numbers were refused', () => {
-  it('given deviationPercent null (JSON of Infinity) in a creation or a change, then it reads as the largest finite number (no deviation breaches)', () => {
+  it('given deviationPercent null (JSON of Infinity) in a creation or a change, then it reads as no percentage rule (which never breaches either)', () => {
     const kpiEvent = (type: string, data: Record<string, unknown>, v: number): RecordedEvent => ({
       position: v, streamId: 'kpi-kpi_1', streamVersion: v, type, data, metadata: { actor: 'usr_1', correlationId: 'cor_1' }, recordedAt: at(9),
     });
     const created = kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', deviationPercent: null, maxThreshold: null } }, 1);
-    expect(foldEntity('kpi', [created])).toMatchObject({ deviationPercent: Number.MAX_VALUE, maxThreshold: null });
+    expect(foldEntity('kpi', [created])).toMatchObject({ deviationPercent: null, maxThreshold: null });
     const fine = kpiEvent('KpiCreated', { id: 'kpi_1', kpi: { indicator: 'Deposits', deviationPercent: 10 } }, 1);
     const changed = kpiEvent('KpiUpdated', { id: 'kpi_1', changes: { deviationPercent: { from: 10, to: null } } }, 2);
     expect(foldEntity('kpi', [fine])).toMatchObject({ deviationPercent: 10 });
-    expect(foldEntity('kpi', [fine, changed])).toMatchObject({ deviationPercent: Number.MAX_VALUE, version: 2 });
+    expect(foldEntity('kpi', [fine, changed])).toMatchObject({ deviationPercent: null, version: 2 });
   });
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../src/core/alerts/judgement.ts';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -53,7 +54,7 @@ describe('executions and scheduling', () => {
     const deps = commandDeps(store, clock);
     const ds = await createDataSource(deps, { name: 'replica', ...monitored.dataSource } as never, meta);
     const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, indicator: 'Orders', frequencyMinutes: 5, query: 'SELECT 7 AS value' }), meta);
-    const exec: ExecutionDeps = { ...deps, sources, nodeId: 'node_a', minBaselineWindows: 3, listeners: [], committed: [observeExecutions(metrics)] };
+    const exec: ExecutionDeps = { ...deps, sources, nodeId: 'node_a', alertPolicy: DEFAULT_ALERT_POLICY, listeners: [], committed: [observeExecutions(metrics)] };
     const scheduler = createScheduler({ db: store.db, exec, metrics }, { heartbeatIntervalMs: 10_000 });
     const health = operationsHealth({ db: store.db, clock, sources, role: 'all', nodeId: 'node_a', heartbeatIntervalMs: 10_000 }).checks;
     const apiHealth = operationsHealth({ db: store.db, clock, sources, role: 'api', nodeId: 'node_b', heartbeatIntervalMs: 10_000 }).checks;

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../src/core/alerts/judgement.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ beforeAll(async () => {
   const base = commandDeps(store, clock);
   const sources = createSourceRegistry({ secrets: base.secrets, env: () => undefined, ...TEST_SOURCE_OPTIONS });
   const exec: ExecutionDeps = {
-    ...base, sources, nodeId: 'nod_usage', minBaselineWindows: 3,
+    ...base, sources, nodeId: 'nod_usage', alertPolicy: DEFAULT_ALERT_POLICY,
     listeners: [alertOnExecutions({ clock, ids: base.ids, settings: defaultAlertSettings() })],
   };
   t = await buildTestApp({ store, clock, overrides: { ...base, execution: exec } });

@@ -2,6 +2,7 @@ import type { SecurityEvent } from './auth/security-events.ts';
 import type { ContactFields } from './contacts/contact.ts';
 import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
+import type { Range } from './detection/rule.ts';
 import type { Changes } from './shared/changes.ts';
 import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
@@ -39,7 +40,9 @@ export type DomainEvent =
       readonly type: 'KpiBreachBegan';
       readonly data: {
         readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null;
-        readonly deviationPercent: number | null; readonly reasons: readonly BreachReason[]; readonly at: string;
+        readonly deviationPercent: number | null;
+        /** What the rules accepted (absent in events written before the adaptive band). */
+        readonly band?: Range | null; readonly reasons: readonly BreachReason[]; readonly at: string;
       };
     }
   | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }

@@ -49,7 +49,7 @@ describe('the alert log', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       id: ids[0], kpiId: kpi.id, indicator: 'Api deposits', key: 'DE', status: 'open', severity: 'critical', value: 40, baseline: 100,
-      deviationPercent: -60, thresholds: { deviationPercent: 10 }, reasons: [{ rule: 'deviation' }],
+      deviationPercent: -60, thresholds: { sensitivity: 'medium', deviationPercent: null }, band: { low: 80, high: 120 }, reasons: [{ rule: 'deviation', direction: 'drop' }],
       subject: '[critical] Api deposits DE: 40 vs baseline 100 (-60.0%)',
       notifications: [{ channel: 'email', recipient: 'api@example.com', status: 'sent', purpose: 'opened', attempts: 1 }],
     });
@@ -118,7 +118,7 @@ describe('preview', () => {
   it('renders subject, body and SMS for a given value, and 404s for an unknown KPI', async () => {
     const res = await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpi.id}/preview`, payload: { value: 70, baseline: 100, key: 'DE' } });
     expect(res.json()).toMatchObject({ subject: '[high] Api deposits DE: 70 vs baseline 100 (-30.0%)', severity: 'high', sms: '[high] Api deposits DE: 70 vs baseline 100 (-30.0%)' });
-    expect(res.json().body).toContain('against an accepted 10%');
+    expect(res.json().body).toContain('The rule (adaptive band, medium sensitivity) accepted n/a.'); // numbers given by hand: no band
     expect((await t.inject({ method: 'POST', url: '/api/v1/kpis/kpi_nope/preview', payload: { value: 1 } })).statusCode).toBe(404);
     expect((await t.inject({ method: 'POST', url: `/api/v1/kpis/${kpi.id}/preview`, payload: { value: 'x' } })).statusCode).toBe(400);
   });

@@ -46,7 +46,7 @@ describe('a breach reaches every channel', () => {
     const subject = '[critical] Deposits DE DE: 40 vs baseline 100 (-60.0%)';
     const mail = smtp.mails.find((m) => m.to[0] === 'ann@example.com');
     expect(mail?.subject).toBe(subject);
-    expect(mail?.text).toContain('a deviation of -60.0% against an accepted 10%');
+    expect(mail?.text).toContain('a deviation of -60.0%. The rule (adaptive band, medium sensitivity) accepted between 80 and 120.');
     const sms = smtp.mails.find((m) => m.to[0] === '491512345678@sms.example.net');
     expect(sms?.text).toBe(subject.slice(0, 160));
     expect(smtp.mails).toHaveLength(2);
@@ -54,7 +54,7 @@ describe('a breach reaches every channel', () => {
     const hook = hooks.hooks.at(-1)!;
     const ts = String(hook.headers[TIMESTAMP_HEADER]);
     expect(hook.headers[SIGNATURE_HEADER]).toBe(signature(SECRET, ts, hook.body));
-    expect(JSON.parse(hook.body)).toMatchObject({ purpose: 'opened', subject, alert: { id: opened[0], kpiId: kpi.id, severity: 'critical', value: 40 } });
+    expect(JSON.parse(hook.body)).toMatchObject({ purpose: 'opened', subject, alert: { id: opened[0], kpiId: kpi.id, key: 'DE', severity: 'critical', value: 40, band: { low: 80, high: 120 }, reasons: [{ rule: 'deviation', direction: 'drop' }] } });
 
     expect(await streamTypes(opened[0]!)).toEqual(['AlertOpened', 'NotificationSent', 'NotificationSent', 'NotificationSent']);
   });

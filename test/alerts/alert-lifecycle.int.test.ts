@@ -4,7 +4,7 @@ import { acknowledgeAlert } from '../../src/core/alerts/alert-commands.ts';
 import { handleJudgements } from '../../src/core/alerts/handle-judgements.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
-import { alertFixture, breach, judgement, meta, MINUTE, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { alertFixture, breach, judgement, meta, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
 
 let store: TestStore;
 let smtp: TestSmtp;
@@ -13,7 +13,7 @@ let f: AlertFixture;
 beforeAll(async () => {
   store = await createTestStore();
   smtp = await startSmtp();
-  f = await alertFixture(store, { smtpUrl: smtp.url, policy: { pendingExecutions: 2, resolveAfterExecutions: 2, escalateAfterMinutes: 30, reminderMinutes: 0 } });
+  f = await alertFixture(store, { smtpUrl: smtp.url, policy: { escalateAfterMinutes: 30, reminderMinutes: 0 } });
 });
 afterAll(async () => {
   f.close();
@@ -24,30 +24,31 @@ afterAll(async () => {
 const mailsTo = (address: string) => smtp.mails.filter((m) => m.to.includes(address)).map((m) => m.subject);
 const alert = (id: string) => f.deps.uow.read.alerts.get(id);
 
-describe('pending and auto-resolve', () => {
-  it('given N = 2 and M = 2, then one breach opens nothing, two open the alert, and two normal executions resolve it with a recovery mail', async () => {
+describe('one alert per incident', () => {
+  it('given the detector opens an incident, then an alert opens; breaches inside it open nothing more; when it ends, the alert resolves with a recovery mail', async () => {
     const kpi = await f.makeKpi({ indicator: 'Pending', cooldownMinutes: 0 }, [buildContact({ email: 'pat@example.com', phone: null })]);
-    expect((await f.judge(breach(kpi))).opened).toEqual([]);
+    expect((await f.judge(judgement(kpi, { outcome: { kind: 'breach', reasons: [] }, value: 40 }))).opened).toEqual([]); // a breach, no incident yet
     const { opened } = await f.judge(breach(kpi));
     expect(opened).toHaveLength(1);
+    expect((await f.judge(breach(kpi))).opened).toEqual([]); // flapping inside the incident
     await f.worker.tick();
     expect(mailsTo('pat@example.com')).toEqual(['[critical] Pending DE: 40 vs baseline 100 (-60.0%)']);
 
     expect((await f.judge(judgement(kpi))).resolved).toEqual([]);
-    expect((await f.judge(judgement(kpi, { value: 98 }))).resolved).toEqual(opened);
+    expect((await f.judge(recovered(kpi))).resolved).toEqual(opened);
     await f.worker.tick();
     expect(mailsTo('pat@example.com')).toHaveLength(2);
     expect(mailsTo('pat@example.com')[1]).toMatch(/^Resolved: /);
     expect(smtp.mails.find((m) => m.subject.startsWith('Resolved: ') && m.to.includes('pat@example.com'))?.text).toContain('Back to normal: 98 against a baseline of 100.');
-    expect(await alert(opened[0]!)).toMatchObject({ status: 'resolved', resolution: 'auto', resolvedBy: 'system' });
+    expect(await alert(opened[0]!)).toMatchObject({ status: 'resolved', resolution: 'auto', resolvedBy: 'system', band: { low: 80, high: 120 } });
     expect((await readStream(store.db, `alert-${opened[0]}`)).map((e) => e.type)).toEqual(['AlertOpened', 'NotificationSent', 'AlertResolved', 'NotificationSent']);
   });
 
-  it('given "no rows" between breaches, then it neither opens nor resolves: the streak waits', async () => {
+  it('given "no rows" inside an incident, then it neither opens nor resolves anything', async () => {
     const kpi = await f.makeKpi({ cooldownMinutes: 0 });
-    await f.judge(breach(kpi));
-    await f.judge(judgement(kpi, { outcome: { kind: 'no_judgement', reason: 'no rows' }, value: null }));
     expect((await f.judge(breach(kpi))).opened).toHaveLength(1);
+    const quiet = await f.judge(judgement(kpi, { outcome: { kind: 'no_judgement', reason: 'no_rows' }, value: null }));
+    expect(quiet).toEqual({ opened: [], resolved: [] });
   });
 });
 
@@ -55,7 +56,7 @@ describe('cooldown', () => {
   it('given an alert notified and resolved, when the KPI breaches again within the cooldown, then the new alert waits for the cooldown to end to notify', async () => {
     const kpi = await f.makeKpi({ indicator: 'Cooldown', cooldownMinutes: 30 }, [buildContact({ email: 'cora@example.com', phone: null })]);
     const first = (await f.judge(breach(kpi), breach(kpi))).opened[0]!;
-    await f.judge(judgement(kpi), judgement(kpi));
+    await f.judge(recovered(kpi));
     await f.worker.tick();
     expect(mailsTo('cora@example.com')).toHaveLength(2); // opened, resolved
     expect((await alert(first))?.status).toBe('resolved');
@@ -75,10 +76,10 @@ describe('cooldown', () => {
   it('given an alert held by the cooldown, when it resolves before the cooldown ends, then no mail at all goes out for it', async () => {
     const kpi = await f.makeKpi({ cooldownMinutes: 30 }, [buildContact({ email: 'quiet@example.com', phone: null })]);
     await f.judge(breach(kpi), breach(kpi));
-    await f.judge(judgement(kpi), judgement(kpi));
+    await f.judge(recovered(kpi));
     await f.worker.tick();
     const held = (await f.judge(breach(kpi), breach(kpi))).opened[0]!;
-    await f.judge(judgement(kpi), judgement(kpi));
+    await f.judge(recovered(kpi));
     f.clock.advance(60 * MINUTE);
     await f.worker.tick();
     expect(mailsTo('quiet@example.com')).toHaveLength(2); // only the first alert's opened and resolved
@@ -134,8 +135,8 @@ describe('acknowledgement and escalation', () => {
   });
 });
 
-describe("a KPI's own policy over the global one (N = 2, M = 2, escalation after 30 minutes)", () => {
-  it('given a KPI with N = 1, M = 1 and escalation after 5 minutes, then one breach opens, the owner hears at 5 minutes, one normal run resolves', async () => {
+describe("a KPI's own policy over the global one (escalation after 30 minutes)", () => {
+  it('given a KPI with escalation after 5 minutes, then the owner hears at 5 minutes', async () => {
     const owner = `team-${Math.random().toString(36).slice(2)}`;
     const kpi = await f.makeKpi(
       { owner, cooldownMinutes: 0, pendingExecutions: 1, resolveAfterExecutions: 1, escalateAfterMinutes: 5 },
@@ -149,7 +150,7 @@ describe("a KPI's own policy over the global one (N = 2, M = 2, escalation after
     await f.worker.tick();
     expect(smtp.mails.map((m) => [m.to, m.subject.split(':')[0]])).toEqual([[['own-lead@example.com'], 'Escalation']]);
     expect(smtp.mails[0]!.text).toContain('Not acknowledged after 5 minutes');
-    expect((await f.judge(judgement(kpi))).resolved).toEqual(opened);
+    expect((await f.judge(recovered(kpi))).resolved).toEqual(opened);
   });
 });
 
@@ -174,7 +175,6 @@ describe('the "KPI failing" alert', () => {
 describe('one transaction with the caller', () => {
   it('given the execution side rolls back, then no alert, no event and no outbox row remain', async () => {
     const kpi = await f.makeKpi({ cooldownMinutes: 0 });
-    await f.judge(breach(kpi));
     let opened: string[] = [];
     await expect(f.deps.uow.run(async (tx) => {
       opened = (await handleJudgements(tx, [breach(kpi)], { ...f.deps, settings: f.settings }, meta)).opened;
@@ -184,6 +184,6 @@ describe('one transaction with the caller', () => {
     expect(await alert(opened[0]!)).toBeNull();
     expect(await readStream(store.db, `alert-${opened[0]}`)).toEqual([]);
     expect(await f.deps.uow.read.outbox.forAlert(opened[0]!)).toEqual([]);
-    expect((await f.judge(breach(kpi))).opened).toHaveLength(1); // the counters rolled back too
+    expect((await f.judge(breach(kpi))).opened).toHaveLength(1); // nothing of the rolled-back alert stands in the way
   });
 });

@@ -3,13 +3,12 @@ import type { Alert } from '../../src/core/alerts/alert.ts';
 import {
   decideAcknowledge, decideOnOutcome, decideOnStatus, decideOnTime, decideResolve, evolve, nextTimerAt, NO_COUNTERS, type Counters,
 } from '../../src/core/alerts/decide.ts';
-import { DEFAULT_ALERT_POLICY, policyFor, type AlertPolicy, type JudgementOutcome } from '../../src/core/alerts/judgement.ts';
+import { DEFAULT_ALERT_POLICY, policyFor, type AlertPolicy } from '../../src/core/alerts/judgement.ts';
+import type { IncidentTransition } from '../../src/core/detection/incident.ts';
 import { NO_POLICY_OVERRIDES, type AlertPolicyOverrides } from '../../src/core/kpis/alert-policy.ts';
 import { testClock } from '../helpers/clock.ts';
 
 const MIN = 60_000;
-const breach: JudgementOutcome = { kind: 'breach', reasons: [{ rule: 'deviation', limit: 10, value: -40 }] };
-const ok: JudgementOutcome = { kind: 'ok' };
 const policy = (o: Partial<AlertPolicy> = {}): AlertPolicy => ({ ...DEFAULT_ALERT_POLICY, ...o });
 
 function openAlert(at: Date, o: Partial<Alert> = {}): Alert {
@@ -17,20 +16,20 @@ function openAlert(at: Date, o: Partial<Alert> = {}): Alert {
     type: 'AlertOpened',
     data: {
       id: 'alr_1', kind: 'breach', kpiId: 'kpi_1', indicator: 'Deposits', key: 'DE', severity: 'high', priority: 2, executionId: 'exe_1',
-      openedAt: at.toISOString(), value: 60, baseline: 100, deviationPercent: -40, thresholds: { deviationPercent: 10, min: null, max: null },
+      openedAt: at.toISOString(), value: 60, baseline: 100, deviationPercent: -40, thresholds: { sensitivity: null, deviationPercent: 10, min: null, max: null }, band: null,
       reasons: [], error: null, subject: 's', body: 'b', notifyAt: null,
     },
   });
   return { ...a, openingNotified: true, lastNotifiedAt: at, ...o };
 }
 
-/** Feeds outcomes one after another and collects what was decided. */
-function run(outcomes: JudgementOutcome[], p: AlertPolicy, start: Counters = NO_COUNTERS, active: Alert | null = null) {
+/** Feeds the detector's incident transitions one after another and collects what was decided. */
+function run(transitions: IncidentTransition[], start: Counters = NO_COUNTERS, active: Alert | null = null) {
   const clock = testClock();
   let counters = start;
   const intents = [];
-  for (const o of outcomes) {
-    const d = decideOnOutcome(counters, active, o, p, 30, clock.now());
+  for (const t of transitions) {
+    const d = decideOnOutcome(counters, active, t, 30, clock.now());
     counters = d.counters;
     intents.push(...d.intents.map((i) => i.type));
     clock.advance(5 * MIN);
@@ -38,56 +37,47 @@ function run(outcomes: JudgementOutcome[], p: AlertPolicy, start: Counters = NO_
   return { counters, intents };
 }
 
-describe('opening', () => {
-  it('given no alert, when one execution breaches, then an alert opens and notifies at once', () => {
+describe('opening: one alert per incident', () => {
+  it('given no alert, when the series incident opens, then an alert opens and notifies at once', () => {
     const now = new Date('2026-03-02T09:00:00Z');
-    const d = decideOnOutcome(NO_COUNTERS, null, breach, policy(), 30, now);
+    const d = decideOnOutcome(NO_COUNTERS, null, 'opened', 30, now);
     expect(d.intents).toEqual([{ type: 'open', kind: 'breach', notifyAt: null }]);
     expect(d.counters.lastNotifiedAt).toEqual(now);
   });
 
-  it('given pending N = 3, when two breaches come, then nothing opens; the third opens it', () => {
-    expect(run([breach, breach], policy({ pendingExecutions: 3 })).intents).toEqual([]);
-    expect(run([breach, breach, breach], policy({ pendingExecutions: 3 })).intents).toEqual(['open']);
+  it('given runs inside an incident (no transition), then nothing opens or resolves', () => {
+    expect(run([null, null, null]).intents).toEqual([]);
+    expect(run([null, null], NO_COUNTERS, openAlert(new Date())).intents).toEqual([]);
   });
 
-  it('given pending N = 2, when a normal execution comes between two breaches, then the streak starts again', () => {
-    expect(run([breach, ok, breach], policy({ pendingExecutions: 2 })).intents).toEqual([]);
+  it('given an open alert (a person resolved the last one while the incident went on), when an incident opens again, then no second alert opens', () => {
+    expect(run(['opened'], NO_COUNTERS, openAlert(new Date())).intents).toEqual([]);
   });
 
-  it('given an open alert, when the KPI keeps breaching, then no second alert opens', () => {
-    const active = openAlert(new Date());
-    expect(run([breach, breach, breach], policy(), NO_COUNTERS, active).intents).toEqual([]);
-  });
-
-  it('given a notification 10 minutes ago and a 30 minute cooldown, when a breach opens an alert, then its notification waits 20 minutes', () => {
+  it('given a notification 10 minutes ago and a 30 minute cooldown, when an incident opens an alert, then its notification waits 20 minutes', () => {
     const now = new Date('2026-03-02T09:00:00Z');
     const counters = { ...NO_COUNTERS, lastNotifiedAt: new Date(now.getTime() - 10 * MIN) };
-    const d = decideOnOutcome(counters, null, breach, policy(), 30, now);
+    const d = decideOnOutcome(counters, null, 'opened', 30, now);
     expect(d.intents).toEqual([{ type: 'open', kind: 'breach', notifyAt: new Date(now.getTime() + 20 * MIN) }]);
     expect(d.counters.lastNotifiedAt).toEqual(counters.lastNotifiedAt);
-  });
-
-  it('given a no-judgement outcome (no rows, insufficient history), then neither streak moves', () => {
-    const d = decideOnOutcome({ ...NO_COUNTERS, breachStreak: 1 }, null, { kind: 'no_judgement', reason: 'no rows' }, policy({ pendingExecutions: 2 }), 30, new Date());
-    expect(d).toEqual({ counters: { ...NO_COUNTERS, breachStreak: 1 }, intents: [] });
   });
 });
 
 describe('auto-resolve', () => {
-  it('given an open alert and M = 2, when one normal execution comes, then it stays open; after two it resolves with a recovery notification', () => {
+  it('given an open alert, when its incident ends, then it resolves with a recovery notification', () => {
     const active = openAlert(new Date());
-    expect(run([ok], policy({ resolveAfterExecutions: 2 }), NO_COUNTERS, active).intents).toEqual([]);
-    const now = new Date();
-    const first = decideOnOutcome(NO_COUNTERS, active, ok, policy({ resolveAfterExecutions: 2 }), 30, now);
-    const second = decideOnOutcome(first.counters, active, ok, policy({ resolveAfterExecutions: 2 }), 30, now);
-    expect(second.intents).toEqual([{ type: 'resolve', alertId: 'alr_1', resolution: 'auto', notify: true }]);
+    const d = decideOnOutcome(NO_COUNTERS, active, 'ended', 30, new Date());
+    expect(d.intents).toEqual([{ type: 'resolve', alertId: 'alr_1', resolution: 'auto', notify: true }]);
   });
 
   it('given an alert whose opening notification was never sent, when it resolves, then no recovery notification goes out', () => {
     const active = openAlert(new Date(), { openingNotified: false });
-    const d = decideOnOutcome(NO_COUNTERS, active, ok, policy(), 30, new Date());
+    const d = decideOnOutcome(NO_COUNTERS, active, 'ended', 30, new Date());
     expect(d.intents).toEqual([{ type: 'resolve', alertId: 'alr_1', resolution: 'auto', notify: false }]);
+  });
+
+  it('given no alert (resolved by a person), when the incident ends, then nothing happens', () => {
+    expect(decideOnOutcome(NO_COUNTERS, null, 'ended', 30, new Date()).intents).toEqual([]);
   });
 });
 
@@ -175,13 +165,6 @@ describe("a KPI's own alert policy", () => {
   it('given a KPI override of every field, then each one wins over the global default, 0 included', () => {
     const own = { pendingExecutions: 3, resolveAfterExecutions: 2, failingAfterFailures: 1, reminderMinutes: 15, escalateAfterMinutes: 0 };
     expect(policyFor(global, kpi(own))).toEqual(own);
-  });
-
-  it('given global N = 1 and the KPI N = 3, when it breaches twice, then nothing opens; the third opens it', () => {
-    const p = policyFor(global, kpi({ pendingExecutions: 3 }));
-    expect(run([breach, breach], p).intents).toEqual([]);
-    expect(run([breach, breach, breach], p).intents).toEqual(['open']);
-    expect(run([breach], global).intents).toEqual(['open']);
   });
 
   it('given global K = 3 and the KPI K = 1, when it fails once, then "KPI failing" opens', () => {

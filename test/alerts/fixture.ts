@@ -7,7 +7,7 @@ import { createMailer, type Mailer } from '../../src/adapters/notifiers/mail.ts'
 import { createNotifier } from '../../src/adapters/notifiers/notifier.ts';
 import type { WebhookTarget } from '../../src/adapters/notifiers/http-post.ts';
 import { handleJudgements } from '../../src/core/alerts/handle-judgements.ts';
-import { DEFAULT_ALERT_POLICY, type AlertPolicy, type JudgementOutcome, type SeriesJudgement } from '../../src/core/alerts/judgement.ts';
+import { DEFAULT_ALERT_POLICY, type AlertPolicy, type SeriesJudgement } from '../../src/core/alerts/judgement.ts';
 import type { AlertSettings } from '../../src/core/alerts/notify.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import type { ContactInput } from '../../src/core/contacts/contact.ts';
@@ -109,15 +109,20 @@ export interface AlertFixture {
   close(): void;
 }
 
-export function judgement(kpi: Kpi, o: Partial<SeriesJudgement> & { outcome?: JudgementOutcome } = {}): SeriesJudgement {
+/** A normal run inside or outside an incident: it opens and resolves nothing. */
+export function judgement(kpi: Kpi, o: Partial<SeriesJudgement> = {}): SeriesJudgement {
   return {
     kpi, key: 'DE', executionId: `exe_${Math.random().toString(36).slice(2)}`, at: new Date(), status: 'success',
-    outcome: { kind: 'ok' }, value: 100, baseline: 100, deviationPercent: 0, error: null, ...o,
+    outcome: { kind: 'ok' }, incident: null, value: 100, baseline: 100, deviationPercent: 0, band: { low: 80, high: 120 }, error: null, ...o,
   };
 }
 
+/** A breaching run with which the detector opened the series' incident (core/detection/incident.ts). */
 export const breach = (kpi: Kpi, o: Partial<SeriesJudgement> = {}): SeriesJudgement =>
-  judgement(kpi, { outcome: { kind: 'breach', reasons: [{ rule: 'deviation', limit: 20, value: -60 }] }, value: 40, deviationPercent: -60, ...o });
+  judgement(kpi, { outcome: { kind: 'breach', reasons: [{ rule: 'deviation', direction: 'drop', limit: 20, value: -60 }] }, incident: 'opened', value: 40, deviationPercent: -60, ...o });
+
+/** A normal run with which the detector ended the series' incident. */
+export const recovered = (kpi: Kpi, o: Partial<SeriesJudgement> = {}): SeriesJudgement => judgement(kpi, { incident: 'ended', value: 98, deviationPercent: -2, ...o });
 
 export async function alertFixture(store: TestStore, o: {
   smtpUrl: string; mailEnabled?: boolean; policy?: Partial<AlertPolicy>; webhooks?: WebhookTarget[]; webhookSecret?: string; retryCount?: number; concurrency?: number;

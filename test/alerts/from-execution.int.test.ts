@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   store = await createTestStore();
   m = await createSqliteSource();
   const base = commandDeps(store, clock);
-  deps = { ...base, sources, nodeId: 'nod_test', minBaselineWindows: 3, listeners: [alertOnExecutions({ clock: base.clock, ids: base.ids, settings: defaultAlertSettings() })] };
+  deps = { ...base, sources, nodeId: 'nod_test', alertPolicy: DEFAULT_ALERT_POLICY, listeners: [alertOnExecutions({ clock: base.clock, ids: base.ids, settings: defaultAlertSettings() })] };
 }, 60_000);
 afterAll(async () => {
   await sources.close();
@@ -46,7 +47,7 @@ describe('alerting on recorded executions', () => {
   it('a breaching run opens an alert with notifications; a normal run resolves it with a recovery', async () => {
     const ds = await createDataSource(deps, { name: 'file', ...(m.dataSource as object) }, meta);
     const contact = await createContact(deps, buildContact({ email: 'ops@example.com' }), meta);
-    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, contactIds: [contact.id], query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3, cooldownMinutes: 0 }), meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, contactIds: [contact.id], query: 'SELECT 5 AS value, 5 AS historical', sensitivity: null, maxThreshold: 3, cooldownMinutes: 0, pendingExecutions: 1, resolveAfterExecutions: 1 }), meta);
     await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
     expect(await alertsOf(kpi.id)).toEqual([{ status: 'open', kind: 'breach', value: 5 }]);
     expect(await notificationsOf(kpi.id)).toEqual([{ purpose: 'opened', recipient: 'ops@example.com' }]);
@@ -65,7 +66,7 @@ describe('alerting on recorded executions', () => {
 
   it("a manual run's alert events name its caller, as the run's own event does; a scheduled run's name the scheduler", async () => {
     const ds = await createDataSource(deps, { name: 'file-actor', ...(m.dataSource as object) }, meta);
-    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3, cooldownMinutes: 0 }), meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', sensitivity: null, maxThreshold: 3, cooldownMinutes: 0, pendingExecutions: 1, resolveAfterExecutions: 1 }), meta);
     await executeNow(deps, kpi.id, { dryRun: false, actor: 'key_caller' });
     const actors = async (streamLike: string) => (await store.db.query<{ type: string; actor: string }>(
       "SELECT type, metadata->>'actor' AS actor FROM events WHERE stream_id LIKE $1 ORDER BY position", [streamLike],
@@ -74,7 +75,7 @@ describe('alerting on recorded executions', () => {
     const [alert] = await store.db.query<{ id: string }>('SELECT id FROM alerts WHERE kpi_id = $1', [kpi.id]).then((r) => r.rows);
     expect(await actors(`alert-${alert!.id}`)).toEqual([{ type: 'AlertOpened', actor: 'key_caller' }]);
 
-    const scheduled = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3 }), meta);
+    const scheduled = await createKpi(deps, buildKpi({ dataSourceId: ds.id, query: 'SELECT 5 AS value, 5 AS historical', maxThreshold: 3, pendingExecutions: 1 }), meta);
     const evaluation = await evaluateKpi(deps, scheduled, ds, { trigger: 'schedule', windowEnd: clock.now() });
     await recordExecution(deps, scheduled, evaluation);
     const [other] = await store.db.query<{ id: string }>('SELECT id FROM alerts WHERE kpi_id = $1', [scheduled.id]).then((r) => r.rows);

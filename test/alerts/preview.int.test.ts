@@ -69,7 +69,7 @@ describe('preview of the last execution', () => {
   it('given a single-value KPI, then the last run renders without a key', async () => {
     const id = await createKpi('Preview single', 'SELECT 28 AS value, 140 AS historical');
     await execute(id);
-    expect((await preview(id, {})).json()).toMatchObject({ subject: '[critical] Preview single: 28 vs baseline 140 (-80.0%)', execution: { key: '' } });
+    expect((await preview(id, {})).json()).toMatchObject({ subject: '[critical] Preview single: 28 vs baseline 140 (-80.0%)', execution: { key: null } });
   });
 
   it('given a value, then it still renders that value, not the last run; a baseline without a value is refused', async () => {

@@ -10,7 +10,7 @@ import type { Contact } from '../../src/core/contacts/contact.ts';
 
 const now = new Date('2026-03-02T09:00:00Z');
 const kpi = (o: Partial<Kpi> = {}): Kpi => ({
-  ...kpiFromInput({ indicator: 'Deposits', owner: 'payments', dataSourceId: 'dsn_1', query: 'SELECT 1', deviationPercent: 20, minThreshold: 5 }, now),
+  ...kpiFromInput({ indicator: 'Deposits', owner: 'payments', dataSourceId: 'dsn_1', query: 'SELECT 1', sensitivity: null, deviationPercent: 20, minThreshold: 5, direction: 'drop' }, now),
   id: 'kpi_1', version: 1, createdAt: now, updatedAt: now, ...o,
 });
 const contact = (o: Partial<Contact>): Contact => ({ id: 'con_1', name: 'Ann', email: 'ann@example.com', phone: '+49 151 1234567', active: true, version: 1, createdAt: now, updatedAt: now, ...o });
@@ -29,25 +29,31 @@ describe('severity scale', () => {
 
 describe('templates', () => {
   it('every documented placeholder has a value', () => {
-    const values = placeholderValues(kpi(), { key: 'DE', value: 60, baseline: 100, deviationPercent: -40, severity: 'critical', at: now, link: 'http://x/a' });
+    const values = placeholderValues(kpi(), { key: 'DE', value: 60, baseline: 100, deviationPercent: -40, band: null, severity: 'critical', at: now, link: 'http://x/a' });
     for (const p of TEMPLATE_PLACEHOLDERS) expect(renderTemplate(`{${p}}`, values)).not.toBe(`{${p}}`);
   });
 
-  it('the default templates state the value, the baseline, the deviation and the threshold', () => {
-    const m = renderKpiMessage(kpi(), { key: 'DE', value: 60, baseline: 100.456, deviationPercent: -40.27, severity: 'critical', at: now, link: 'http://x/a' });
+  it('the default templates state the value, the baseline, the deviation, the rule in words and what it accepted', () => {
+    const m = renderKpiMessage(kpi(), { key: 'DE', value: 60, baseline: 100.456, deviationPercent: -40.27, band: { low: 80.365, high: null }, severity: 'critical', at: now, link: 'http://x/a' });
     expect(m.subject).toBe('[critical] Deposits DE: 60 vs baseline 100.46 (-40.3%)');
-    expect(m.body).toContain('a deviation of -40.3% against an accepted 20%');
-    expect(m.body).toContain('minimum 5, maximum none');
+    expect(m.body).toContain('a deviation of -40.3%. The rule (±20% of the baseline, drops only; at least 5) accepted at least 80.36.');
     expect(m.body).toContain('every 60 minutes');
+    const band = renderKpiMessage(kpi({ sensitivity: 'high', deviationPercent: null, minThreshold: null, direction: 'both' }), { key: 'DE', value: 60, baseline: 100, deviationPercent: -40, band: { low: 70, high: 130 }, severity: 'critical', at: now, link: '' });
+    expect(band.body).toContain('The rule (adaptive band, high sensitivity) accepted between 70 and 130.');
+  });
+
+  it('{threshold} is "none" without a percentage rule; {band} is "n/a" when nothing was judged', () => {
+    const values = placeholderValues(kpi({ deviationPercent: null }), { key: 'DE', value: 60, baseline: null, deviationPercent: null, band: null, severity: 'medium', at: now, link: '' });
+    expect([values.threshold, values.band]).toEqual(['none', 'n/a']);
   });
 
   it('{historical} is {baseline}; text in braces that is no placeholder stays', () => {
-    const values = placeholderValues(kpi(), { key: '', value: null, baseline: 7, deviationPercent: null, severity: 'low', at: now, link: '' });
+    const values = placeholderValues(kpi(), { key: '', value: null, baseline: 7, deviationPercent: null, band: null, severity: 'low', at: now, link: '' });
     expect(renderTemplate('{historical}/{baseline} {current} {json}', values)).toBe('7/7 n/a {json}');
   });
 
   it('given a single-value KPI (no key), when the default templates render, then the key and its separators are gone', () => {
-    const m = renderKpiMessage(kpi({ indicator: 'Deposits in 5 minutes' }), { key: '', value: 28, baseline: 140, deviationPercent: -80, severity: 'critical', at: now, link: 'http://x/a' });
+    const m = renderKpiMessage(kpi({ indicator: 'Deposits in 5 minutes' }), { key: '', value: 28, baseline: 140, deviationPercent: -80, band: null, severity: 'critical', at: now, link: 'http://x/a' });
     expect(m.subject).toBe('[critical] Deposits in 5 minutes: 28 vs baseline 140 (-80.0%)');
     expect(m.body).toMatch(/^Deposits in 5 minutes is 28; the baseline/);
     expect(`${m.subject} ${m.body}`).not.toMatch(/ -:|\(\)|  /);
@@ -55,9 +61,9 @@ describe('templates', () => {
 
   it("given an operator's own template with {key}, when the key is empty, then {key} is an empty string and the rest is as written", () => {
     const own = kpi({ subjectTemplate: '{indicator} [{key}] {current}', descriptionTemplate: 'key={key}.' });
-    const m = renderKpiMessage(own, { key: '', value: 28, baseline: null, deviationPercent: null, severity: 'medium', at: now, link: '' });
+    const m = renderKpiMessage(own, { key: '', value: 28, baseline: null, deviationPercent: null, band: null, severity: 'medium', at: now, link: '' });
     expect(m).toEqual({ subject: 'Deposits [] 28', body: 'key=.' });
-    expect(renderKpiMessage(own, { key: 'DE', value: 28, baseline: null, deviationPercent: null, severity: 'medium', at: now, link: '' }).subject).toBe('Deposits [DE] 28');
+    expect(renderKpiMessage(own, { key: 'DE', value: 28, baseline: null, deviationPercent: null, band: null, severity: 'medium', at: now, link: '' }).subject).toBe('Deposits [DE] 28');
   });
 });
 

@@ -10,8 +10,8 @@ describe('a new KPI', () => {
   it('given only the required fields, then the documented defaults apply', () => {
     const k = kpiFromInput(base, now);
     expect(k).toMatchObject({
-      priority: 2, frequencyMinutes: 60, cron: null, timezone: 'UTC', lastMinutes: 60, deviationPercent: 10,
-      direction: 'both', thresholdCombine: 'any', baselineWeeks: 4, baselineAggregate: 'mean',
+      priority: 2, frequencyMinutes: 60, cron: null, timezone: 'UTC', lastMinutes: 60, sensitivity: 'medium', deviationPercent: null,
+      direction: 'both', thresholdCombine: 'any', baselineWeeks: 4, baselineAggregate: 'median',
       cooldownMinutes: 30, timeoutSeconds: 30, active: true, contactIds: [],
       pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null,
     });
@@ -66,12 +66,26 @@ describe('a new KPI', () => {
   });
 });
 
+describe('the rules of a KPI', () => {
+  it('given no rule at all (no band, no percentage, no threshold), then it is refused naming sensitivity', () => {
+    const k = kpiFromInput({ ...base, sensitivity: null }, now);
+    expect(validateKpi(k)).toEqual([{ path: '/sensitivity', message: expect.stringContaining('at least one rule') }]);
+    expect(validateKpi(kpiFromInput({ ...base, sensitivity: null, minThreshold: 3 }, now))).toEqual([]);
+  });
+
+  it('given a sensitivity that does not exist or a non-finite percentage, then each is refused', () => {
+    expect(validateKpi(kpiFromInput({ ...base, sensitivity: 'extreme' as never }, now)).map((e) => e.path)).toEqual(['/sensitivity']);
+    expect(validateKpi(kpiFromInput({ ...base, deviationPercent: Number.POSITIVE_INFINITY }, now)).map((e) => e.path)).toEqual(['/deviationPercent']);
+    expect(validateKpi(kpiFromInput({ ...base, deviationPercent: -1 }, now)).map((e) => e.path)).toEqual(['/deviationPercent']);
+  });
+});
+
 describe('changing a KPI', () => {
   const current = kpiFromInput({ ...base, frequencyMinutes: 5 }, now);
 
   it('given a patch of one field, then only that field is in the diff, with old and new values', () => {
     const next = kpiFromInput({ deviationPercent: 25 }, now, current);
-    expect(diffKpi(current, next)).toEqual({ deviationPercent: { from: 10, to: 25 } });
+    expect(diffKpi(current, next)).toEqual({ deviationPercent: { from: null, to: 25 } });
   });
 
   it('given a switch to cron, then the frequency is cleared and lastMinutes follows the new schedule', () => {

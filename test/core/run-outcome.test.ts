@@ -3,7 +3,7 @@ import { runOutcome } from '../../src/core/executions/execution-span.ts';
 import type { SeriesOutcome, SeriesResult } from '../../src/core/executions/outcome.ts';
 
 const series = (outcome: SeriesOutcome): SeriesResult => ({
-  key: null, value: 1, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome,
+  key: null, value: 1, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome, seasonal: null, band: null, basis: null, anomalous: false, incident: null,
 });
 const ok = series({ kind: 'ok' });
 const breach = series({ kind: 'breach', reasons: [{ rule: 'min_threshold', limit: 5, value: 1 }] });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   alerting = createAlerting(config.alerts, { ...deps, db: store.db, linkBaseUrl: 'http://127.0.0.1:8080', logger });
   sources = createSourceRegistry({ secrets: deps.secrets, env: config.secretEnv, sqliteAllowedDirs: config.sqliteAllowedDirs });
   const exec = {
-    ...deps, sources, nodeId: 'nod_demo', minBaselineWindows: config.baselineMinWindows,
+    ...deps, sources, nodeId: 'nod_demo', alertPolicy: alerting.settings.policy,
     listeners: [alertOnExecutions({ clock, ids: deps.ids, settings: alerting.settings })],
   };
   scheduler = createScheduler({ db: store.db, exec, logger }, { maxParallel: config.maxParallelExecutions, retentionDays: config.executionRetentionDays });

@@ -49,27 +49,32 @@ afterAll(async () => {
 
 describe('POST /kpis/{id}/execute', () => {
   it('dry run: backfills the missing past windows, judges, and records nothing', async () => {
-    const id = await createKpi({ query: WINDOWED, deviationPercent: 20, direction: 'drop' });
+    const id = await createKpi({ query: WINDOWED, sensitivity: null, deviationPercent: 20, direction: 'drop' });
     const r = await post(`/api/v1/kpis/${id}/execute?dryRun=true`);
     expect(r.statusCode, r.body).toBe(200);
     const expectedBaseline = (await Promise.all([1, 2, 3, 4].map((w) => countByHand(new Date(NOW.getTime() - w * WEEK))))).reduce((a, b) => a + b) / 4;
     expect(expectedBaseline).toBe(125);
     const body = r.json();
-    expect(body).toMatchObject({ dryRun: true, status: 'success', backfilled: 4, series: [{ key: null, value: 60, baseline: expectedBaseline, baselineWindows: 4 }] });
+    // The same time on the last 6 days (no deposits then: 0) and in the last 4 weeks: the weekly season wins.
+    expect(body).toMatchObject({ dryRun: true, status: 'success', backfilled: 10, series: [{ key: null, value: 60, baseline: expectedBaseline, baselineWindows: 4 }] });
+    expect(body.series[0].basis).toMatchObject({ source: 'history', seasonality: 'weekly', levelPoints: 0 });
+    expect(body.series[0].band).toEqual({ low: 100, high: null });
     expect(body.series[0].deviationPercent).toBeCloseTo(((60 - 125) / 125) * 100, 10);
     expect(body.series[0].outcome).toMatchObject({ kind: 'breach', reasons: [{ rule: 'deviation', direction: 'drop', limit: 20 }] });
     expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${id}/executions` })).json().items).toEqual([]);
   });
 
   it('a real run records the backfill and the run, the breach event, and the read model; the next run reuses the history', async () => {
-    const id = await createKpi({ query: WINDOWED, deviationPercent: 20, baselineAggregate: 'median' });
-    expect((await post(`/api/v1/kpis/${id}/execute`)).json()).toMatchObject({ backfilled: 4, series: [{ baseline: 125, outcome: { kind: 'breach' } }] });
+    const id = await createKpi({ query: WINDOWED, sensitivity: null, deviationPercent: 20, baselineAggregate: 'median' });
+    expect((await post(`/api/v1/kpis/${id}/execute`)).json()).toMatchObject({ backfilled: 10, series: [{ baseline: 125, outcome: { kind: 'breach' }, incident: null }] });
     clock.advance(1_000);
     const again = (await post(`/api/v1/kpis/${id}/execute`)).json();
-    expect(again).toMatchObject({ backfilled: 0, series: [{ value: 60, baseline: 125, baselineWindows: 4 }] });
+    // The breach stays out of the level: the baseline is still the weeks' 125. A second breach in a row opens the incident.
+    expect(again).toMatchObject({ backfilled: 0, series: [{ value: 60, baseline: 125, baselineWindows: 4, incident: 'opened' }] });
     const history = (await t.inject({ method: 'GET', url: `/api/v1/kpis/${id}/executions?limit=100` })).json().items;
-    expect(history.map((h: { trigger: string }) => h.trigger)).toEqual(['manual', 'manual', 'backfill', 'backfill', 'backfill', 'backfill']);
-    expect(history.filter((h: { trigger: string }) => h.trigger === 'backfill').map((h: { value: number }) => h.value)).toEqual([110, 120, 130, 140].reverse());
+    expect(history.map((h: { trigger: string }) => h.trigger)).toEqual(['manual', 'manual', ...new Array(10).fill('backfill')]);
+    expect(history[0]).toMatchObject({ anomalous: true, band: { low: 100, high: 150 } });
+    expect(history.filter((h: { trigger: string; value: number }) => h.trigger === 'backfill' && h.value > 0).map((h: { value: number }) => h.value)).toEqual([110, 120, 130, 140].reverse());
     const events = (await t.inject({ method: 'GET', url: `/api/v1/streams/kpi-${id}` })).json();
     const types = (events.items ?? events.events ?? events).map((e: { type: string }) => e.type);
     expect(types.filter((x: string) => x === 'KpiBreachBegan')).toHaveLength(1);
@@ -80,11 +85,13 @@ describe('POST /kpis/{id}/execute', () => {
   });
 
   it('without window parameters there is no backfill: insufficient history until past runs exist', async () => {
-    const id = await createKpi({ query: "SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND :forLastMinutes > 0" });
-    // Runs in three past weeks, a few seconds off the hour (within the tolerance).
+    const id = await createKpi({ query: "SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND :forLastMinutes > 0", sensitivity: null, deviationPercent: 10 });
+    // Runs in three past weeks, a few seconds off the hour (within the tolerance): the first two have no
+    // past at that time; the third has two weeks, which make a weekly season.
     for (const w of [3, 2, 1]) {
       clock.set(new Date(NOW.getTime() - w * WEEK + 5_000));
-      expect((await post(`/api/v1/kpis/${id}/execute`)).json()).toMatchObject({ series: [{ outcome: { kind: 'no_judgement', reason: 'insufficient_history' } }] });
+      const outcome = w === 1 ? { kind: 'ok' } : { kind: 'no_judgement', reason: 'insufficient_history' };
+      expect((await post(`/api/v1/kpis/${id}/execute`)).json()).toMatchObject({ backfilled: 0, series: [{ outcome }] });
     }
     clock.set(NOW);
     const r = (await post(`/api/v1/kpis/${id}/execute`)).json();

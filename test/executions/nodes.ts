@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { createIdGenerator } from '../../src/adapters/ids.ts';
@@ -24,7 +25,7 @@ export function startNode(db: Db, clock: Clock, options: Partial<SchedulerOption
   // A kill grace that fits the lease grace, as the configuration requires of a real node.
   const queryKillGraceMs = options.queryKillGraceMs ?? Math.min(5000, Math.max(100, Math.floor((options.leaseGraceMs ?? 30_000) / 4)));
   const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, killGraceMs: queryKillGraceMs, ...TEST_SOURCE_OPTIONS });
-  const exec: ExecutionDeps = { uow: createUnitOfWork(db, clock), clock, ids, sources, nodeId: ids.next('node'), minBaselineWindows: 3, listeners: [] };
+  const exec: ExecutionDeps = { uow: createUnitOfWork(db, clock), clock, ids, sources, nodeId: ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [] };
   const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, ...options, queryKillGraceMs });
   return {
     scheduler, exec, sources,

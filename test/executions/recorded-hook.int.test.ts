@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 const depsWith = (listener: (tx: Parameters<ExecutionDeps["listeners"][number]>[0], r: ExecutionRecorded) => Promise<void>): ExecutionDeps & CommandDeps => ({
-  ...commandDeps(store, clock), sources, nodeId: 'nod_test', minBaselineWindows: 3, listeners: [listener],
+  ...commandDeps(store, clock), sources, nodeId: 'nod_test', alertPolicy: DEFAULT_ALERT_POLICY, listeners: [listener],
 });
 
 describe('the ExecutionRecorded hook (where alerting plugs in)', () => {
@@ -44,10 +45,10 @@ describe('the ExecutionRecorded hook (where alerting plugs in)', () => {
       seen.push(r);
       rowsInTx = (await tx.executions.summaries([r.kpi.id])).length;
     });
-    const kpi = await createKpi(deps, buildKpi({ dataSourceId: dsId, query: 'SELECT 5 AS value', maxThreshold: 3 }), meta);
+    const kpi = await createKpi(deps, buildKpi({ dataSourceId: dsId, query: 'SELECT 5 AS value', maxThreshold: 3, pendingExecutions: 1 }), meta);
     await executeNow(deps, kpi.id, { dryRun: false, actor: 'test' });
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ trigger: 'manual', kpi: { id: kpi.id }, result: { status: 'success', series: [{ value: 5, outcome: { kind: 'breach', reasons: [{ rule: 'max_threshold', limit: 3, value: 5 }] } }] } });
+    expect(seen[0]).toMatchObject({ trigger: 'manual', kpi: { id: kpi.id }, result: { status: 'success', series: [{ value: 5, outcome: { kind: 'breach', reasons: [{ rule: 'max_threshold', limit: 3, value: 5 }] }, incident: 'opened', anomalous: true }] } });
     expect(seen[0]!.events.map((e) => e.type)).toEqual(['KpiBreachBegan']);
     expect(rowsInTx).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   m = await createSqliteSource();
   t = await buildTestApp({ store, clock });
   const listeners = [alertOnExecutions({ clock, ids: t.deps.ids, settings: defaultAlertSettings() })];
-  alerting = await buildTestApp({ store, clock, overrides: { execution: { ...t.deps, sources, nodeId: 'nod_test', minBaselineWindows: 3, listeners } } });
+  alerting = await buildTestApp({ store, clock, overrides: { execution: { ...t.deps, sources, nodeId: 'nod_test', alertPolicy: DEFAULT_ALERT_POLICY, listeners } } });
   dsId = (await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: { name: 'file', ...m.dataSource } })).json().id;
 }, 60_000);
 afterAll(async () => {

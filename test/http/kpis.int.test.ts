@@ -74,7 +74,7 @@ describe('KPIs through the API', () => {
     }
     const core = updateKpi(t.deps, kpi.id, { deviationPercent: Infinity, minThreshold: -Infinity }, undefined, { actor: 'test', correlationId: 'cor_inf' });
     await expect(core).rejects.toMatchObject({ code: 'validation', details: { errors: [{ path: '/deviationPercent' }, { path: '/minThreshold' }] } });
-    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json()).toMatchObject({ version: 1, deviationPercent: 10 });
+    expect((await t.inject({ method: 'GET', url: `/api/v1/kpis/${kpi.id}` })).json()).toMatchObject({ version: 1, deviationPercent: null });
   });
 
   it('rejects unknown fields, wrong types and a missing body field by schema, with paths', async () => {
@@ -101,7 +101,7 @@ describe('KPIs through the API', () => {
     expect(stale.json()).toMatchObject({ code: 'conflict', currentVersion: 2 });
     const stream = (await t.inject({ method: 'GET', url: `/api/v1/streams/kpi-${kpi.id}` })).json();
     expect(stream.events.map((e: { type: string }) => e.type)).toEqual(['KpiCreated', 'KpiUpdated']);
-    expect(stream.events[1].data.changes).toEqual({ deviationPercent: { from: 10, to: 25 }, maxThreshold: { from: null, to: 1000 } });
+    expect(stream.events[1].data.changes).toEqual({ deviationPercent: { from: null, to: 25 }, maxThreshold: { from: null, to: 1000 } });
     expect(stream.events[0].data.kpi.indicator).toBe(kpi.indicator);
   });
 

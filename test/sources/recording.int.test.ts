@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 // Issue 11: any run within MAX_SERIES is recorded (history INSERTs chunked under 65 535 parameters), and
 // a slot that cannot be recorded for any reason is recorded as failed, counts toward "KPI failing", and
 // is not retried for ever.
@@ -31,7 +32,7 @@ beforeAll(async () => {
   m = await createPostgresSource();
   const base = commandDeps(store, clock);
   const settings = defaultAlertSettings();
-  deps = { ...base, sources, nodeId: 'nod_test', minBaselineWindows: 3, maxSeries: 10_000, listeners: [alertOnExecutions({ clock: base.clock, ids: base.ids, settings })] };
+  deps = { ...base, sources, nodeId: 'nod_test', alertPolicy: DEFAULT_ALERT_POLICY, maxSeries: 10_000, listeners: [alertOnExecutions({ clock: base.clock, ids: base.ids, settings })] };
   dsId = (await createDataSource(deps, { name: 'replica', ...(m.dataSource as object) }, meta)).id;
   node = startNode(store.db, clock);
 }, 60_000);

@@ -37,7 +37,7 @@ describe('0610: audit creations without unset fields', () => {
   });
 });
 
-describe('0611: finite numbers, and replay of the events written before', () => {
+describe('0611 and 0702: finite numbers, and replay of the events written before', () => {
   const clock = testClock('2026-03-02T09:00:00Z');
   const meta = { actor: 'usr_old', correlationId: 'cor_old' };
   let patched: string;
@@ -65,16 +65,16 @@ describe('0611: finite numbers, and replay of the events written before', () => 
     const before = await replay(store.db);
     expect(before.unreadable).toEqual([]);
     expect(before.differences.map((d) => [d.key, d.columns])).toEqual([
-      [created, { deviation_percent: { live: 'Infinity', rebuilt: Number.MAX_VALUE } }],
-      [patched, { deviation_percent: { live: 'Infinity', rebuilt: Number.MAX_VALUE }, max_threshold: { live: 'Infinity', rebuilt: null } }],
+      [created, { deviation_percent: { live: 'Infinity', rebuilt: null } }],
+      [patched, { deviation_percent: { live: 'Infinity', rebuilt: null }, max_threshold: { live: 'Infinity', rebuilt: null } }],
     ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
   });
 
   it('then the migration gives the rows what replay reads from the events: no difference, no Infinity left', async () => {
-    await migrate(store.db, loadMigrations().filter((m) => m.version === 611));
+    await migrate(store.db, loadMigrations().filter((m) => m.version === 611 || m.version === 702));
     expect((await replay(store.db)).differences).toEqual([]);
-    const { rows } = await store.db.query<{ deviation_percent: number; max_threshold: number | null }>('SELECT deviation_percent, max_threshold FROM kpis WHERE id = $1', [patched]);
-    expect(rows).toEqual([{ deviation_percent: Number.MAX_VALUE, max_threshold: null }]);
+    const { rows } = await store.db.query<{ deviation_percent: number | null; max_threshold: number | null }>('SELECT deviation_percent, max_threshold FROM kpis WHERE id = $1', [patched]);
+    expect(rows).toEqual([{ deviation_percent: null, max_threshold: null }]); // no percentage rule, as the events say
     const history = await store.db.query('SELECT value, baseline, deviation_percent FROM executions WHERE run_id = $1', ['run_old']);
     expect(history.rows).toEqual([{ value: 1e308, baseline: -1e308, deviation_percent: null }]);
   });

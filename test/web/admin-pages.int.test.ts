@@ -119,11 +119,12 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await shot('contacts');
 
     // The KPI (its editor is the grid test's), run ok, then breached: 40 more deposits, 60 against 20.
+    // Its rule is set explicitly: ±50 % without the adaptive band, and one breaching run opens the alert.
     const source = (await call<{ items: { id: string; name: string }[] }>('GET', '/datasources')).items.find((d) => d.name === 'Shop replica');
     const [contact] = (await call<{ items: { id: string }[] }>('GET', '/contacts')).items;
     const kpi = await call<{ id: string; version: number }>('POST', '/kpis', {
       indicator: 'Deposits per hour', owner: 'payments', dataSourceId: source!.id, contactIds: [contact!.id], frequencyMinutes: 1440, lastMinutes: 60,
-      deviationPercent: 50, subjectTemplate: '{indicator} is {current} (baseline {baseline})',
+      sensitivity: null, deviationPercent: 50, pendingExecutions: 1, subjectTemplate: '{indicator} is {current} (baseline {baseline})',
       query: "SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND updated_at >= :windowStart AND updated_at < :windowEnd",
     });
     await call('POST', `/kpis/${kpi.id}/execute`);
@@ -140,6 +141,12 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
     await page.getByRole('link', { name: 'Deposits per hour is 60 (baseline 20)' }).click();
     await heading(page, 'Deposits per hour is 60 (baseline 20)');
     await poll(() => page.getByRole('table', { name: /Notifications/ }).innerText()).toContain('ann@example.com');
+    // The rule and the band it had when it opened, and why it fired, in words.
+    const measured = page.getByLabel('Measured');
+    expect(await measured.getByRole('term').allInnerTexts()).toEqual(['Value', 'Baseline', 'Deviation', 'Band at opening']);
+    expect(await measured.getByRole('definition').allInnerTexts()).toEqual(['60', '20', '+200%', '10–30']);
+    expect(await page.getByText('Rule when it opened:').innerText()).toBe('Rule when it opened: ±50% from the baseline');
+    expect(await page.locator('ul.reasons').innerText()).toBe('deviation spike: +200% beyond ±50%');
     await page.getByLabel('Note').fill(NOTE);
     await page.getByRole('button', { name: 'Acknowledge' }).click();
     await poll(() => page.locator('.lifecycle').innerText()).toContain(`Acknowledged`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
 import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
@@ -72,19 +73,34 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByLabel('Query', { exact: true }).fill("SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND updated_at >= :windowStart AND updated_at < :windowEnd");
     await page.getByLabel('Every (minutes)').fill('1440');
     await page.getByLabel('Data window (minutes)').fill('60');
-    await page.getByLabel('Accepted deviation (%)').fill('50');
-    // The API's validation error appears next to its field (and is read with it).
+    // A new KPI starts with the API's rule: the adaptive band at medium sensitivity, no percentage, median.
+    expect(await page.getByLabel('Sensitivity').inputValue()).toBe('medium');
+    expect(await page.getByLabel('Accepted deviation (%)').inputValue()).toBe('');
+    expect(await page.getByLabel('Baseline aggregate').inputValue()).toBe('median');
+    // The API's validation errors appear next to their fields (and are read with them): a template's
+    // unknown placeholder, and a KPI left with no rule at all (no band, no percentage, no threshold).
+    await page.getByLabel('Sensitivity').selectOption({ label: 'No band' });
     await page.getByLabel('Subject template').fill('{indicator} is {nope}');
     await page.getByRole('button', { name: 'Test' }).click();
+    const errorOf = async (label: string) => {
+      const described = await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby');
+      return page.locator(`[id="${described!.split(' ').at(-1)}"]`).innerText();
+    };
     await expect.poll(() => page.getByLabel('Subject template').getAttribute('aria-invalid')).toBe('true');
-    const described = await page.getByLabel('Subject template').getAttribute('aria-describedby');
-    await expect.poll(() => page.locator(`[id="${described!.split(' ').at(-1)}"]`).innerText()).toMatch(/nope/);
+    await expect.poll(() => errorOf('Subject template')).toMatch(/nope/);
+    await expect.poll(() => page.getByLabel('Sensitivity').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => errorOf('Sensitivity')).toMatch(/needs at least one rule/);
     await shot('editor-field-error');
+    // The old fixed rule, chosen explicitly: ±50 % without the band, one breaching run opens, one normal run resolves.
+    await page.getByLabel('Accepted deviation (%)').fill('50');
+    await page.getByLabel('Breaching runs before an alert opens').fill('1');
+    await page.getByLabel('Normal runs before it resolves').fill('1');
     await page.getByLabel('Subject template').fill('{indicator} is {current} (baseline {baseline})');
     await page.getByRole('button', { name: 'Test' }).click();
     const test = page.getByRole('region', { name: 'Test (nothing saved)' });
     await test.waitFor();
-    await expect.poll(() => test.locator('tbody tr').first().innerText()).toMatch(/20\s+20\s/);
+    // Value, baseline, deviation, then the band the rule accepted and what the baseline stood on.
+    await expect.poll(() => test.locator('tbody tr').first().innerText()).toMatch(/20\s+20\s+0%\s+10–30\s+from the same time in 4 past weeks/);
     await expect.poll(() => test.locator('.subject').innerText()).toBe('Deposits per hour is 20 (baseline 20)');
     await shot('editor-tested');
 
@@ -94,6 +110,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     const run = page.getByRole('region', { name: 'Run recorded' });
     await run.waitFor();
     await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/20\s+20/);
+    await poll(() => page.locator('p.muted').first().innerText()).toContain('rule: ±50% from the baseline ·');
     const latest = page.getByRole('definition').filter({ hasText: /^20$/ });
     await expect.poll(() => latest.count()).toBe(2); // last value and baseline in the figures
     await shot('kpi-ok');
@@ -125,7 +142,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     // The data breaches: 40 more deposits this hour (60 against a baseline of 20, +200%).
     await monitored.insert(depositsBefore(Date.now(), 40));
     await page.getByRole('button', { name: 'Run now' }).click();
-    await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/60\s+20 \(4 weeks\)\s+\+200%/);
+    await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/60\s+20\s+\+200%\s+10–30[\s\S]*deviation spike: \+200% beyond ±50%/);
     const alerts = page.locator('h2:text("Alerts") + table, h2:text("Alerts") + .table-wrap');
     await expect.poll(() => alerts.innerText(), { timeout: 10_000 }).toMatch(/Open/);
     await expect.poll(() => alerts.innerText()).toContain('Deposits per hour is 60 (baseline 20)');
@@ -142,6 +159,9 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Deposits per hour' }).waitFor();
     await expect.poll(() => page.locator('.audit-list').innerText(), { timeout: 10_000 }).toMatch(/deviationPercent\s+50\s+changed to\s+250/);
+    // The chart draws the band each run was judged against (20 ± 50 %), not one from today's ±250 %.
+    await poll(() => page.locator('p.muted').first().innerText()).toContain('rule: ±250% from the baseline ·');
+    await poll(() => chartLegendAt(page, 'newest')).toMatch(/Value 60 · Baseline 20 · Band low 10 · Band high 30$/);
     await shot('kpi-audit-diff');
     // Acknowledging the alert on its page and finding the change in the audit trail search: admin-pages.int.test.ts.
 
@@ -153,6 +173,13 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await call('POST', `/kpis/${kpiId}/execute`);
     await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
     await shot('grid-resolved-live');
+    // That run was judged under ±250 % (20 ± 50: −30 to 70); the older runs keep the band they had.
+    await tile.getByRole('link', { name: 'Deposits per hour' }).click();
+    await heading(page, 'Deposits per hour');
+    await poll(() => page.locator('h2:text("Executions") + .table-wrap tbody tr').first().innerText()).toMatch(/20\s+20\s+0%\s+-30–70\s/);
+    await poll(() => chartLegendAt(page, 'newest')).toMatch(/Value 20 · Baseline 20 · Band low -30 · Band high 70$/);
+    await poll(() => chartLegendAt(page, 'oldest')).toMatch(/Value 20 · Baseline 20 · Band low 10 · Band high 30$/);
+    await shot('kpi-recorded-band');
 
     // On a phone: no page wider than the screen, every control named.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -223,3 +250,17 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     expect(refused).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * The chart's legend with the pointer over its newest or oldest run (the legend shows the values of the
+ * run under the pointer). Moved from outside each time: a live reload redraws the chart and its cursor.
+ */
+async function chartLegendAt(page: Page, run: 'newest' | 'oldest'): Promise<string> {
+  const plot = page.locator('.chart .u-over');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x - 20, box.y - 20);
+  await page.mouse.move(run === 'newest' ? box.x + box.width - 1 : box.x + 1, box.y + box.height / 2);
+  const rows = await page.locator('.chart .u-legend .u-series').evaluateAll((els) =>
+    els.map((el) => `${el.querySelector('.u-label')?.textContent} ${el.querySelector('.u-value')?.textContent}`));
+  return rows.join(' · ');
+}

@@ -23,10 +23,18 @@ describe('the KPI editor form', () => {
   it('given a new form left at its defaults, then the body leaves optional numbers to the API and sends no cron', () => {
     const body = bodyOf({ ...emptyForm(), indicator: ' Deposits ', owner: 'payments', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value' });
     expect(body).toMatchObject({ indicator: 'Deposits', priority: 2, frequencyMinutes: 5, cron: null, minThreshold: null, maxThreshold: null });
+    // The API's defaults for a new KPI: the adaptive band at medium sensitivity, no percentage rule, median.
+    expect(body).toMatchObject({ sensitivity: 'medium', deviationPercent: null, baselineAggregate: 'median' });
     expect(body).not.toHaveProperty('lastMinutes');
     expect(body).not.toHaveProperty('subjectTemplate');
     // The alert policy left empty follows the service's settings (null), field by field.
     expect(body).toMatchObject({ pendingExecutions: null, resolveAfterExecutions: null, failingAfterFailures: null, reminderMinutes: null, escalateAfterMinutes: null });
+  });
+
+  it('given "No band" and an empty deviation, then both rules are sent as off (null), so an edit can turn them off', () => {
+    const body = bodyOf({ ...emptyForm(), sensitivity: '', deviationPercent: '', minThreshold: '5' });
+    expect(body).toMatchObject({ sensitivity: null, deviationPercent: null, minThreshold: 5 });
+    expect(bodyOf({ ...emptyForm(), sensitivity: 'high', deviationPercent: '12.5' })).toMatchObject({ sensitivity: 'high', deviationPercent: 12.5 });
   });
 
   it('given a cron schedule, then the frequency is cleared', () => {
@@ -36,13 +44,17 @@ describe('the KPI editor form', () => {
   it('given a saved KPI, then form and body give its fields back', () => {
     const kpi: Kpi = {
       id: 'kpi_1', version: 3, createdAt: '', updatedAt: '', indicator: 'Deposits', owner: 'payments', priority: 1, frequencyMinutes: null,
-      cron: '0 * * * *', timezone: 'Europe/Berlin', lastMinutes: 60, deviationPercent: 12.5, direction: 'drop', minThreshold: 0, maxThreshold: null,
-      thresholdCombine: 'all', baselineWeeks: 6, baselineAggregate: 'median', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value',
+      cron: '0 * * * *', timezone: 'Europe/Berlin', lastMinutes: 60, sensitivity: 'low', deviationPercent: 12.5, direction: 'drop', minThreshold: 0, maxThreshold: null,
+      thresholdCombine: 'all', baselineWeeks: 6, baselineAggregate: 'mean', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value',
       subjectTemplate: '{indicator}', descriptionTemplate: 'body', contactIds: ['con_1'], cooldownMinutes: 0, timeoutSeconds: 10, active: false,
       pendingExecutions: 2, resolveAfterExecutions: null, failingAfterFailures: 5, reminderMinutes: 0, escalateAfterMinutes: null,
     };
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = kpi;
     expect(bodyOf(formOf(kpi))).toEqual(fields);
+    // A KPI without the band and without a percentage keeps them off.
+    const thresholdOnly: Kpi = { ...kpi, sensitivity: null, deviationPercent: null };
+    expect(formOf(thresholdOnly)).toMatchObject({ sensitivity: '', deviationPercent: '' });
+    expect(bodyOf(formOf(thresholdOnly))).toMatchObject({ sensitivity: null, deviationPercent: null, minThreshold: 0 });
   });
 });
 

@@ -15,8 +15,11 @@ export const DEMO_KPIS: readonly Omit<KpiInput, 'dataSourceId' | 'contactIds'>[]
     priority: 1,
     frequencyMinutes: 1,
     lastMinutes: 5,
+    // A rule of one's own instead of the adaptive band: a 50 % drop against the seasonal baseline, at once.
+    sensitivity: null,
     deviationPercent: 50,
     direction: 'drop',
+    pendingExecutions: 1,
     cooldownMinutes: 30,
     query: `SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND ${WINDOW}`,
   },
@@ -26,7 +29,7 @@ export const DEMO_KPIS: readonly Omit<KpiInput, 'dataSourceId' | 'contactIds'>[]
     priority: 2,
     frequencyMinutes: 1,
     lastMinutes: 10,
-    deviationPercent: 25,
+    // The adaptive band (default sensitivity), and never under 80 % whatever the band says.
     direction: 'drop',
     minThreshold: 80,
     query: `SELECT type AS ItemName, count(*) AS Total, sum(done) AS Successful FROM account_transactions WHERE ${WINDOW} GROUP BY type`,
@@ -37,7 +40,7 @@ export const DEMO_KPIS: readonly Omit<KpiInput, 'dataSourceId' | 'contactIds'>[]
     priority: 2,
     frequencyMinutes: 5,
     lastMinutes: 15,
-    deviationPercent: 60,
+    // The adaptive band per country, drops only.
     direction: 'drop',
     query: `SELECT country AS key, count(*) AS value FROM account_transactions WHERE type = 'deposit' AND ${WINDOW} GROUP BY country`,
   },

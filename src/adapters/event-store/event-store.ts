@@ -1,3 +1,4 @@
+import { upcast } from '../../core/upcast.ts';
 import { AppError } from '../../core/errors.ts';
 import type { DomainEvent } from '../../core/events.ts';
 import { nonFinitePath } from '../../core/shared/validation.ts';
@@ -104,7 +105,7 @@ export const toRecordedEvent = (r: EventRow): RecordedEvent => ({
   streamId: r.stream_id,
   streamVersion: r.stream_version,
   type: r.type,
-  data: r.data,
+  data: upcast(r.type, r.data),
   metadata: r.metadata,
   recordedAt: new Date(r.recorded_at),
 });

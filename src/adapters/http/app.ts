@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICY } from '../../core/alerts/judgement.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -155,7 +156,7 @@ function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics,
   const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined, ...deps.sourceOptions });
   app.addHook('onClose', () => sources.close());
   const execution: ExecutionDeps = {
-    ...deps, sources, nodeId: deps.ids.next('node'), minBaselineWindows: 3, listeners: [],
+    ...deps, sources, nodeId: deps.ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [],
     tracer: deps.tracer ?? otelTracer, committed: [observeExecutions(metrics, feed)],
   };
   return { execution, inspector: sources };

@@ -32,6 +32,7 @@ export function failedEvaluation(deps: ExecutionDeps, claim: Claim, startedAt: D
       status, error, rowsReturned: 0, series: [], nodeId: deps.nodeId, traceId: null,
     },
     backfill: [],
+    models: new Map(),
   };
 }
 

@@ -11,7 +11,7 @@ import { alertStatistics } from './alert-statistics.repo.ts';
 interface AlertRow {
   id: string; kind: Alert['kind']; kpi_id: string; indicator: string; key: string; status: Alert['status']; severity: Alert['severity'];
   priority: number; execution_id: string; opened_at: Date; value: number | null; baseline: number | null; deviation_percent: number | null;
-  thresholds: Alert['thresholds']; reasons: Alert['reasons']; error: string | null; subject: string; body: string;
+  thresholds: Alert['thresholds']; band: Alert['band']; reasons: Alert['reasons']; error: string | null; subject: string; body: string;
   opening_notified: boolean; notify_at: Date | null; last_notified_at: Date | null; escalated_at: Date | null;
   acknowledged_at: Date | null; acknowledged_by: string | null; acknowledge_note: string | null; resolved_at: Date | null;
   resolved_by: string | null; resolve_note: string | null; resolution: Alert['resolution']; next_timer_at: Date | null; version: number;
@@ -22,7 +22,7 @@ const date = (d: Date | null): Date | null => (d === null ? null : new Date(d));
 export const toAlert = (r: AlertRow): Alert => ({
   id: r.id, kind: r.kind, kpiId: r.kpi_id, indicator: r.indicator, key: r.key, status: r.status, severity: r.severity,
   priority: r.priority as 1 | 2, executionId: r.execution_id, openedAt: new Date(r.opened_at), value: r.value, baseline: r.baseline,
-  deviationPercent: r.deviation_percent, thresholds: r.thresholds, reasons: r.reasons, error: r.error, subject: r.subject, body: r.body,
+  deviationPercent: r.deviation_percent, thresholds: r.thresholds, band: r.band ?? null, reasons: r.reasons, error: r.error, subject: r.subject, body: r.body,
   openingNotified: r.opening_notified, notifyAt: date(r.notify_at), lastNotifiedAt: date(r.last_notified_at), escalatedAt: date(r.escalated_at),
   acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, acknowledgeNote: r.acknowledge_note,
   resolvedAt: date(r.resolved_at), resolvedBy: r.resolved_by, resolveNote: r.resolve_note, resolution: r.resolution,
@@ -33,14 +33,14 @@ const COLUMNS = [
   'id', 'kind', 'kpi_id', 'indicator', 'key', 'status', 'severity', 'priority', 'execution_id', 'opened_at', 'value', 'baseline',
   'deviation_percent', 'thresholds', 'reasons', 'error', 'subject', 'body', 'opening_notified', 'notify_at', 'last_notified_at',
   'escalated_at', 'acknowledged_at', 'acknowledged_by', 'acknowledge_note', 'resolved_at', 'resolved_by', 'resolve_note',
-  'resolution', 'next_timer_at', 'version',
+  'resolution', 'next_timer_at', 'version', 'band',
 ] as const;
 
 const values = (a: Alert): unknown[] => [
   a.id, a.kind, a.kpiId, a.indicator, a.key, a.status, a.severity, a.priority, a.executionId, a.openedAt, a.value, a.baseline,
   a.deviationPercent, JSON.stringify(a.thresholds), JSON.stringify(a.reasons), a.error, a.subject, a.body, a.openingNotified,
   a.notifyAt, a.lastNotifiedAt, a.escalatedAt, a.acknowledgedAt, a.acknowledgedBy, a.acknowledgeNote, a.resolvedAt, a.resolvedBy,
-  a.resolveNote, a.resolution, a.nextTimerAt, a.version,
+  a.resolveNote, a.resolution, a.nextTimerAt, a.version, a.band === null ? null : JSON.stringify(a.band),
 ];
 
 export async function insertAlert(db: Queryable, a: Alert): Promise<void> {
@@ -80,7 +80,7 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<Page<Al
   return toPage(rows.map(toAlert), f.limit);
 }
 
-interface CounterRow { breach_streak: number; normal_streak: number; failure_streak: number; last_notified_at: Date | null }
+interface CounterRow { failure_streak: number; last_notified_at: Date | null }
 
 const KIND_OF_SCOPE: Record<CounterScope, Alert['kind']> = { series: 'breach', kpi: 'failing' };
 
@@ -88,19 +88,17 @@ const KIND_OF_SCOPE: Record<CounterScope, Alert['kind']> = { series: 'breach', k
 export async function lockCounters(db: Queryable, kpiId: string, scope: CounterScope, key: string): Promise<Counters> {
   await db.query('INSERT INTO alert_counters (kpi_id, scope, key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [kpiId, scope, key]);
   const { rows } = await db.query<CounterRow>(
-    `SELECT breach_streak, normal_streak, failure_streak,
+    `SELECT failure_streak,
             (SELECT max(last_notified_at) FROM alerts WHERE kpi_id = $1 AND key = $3 AND kind = $4) AS last_notified_at
        FROM alert_counters WHERE kpi_id = $1 AND scope = $2 AND key = $3 FOR UPDATE`,
     [kpiId, scope, key, KIND_OF_SCOPE[scope]]);
   const r = rows[0]!;
-  return { breachStreak: r.breach_streak, normalStreak: r.normal_streak, failureStreak: r.failure_streak, lastNotifiedAt: date(r.last_notified_at) };
+  return { failureStreak: r.failure_streak, lastNotifiedAt: date(r.last_notified_at) };
 }
 
-/** Stores the streaks (lastNotifiedAt lives on the alerts). */
+/** Stores the failure streak (lastNotifiedAt lives on the alerts). */
 export async function saveCounters(db: Queryable, kpiId: string, scope: CounterScope, key: string, c: Counters): Promise<void> {
-  await db.query(
-    'UPDATE alert_counters SET breach_streak = $4, normal_streak = $5, failure_streak = $6 WHERE kpi_id = $1 AND scope = $2 AND key = $3',
-    [kpiId, scope, key, c.breachStreak, c.normalStreak, c.failureStreak]);
+  await db.query('UPDATE alert_counters SET failure_streak = $4 WHERE kpi_id = $1 AND scope = $2 AND key = $3', [kpiId, scope, key, c.failureStreak]);
 }
 
 export async function claimDueTimers(db: Queryable, now: Date, limit: number): Promise<string[]> {

@@ -1,5 +1,7 @@
 import { invalid } from '../../core/errors.ts';
 import type { BreachReason, ExecutionStatus, ExecutionTrigger, NoJudgementReason, OutcomeKind } from '../../core/executions/outcome.ts';
+import type { Basis } from '../../core/detection/judge-point.ts';
+import type { Range } from '../../core/detection/rule.ts';
 import type { Page } from '../../core/ports.ts';
 import type { Queryable } from './db.ts';
 import { keyFromColumn } from './executions.repo.ts';
@@ -27,6 +29,10 @@ export interface ExecutionRecord {
   readonly outcome: OutcomeKind | null;
   readonly reasons: BreachReason[] | null;
   readonly noJudgementReason: NoJudgementReason | null;
+  /** What the rules accepted (null when nothing judged); what the judgement stood on; kept out of later baselines. */
+  readonly band: Range | null;
+  readonly basis: Basis | null;
+  readonly anomalous: boolean;
   readonly error: string | null;
   readonly rowsReturned: number;
   readonly nodeId: string;
@@ -37,7 +43,8 @@ interface Row {
   id: number; run_id: string; kpi_id: string; series_key: string; trigger: ExecutionTrigger; slot_at: Date; window_start: Date; window_end: Date;
   started_at: Date; finished_at: Date; duration_ms: number; status: ExecutionStatus; value: number | null; baseline: number | null;
   baseline_source: string | null; baseline_windows: number; deviation_percent: number | null; outcome: OutcomeKind | null;
-  reasons: BreachReason[] | null; no_judgement_reason: NoJudgementReason | null; error: string | null; rows_returned: number; node_id: string; trace_id: string | null;
+  reasons: BreachReason[] | null; no_judgement_reason: NoJudgementReason | null; band_low: number | null; band_high: number | null;
+  basis: Basis | null; anomalous: boolean; error: string | null; rows_returned: number; node_id: string; trace_id: string | null;
 }
 
 const toRecord = (r: Row): ExecutionRecord => ({
@@ -45,7 +52,8 @@ const toRecord = (r: Row): ExecutionRecord => ({
   windowStart: new Date(r.window_start), windowEnd: new Date(r.window_end), startedAt: new Date(r.started_at), finishedAt: new Date(r.finished_at),
   durationMs: r.duration_ms, status: r.status, value: r.value, baseline: r.baseline, baselineSource: r.baseline_source,
   baselineWindows: r.baseline_windows, deviationPercent: r.deviation_percent, outcome: r.outcome, reasons: r.reasons,
-  noJudgementReason: r.no_judgement_reason, error: r.error, rowsReturned: r.rows_returned, nodeId: r.node_id, traceId: r.trace_id,
+  noJudgementReason: r.no_judgement_reason, band: r.outcome === null || r.outcome === 'no_judgement' ? null : { low: r.band_low, high: r.band_high },
+  basis: r.basis, anomalous: r.anomalous, error: r.error, rowsReturned: r.rows_returned, nodeId: r.node_id, traceId: r.trace_id,
 });
 
 export interface HistoryFilter {

@@ -6,7 +6,7 @@ import { decodeCursor, toPage, Where } from './paging.ts';
 
 interface KpiRow {
   id: string; indicator: string; owner: string; priority: number; frequency_minutes: number | null; cron: string | null;
-  timezone: string; last_minutes: number; deviation_percent: number; direction: Kpi['direction'];
+  timezone: string; last_minutes: number; sensitivity: Kpi['sensitivity']; deviation_percent: number | null; direction: Kpi['direction'];
   min_threshold: number | null; max_threshold: number | null; threshold_combine: Kpi['thresholdCombine'];
   baseline_weeks: number; baseline_aggregate: Kpi['baselineAggregate']; data_source_id: string; query: string;
   subject_template: string; description_template: string; contact_ids: string[]; cooldown_minutes: number;
@@ -17,7 +17,7 @@ interface KpiRow {
 
 export const toKpi = (r: KpiRow): Kpi => ({
   id: r.id, indicator: r.indicator, owner: r.owner, priority: r.priority as 1 | 2, frequencyMinutes: r.frequency_minutes,
-  cron: r.cron, timezone: r.timezone, lastMinutes: r.last_minutes, deviationPercent: r.deviation_percent,
+  cron: r.cron, timezone: r.timezone, lastMinutes: r.last_minutes, sensitivity: r.sensitivity, deviationPercent: r.deviation_percent,
   direction: r.direction, minThreshold: r.min_threshold, maxThreshold: r.max_threshold, thresholdCombine: r.threshold_combine,
   baselineWeeks: r.baseline_weeks, baselineAggregate: r.baseline_aggregate, dataSourceId: r.data_source_id, query: r.query,
   subjectTemplate: r.subject_template, descriptionTemplate: r.description_template, contactIds: r.contact_ids,
@@ -33,6 +33,7 @@ const COLUMNS = [
   'data_source_id', 'query', 'subject_template', 'description_template', 'contact_ids', 'cooldown_minutes',
   'timeout_seconds', 'active', 'version', 'created_at', 'updated_at',
   'pending_executions', 'resolve_after_executions', 'failing_after_failures', 'reminder_minutes', 'escalate_after_minutes',
+  'sensitivity',
 ] as const;
 
 const values = (k: Kpi): unknown[] => [
@@ -41,6 +42,7 @@ const values = (k: Kpi): unknown[] => [
   k.dataSourceId, k.query, k.subjectTemplate, k.descriptionTemplate, k.contactIds, k.cooldownMinutes,
   k.timeoutSeconds, k.active, k.version, k.createdAt, k.updatedAt,
   k.pendingExecutions, k.resolveAfterExecutions, k.failingAfterFailures, k.reminderMinutes, k.escalateAfterMinutes,
+  k.sensitivity,
 ];
 
 const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');

@@ -1,5 +1,7 @@
 import type { AlertKind, Resolution } from './alert.ts';
-import type { BreachReason } from './judgement.ts';
+import type { BreachReason } from '../executions/outcome.ts';
+import type { Sensitivity } from '../detection/sensitivity.ts';
+import type { Range } from '../detection/rule.ts';
 import type { Severity } from './severity.ts';
 
 /** What an alert looked like when it opened; the AlertOpened event carries all of it. Times are ISO strings. */
@@ -16,7 +18,10 @@ export interface AlertOpenedData {
   readonly value: number | null;
   readonly baseline: number | null;
   readonly deviationPercent: number | null;
-  readonly thresholds: { readonly deviationPercent: number; readonly min: number | null; readonly max: number | null };
+  /** The rules in force when it opened (sensitivity and deviationPercent null = rule off). */
+  readonly thresholds: { readonly sensitivity: Sensitivity | null; readonly deviationPercent: number | null; readonly min: number | null; readonly max: number | null };
+  /** What the rules accepted for the opening value; null for a "KPI failing" alert. */
+  readonly band: Range | null;
   readonly reasons: BreachReason[];
   readonly error: string | null;
   readonly subject: string;

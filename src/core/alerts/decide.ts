@@ -1,7 +1,8 @@
 import { conflict } from '../errors.ts';
 import type { Alert, AlertKind, Resolution } from './alert.ts';
 import type { AlertEvent, AlertOpenedData } from './alert-events.ts';
-import type { AlertPolicy, ExecutionStatus, JudgementOutcome } from './judgement.ts';
+import type { IncidentTransition } from '../detection/incident.ts';
+import type { AlertPolicy, ExecutionStatus } from './judgement.ts';
 
 /**
  * The alert state machine, pure: decisions from the current state, a judgement or the time, and the
@@ -9,15 +10,17 @@ import type { AlertPolicy, ExecutionStatus, JudgementOutcome } from './judgement
  * recipients and stores what was decided.
  */
 
-/** Per KPI and key (breaches) or per KPI (failures): the streaks and when its last notification went out. */
+/**
+ * Per KPI and key (breaches) or per KPI (failures): the failure streak and when its last notification
+ * went out. Breaches need no streak here: the detector's incident (core/detection/incident.ts) says when
+ * an alert opens and when it is over.
+ */
 export interface Counters {
-  readonly breachStreak: number;
-  readonly normalStreak: number;
   readonly failureStreak: number;
   readonly lastNotifiedAt: Date | null;
 }
 
-export const NO_COUNTERS: Counters = { breachStreak: 0, normalStreak: 0, failureStreak: 0, lastNotifiedAt: null };
+export const NO_COUNTERS: Counters = { failureStreak: 0, lastNotifiedAt: null };
 
 export type AlertIntent =
   /** notifyAt null = notify now; a date = the cooldown holds the opening notification until then. */
@@ -47,19 +50,13 @@ function open(counters: Counters, kind: AlertKind, cooldownMinutes: number, now:
   };
 }
 
-/** One series judged: breaches count towards opening (after N), normal executions towards resolving (after M). */
-export function decideOnOutcome(
-  counters: Counters, active: Alert | null, outcome: JudgementOutcome, policy: AlertPolicy, cooldownMinutes: number, now: Date,
-): Decision {
-  if (outcome.kind === 'no_judgement') return { counters, intents: [] };
-  if (outcome.kind === 'breach') {
-    const next = { ...counters, breachStreak: counters.breachStreak + 1, normalStreak: 0 };
-    if (active !== null || next.breachStreak < policy.pendingExecutions) return { counters: next, intents: [] };
-    return open(next, 'breach', cooldownMinutes, now);
+/** One series judged: its incident opening opens an alert (one per incident), its end resolves it. */
+export function decideOnOutcome(counters: Counters, active: Pick<Alert, 'id' | 'openingNotified'> | null, incident: IncidentTransition, cooldownMinutes: number, now: Date): Decision {
+  if (incident === 'opened' && active === null) return open(counters, 'breach', cooldownMinutes, now);
+  if (incident === 'ended' && active !== null) {
+    return { counters, intents: [{ type: 'resolve', alertId: active.id, resolution: 'auto', notify: active.openingNotified }] };
   }
-  const next = { ...counters, breachStreak: 0, normalStreak: counters.normalStreak + 1 };
-  if (active === null || next.normalStreak < policy.resolveAfterExecutions) return { counters: next, intents: [] };
-  return { counters: next, intents: [{ type: 'resolve', alertId: active.id, resolution: 'auto', notify: active.openingNotified }] };
+  return { counters, intents: [] };
 }
 
 /** One execution's status, per KPI: K failures in a row open "KPI failing"; any success resolves it. */
@@ -142,7 +139,7 @@ function opened(d: AlertOpenedData): Alert {
   return {
     id: d.id, kind: d.kind, kpiId: d.kpiId, indicator: d.indicator, key: d.key, status: 'open', severity: d.severity,
     priority: d.priority, executionId: d.executionId, openedAt: new Date(d.openedAt), value: d.value, baseline: d.baseline,
-    deviationPercent: d.deviationPercent, thresholds: d.thresholds, reasons: d.reasons, error: d.error, subject: d.subject,
+    deviationPercent: d.deviationPercent, thresholds: d.thresholds, band: d.band ?? null, reasons: d.reasons, error: d.error, subject: d.subject,
     body: d.body, openingNotified: false, notifyAt: d.notifyAt === null ? null : new Date(d.notifyAt), lastNotifiedAt: null,
     escalatedAt: null, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null, resolvedAt: null, resolvedBy: null,
     resolveNote: null, resolution: null, nextTimerAt: null, version: 0,

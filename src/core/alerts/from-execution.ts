@@ -13,17 +13,10 @@ export function judgementsOf(recorded: ExecutionRecorded): SeriesJudgement[] {
   if (result.trigger === 'backfill') return [];
   const base = { kpi, executionId: result.runId, at: result.slot, status: result.status, error: result.error };
   if (result.status !== 'success') {
-    return [{ ...base, key: '', outcome: { kind: 'no_judgement', reason: result.status }, value: null, baseline: null, deviationPercent: null }];
+    return [{ ...base, key: '', outcome: null, incident: null, value: null, baseline: null, deviationPercent: null, band: null }];
   }
   return result.series.map((s) => ({
-    ...base,
-    key: s.key ?? '',
-    outcome: s.outcome.kind === 'breach'
-      ? { kind: 'breach', reasons: s.outcome.reasons.map((r) => ({ rule: r.rule === 'deviation' ? 'deviation' : r.rule === 'min_threshold' ? 'minThreshold' : 'maxThreshold', limit: r.limit, value: r.value })) }
-      : s.outcome,
-    value: s.value,
-    baseline: s.baseline,
-    deviationPercent: s.deviationPercent,
+    ...base, key: s.key ?? '', outcome: s.outcome, incident: s.incident, value: s.value, baseline: s.baseline, deviationPercent: s.deviationPercent, band: s.band,
   }));
 }
 

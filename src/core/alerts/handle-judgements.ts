@@ -36,7 +36,7 @@ export async function handleJudgements(tx: TxPorts, judgements: readonly SeriesJ
     }
     if (j.status === 'success') {
       await decideAndApply(tx, deps, meta, j, 'series', j.key, 'breach', handled, (c, a, now) =>
-        decideOnOutcome(c, a, j.outcome, policy, j.kpi.cooldownMinutes, now));
+        decideOnOutcome(c, a, j.incident, j.kpi.cooldownMinutes, now));
     }
   }
   return handled;
@@ -67,14 +67,15 @@ async function openAlert(
   const breach = intent.kind === 'breach';
   const severity = breach ? breachSeverity(j.deviationPercent, kpi.priority) : failingSeverity(kpi.priority);
   const message = breach
-    ? renderKpiMessage(kpi, { key, value: j.value, baseline: j.baseline, deviationPercent: j.deviationPercent, severity, at: j.at, link })
+    ? renderKpiMessage(kpi, { key, value: j.value, baseline: j.baseline, deviationPercent: j.deviationPercent, band: j.band, severity, at: j.at, link })
     : renderFailingMessage(kpi, failures, j.error, { severity, at: j.at, link });
   const data: AlertOpenedData = {
     id, kind: intent.kind, kpiId: kpi.id, indicator: kpi.indicator, key, severity, priority: kpi.priority, executionId: j.executionId,
     openedAt: now.toISOString(), value: breach ? j.value : null, baseline: breach ? j.baseline : null,
     deviationPercent: breach ? j.deviationPercent : null,
-    thresholds: { deviationPercent: kpi.deviationPercent, min: kpi.minThreshold, max: kpi.maxThreshold },
-    reasons: j.outcome.kind === 'breach' ? [...j.outcome.reasons] : [], error: j.error, ...message,
+    thresholds: { sensitivity: kpi.sensitivity, deviationPercent: kpi.deviationPercent, min: kpi.minThreshold, max: kpi.maxThreshold },
+    band: breach ? j.band : null,
+    reasons: j.outcome?.kind === 'breach' ? [...j.outcome.reasons] : [], error: j.error, ...message,
     notifyAt: intent.notifyAt === null ? null : intent.notifyAt.toISOString(),
   };
   const version = await tx.events.append(streamIds.alert(id), 'no_stream', [{ type: 'AlertOpened', data }], meta);

@@ -1,28 +1,16 @@
+import type { IncidentTransition } from '../detection/incident.ts';
+import type { Range } from '../detection/rule.ts';
+import type { ExecutionStatus, SeriesOutcome } from '../executions/outcome.ts';
 import type { AlertPolicyOverrides } from '../kpis/alert-policy.ts';
 import type { Kpi } from '../kpis/kpi.ts';
-
-/** One rule that a value broke: `rule` names it (`deviation`, `minThreshold`, `maxThreshold`), `limit` what it allowed. */
-export interface BreachReason {
-  readonly rule: string;
-  readonly limit: number;
-  readonly value: number;
-}
-
-export type JudgementOutcome =
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'breach'; readonly reasons: readonly BreachReason[] }
-  /** Neither good nor bad: "no rows", "insufficient history" ... It never opens nor resolves a breach alert. */
-  | { readonly kind: 'no_judgement'; readonly reason: string };
-
-export type ExecutionStatus = 'success' | 'failed' | 'timeout' | 'stuck';
 
 /**
  * What the alerting side needs to know about one series (one key) of one KPI execution. The execution
  * side maps its outcome onto this; alerting reads nothing else about executions.
  *
  * - A successful execution gives one judgement per key it returned.
- * - A failed, timed-out or stuck execution gives ONE judgement with that status; its `key` and `outcome`
- *   are ignored (failures are counted per KPI), `error` says what went wrong.
+ * - A failed, timed-out or stuck execution gives ONE judgement with that status; its `key` is ignored
+ *   and its `outcome` null (failures are counted per KPI), `error` says what went wrong.
  */
 export interface SeriesJudgement {
   readonly kpi: Kpi;
@@ -32,11 +20,16 @@ export interface SeriesJudgement {
   /** When the execution ran (its slot). */
   readonly at: Date;
   readonly status: ExecutionStatus;
-  readonly outcome: JudgementOutcome;
+  /** The series' outcome; null for a failed run (nothing was judged). */
+  readonly outcome: SeriesOutcome | null;
+  /** The series' incident opened or ended with this run (see core/detection/incident.ts). */
+  readonly incident: IncidentTransition;
   readonly value: number | null;
   readonly baseline: number | null;
   /** Signed deviation from the baseline in percent (-40 = 40 % below), null without a baseline. */
   readonly deviationPercent: number | null;
+  /** What the rules accepted for the value ([low, high]); null when nothing could judge. */
+  readonly band: Range | null;
   readonly error: string | null;
 }
 
@@ -45,10 +38,10 @@ export interface SeriesJudgement {
  * policyFor). Every count is of consecutive executions.
  */
 export interface AlertPolicy {
-  /** N: a breach alert opens after this many breaching executions in a row (1 = at once). */
-  readonly pendingExecutions: number;
-  /** M: an open alert resolves itself after this many normal executions in a row. */
-  readonly resolveAfterExecutions: number;
+  /** N: a breach alert opens after this many breaching executions in a row; null = the automatic rule (core/detection/incident.ts). */
+  readonly pendingExecutions: number | null;
+  /** M: an open alert resolves itself after this many normal executions in a row; null = the automatic rule. */
+  readonly resolveAfterExecutions: number | null;
   /** K: a "KPI failing" alert opens after this many failed executions in a row. */
   readonly failingAfterFailures: number;
   /** Repeat the notification while firing and unacknowledged, every this many minutes; 0 = never. */
@@ -69,9 +62,11 @@ export function policyFor(global: AlertPolicy, kpi: AlertPolicyOverrides): Alert
 }
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = {
-  pendingExecutions: 1,
-  resolveAfterExecutions: 1,
+  pendingExecutions: null,
+  resolveAfterExecutions: null,
   failingAfterFailures: 3,
   reminderMinutes: 0,
   escalateAfterMinutes: 30,
 };
+
+export type { ExecutionStatus };

@@ -1,3 +1,4 @@
+import { seriesKeyOut } from '../executions/transitions.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { Clock, IdGenerator, TxPorts } from '../ports.ts';
@@ -49,9 +50,9 @@ function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m:
   return {
     purpose, subject: m.subject, body: m.body,
     alert: {
-      id: alert.id, kind: alert.kind, kpiId: alert.kpiId, indicator: alert.indicator, key: alert.key, status: alert.status,
+      id: alert.id, kind: alert.kind, kpiId: alert.kpiId, indicator: alert.indicator, key: seriesKeyOut(alert.key), status: alert.status,
       severity: alert.severity, value: alert.value, baseline: alert.baseline, deviationPercent: alert.deviationPercent,
-      reasons: alert.reasons, openedAt: alert.openedAt.toISOString(), link,
+      band: alert.band, reasons: alert.reasons, openedAt: alert.openedAt.toISOString(), link,
     },
   };
 }

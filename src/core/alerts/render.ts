@@ -1,5 +1,6 @@
 import type { Kpi } from '../kpis/kpi.ts';
 import { templateForKey, TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
+import type { Range } from '../detection/rule.ts';
 import type { Severity } from './severity.ts';
 
 export type Placeholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
@@ -11,6 +12,8 @@ export interface MessageFacts {
   readonly value: number | null;
   readonly baseline: number | null;
   readonly deviationPercent: number | null;
+  /** What the rules accepted for the value; null when unknown (a preview by hand). */
+  readonly band: Range | null;
   readonly severity: Severity;
   readonly at: Date;
   readonly link: string;
@@ -27,8 +30,9 @@ const signed = (n: number | null): string => (n === null ? 'n/a' : `${n > 0 ? '+
 /**
  * The value of every documented placeholder (see README, "Templates"):
  * {key} the series' key (empty for a single-value KPI), {current} the value, {baseline} (alias {historical}) its baseline, {deviation} the signed deviation in %
- * with one decimal, {threshold} the accepted deviation in %, {minimumThreshold}/{maximumThreshold} the
- * absolute limits ("none" when unset), {frequency} "every N minutes" or the cron expression, {lastMinutes}
+ * with one decimal, {threshold} the accepted deviation in % ("none" without one), {rule} the rules in
+ * words ("adaptive band, medium sensitivity; at least 80"), {band} what they accepted ("between 112 and
+ * 188", "at least 88", "n/a"), {minimumThreshold}/{maximumThreshold} the absolute limits ("none" when unset), {frequency} "every N minutes" or the cron expression, {lastMinutes}
  * the data window, {severity}, {timestamp} ISO 8601 UTC, {link} the alert in the API.
  */
 export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues {
@@ -41,7 +45,9 @@ export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues 
     baseline: formatNumber(f.baseline),
     historical: formatNumber(f.baseline),
     deviation: signed(f.deviationPercent),
-    threshold: formatNumber(kpi.deviationPercent),
+    threshold: kpi.deviationPercent === null ? 'none' : formatNumber(kpi.deviationPercent),
+    rule: describeRule(kpi),
+    band: describeBand(f.band),
     minimumThreshold: limit(kpi.minThreshold),
     maximumThreshold: limit(kpi.maxThreshold),
     frequency: kpi.cron !== null ? `on cron ${kpi.cron} (${kpi.timezone})` : kpi.frequencyMinutes === 1 ? 'every minute' : `every ${kpi.frequencyMinutes ?? 60} minutes`,
@@ -50,6 +56,26 @@ export function placeholderValues(kpi: Kpi, f: MessageFacts): PlaceholderValues 
     timestamp: f.at.toISOString(),
     link: f.link,
   };
+}
+
+/** A KPI's rules in a few words: "adaptive band, medium sensitivity, drops only; at least 80". */
+export function describeRule(kpi: Pick<Kpi, 'sensitivity' | 'deviationPercent' | 'minThreshold' | 'maxThreshold' | 'direction' | 'thresholdCombine'>): string {
+  const relative = [
+    kpi.sensitivity === null ? null : `adaptive band, ${kpi.sensitivity} sensitivity`,
+    kpi.deviationPercent === null ? null : `±${formatNumber(kpi.deviationPercent)}% of the baseline`,
+  ].filter((x) => x !== null);
+  const side = kpi.direction === 'drop' ? ', drops only' : kpi.direction === 'spike' ? ', spikes only' : '';
+  const limits = [kpi.minThreshold === null ? null : `at least ${formatNumber(kpi.minThreshold)}`, kpi.maxThreshold === null ? null : `at most ${formatNumber(kpi.maxThreshold)}`]
+    .filter((x) => x !== null);
+  const parts = [relative.length > 0 ? `${relative.join(' and ')}${side}` : null, ...limits].filter((x) => x !== null);
+  return parts.join(kpi.thresholdCombine === 'all' ? '; all of: ' : '; ');
+}
+
+/** What the rules accepted, in words. */
+export function describeBand(band: Range | null): string {
+  if (band === null || (band.low === null && band.high === null)) return 'n/a';
+  if (band.low !== null && band.high !== null) return `between ${formatNumber(band.low)} and ${formatNumber(band.high)}`;
+  return band.low !== null ? `at least ${formatNumber(band.low)}` : `at most ${formatNumber(band.high)}`;
 }
 
 /** Replaces each `{placeholder}`; anything else in braces is left as written (templates are validated on save). */

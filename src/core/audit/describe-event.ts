@@ -1,3 +1,6 @@
+import { describeRule } from '../alerts/render.ts';
+import type { Sensitivity } from '../detection/sensitivity.ts';
+import type { Direction, ThresholdCombine } from '../kpis/kpi.ts';
 import type { Changes } from '../shared/changes.ts';
 import { describeOutcome } from './describe-outcome.ts';
 
@@ -95,7 +98,12 @@ export function describeEvent(type: string, entityType: string, entityId: string
 function createdDetail(entityType: string, s: Record<string, unknown>): string {
   if (entityType === 'kpi') {
     const schedule = s.cron ? `cron ${String(s.cron)} ${String(s.timezone)}` : `every ${String(s.frequencyMinutes)} minutes`;
-    return ` owned by ${String(s.owner)}, ${schedule}, accepted deviation ${String(s.deviationPercent)}%`;
+    const rule = describeRule({
+      sensitivity: (s.sensitivity ?? null) as Sensitivity | null, deviationPercent: (s.deviationPercent ?? null) as number | null,
+      minThreshold: (s.minThreshold ?? null) as number | null, maxThreshold: (s.maxThreshold ?? null) as number | null,
+      direction: (s.direction ?? 'both') as Direction, thresholdCombine: (s.thresholdCombine ?? 'any') as ThresholdCombine,
+    });
+    return ` owned by ${String(s.owner)}, ${schedule}, rule: ${rule || 'none'}`;
   }
   if (entityType === 'contact') return ` (${[s.email, s.phone].filter(Boolean).join(', ')})`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;

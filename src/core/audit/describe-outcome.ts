@@ -10,6 +10,7 @@ const forKey = (key: unknown): string => (typeof key === 'string' && key !== '' 
 const noteOf = (d: Data): string => (typeof d.note === 'string' && d.note !== '' ? `, note "${d.note}"` : '');
 
 function reasonText(r: Data): string {
+  if (r.rule === 'band') return `${String(r.direction)} out of the adaptive band (${r.direction === 'drop' ? 'under' : 'over'} ${num(r.limit)})`;
   if (r.rule === 'deviation') return `${String(r.direction)} beyond the accepted ${num(r.limit)}%`;
   if (r.rule === 'min_threshold') return `below the minimum ${num(r.limit)}`;
   if (r.rule === 'max_threshold') return `above the maximum ${num(r.limit)}`;

@@ -1,13 +1,15 @@
+import type { AlertPolicy } from '../alerts/judgement.ts';
 import type { DataSource } from '../datasources/datasource.ts';
-import { kpiSchedule, type Kpi } from '../kpis/kpi.ts';
-import { periodMinutes } from '../kpis/schedule.ts';
+import type { PastPoint, ReferencePlan } from '../detection/references.ts';
+import type { Kpi } from '../kpis/kpi.ts';
 import type { Clock, IdGenerator, UnitOfWork } from '../ports.ts';
 import { noopTracer, type Tracer } from '../tracer.ts';
 import { DB_SYSTEM } from './execution-span.ts';
-import { baselineFrom, pastWindowEnds, windowToleranceMs } from './baseline.ts';
-import { deviationPercent, judge } from './judge.ts';
+import { judgeLoaded, planFor, type SeriesPast } from './judge-series.ts';
 import type { ExecutionResult, ExecutionTrigger, ExecutionWindow, SeriesResult } from './outcome.ts';
-import type { BackfillRun, SeriesPastValue, SourceRunner } from './ports.ts';
+import type { BackfillRun, SourceRunner } from './ports.ts';
+import { warmModel, type SeriesModel } from '../detection/model.ts';
+import { predict } from '../detection/references.ts';
 import { usesWindow } from './query-params.ts';
 import { limitSeries, normaliseRows, type RawSeries } from './result-shape.ts';
 import { nonFinitePath } from '../shared/validation.ts';
@@ -19,8 +21,8 @@ export interface EvaluateDeps {
   readonly ids: IdGenerator;
   readonly sources: SourceRunner;
   readonly nodeId: string;
-  /** Fewer past windows than this (capped at the KPI's baselineWeeks) = no baseline; default 3. */
-  readonly minBaselineWindows: number;
+  /** The global alert policy (N, M … ); a KPI overrides it field by field. */
+  readonly alertPolicy: AlertPolicy;
   /** Each monitored-database query runs in a `kpi.query` span; none when absent. */
   readonly tracer?: Tracer | undefined;
   /** Series one run may have (MAX_SERIES); default 1000. */
@@ -38,6 +40,8 @@ export interface EvaluateOptions {
 export interface Evaluation {
   readonly result: ExecutionResult;
   readonly backfill: BackfillRun[];
+  /** What each judged series' model learned (stored key → model), saved with the run. */
+  readonly models: ReadonlyMap<string, SeriesModel>;
 }
 
 const windowEnding = (kpi: Kpi, end: Date): ExecutionWindow => ({ start: new Date(end.getTime() - kpi.lastMinutes * 60_000), end });
@@ -59,7 +63,7 @@ async function runFor(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: Exec
   return shaped.ok ? { ok: true, series: shaped.series, rows: run.rows.length } : { ok: false, status: 'failed', error: shaped.error, rows: run.rows.length };
 }
 
-/** Runs the query for the past windows that have no history; each becomes a `backfill` run. */
+/** Runs the query for past windows that have no history; each becomes a `backfill` run. */
 async function backfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, ends: readonly Date[], signal?: AbortSignal): Promise<BackfillRun[]> {
   const runs: BackfillRun[] = [];
   for (const end of ends) {
@@ -76,36 +80,50 @@ async function backfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, ends: read
 }
 
 /**
- * The baselines of every series from history; when one lacks windows and the query takes the window
- * parameters, the missing past windows are run first (bounded by baselineWeeks) and used.
+ * When the query takes the window parameters, a past the series' own history lacks is run on the
+ * source (and kept as `backfill` history), so that a new KPI on an old table is judged against its
+ * season from the first run: a series seen for the first time gets the same time of the past days and
+ * weeks (and a first model from them); a series with fewer than two weeks of its own at this time of
+ * the week gets the missing weeks, run by run, until its own history has them (at most `baselineWeeks`
+ * queries per run, for its first weeks).
  */
-async function judgeSeries(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: ExecutionWindow, series: RawSeries[], signal?: AbortSignal): Promise<{ judged: SeriesResult[]; backfill: BackfillRun[] }> {
-  const fromHistory = series.filter((s) => s.historical === null);
-  const targets = pastWindowEnds(window.end, kpi.baselineWeeks, kpi.timezone);
-  const tolerance = windowToleranceMs(periodMinutes(kpiSchedule(kpi), window.end));
-  let found: SeriesPastValue[] = fromHistory.length === 0 ? [] : await deps.uow.read.executions.pastValues(kpi.id, fromHistory.map((s) => s.key), targets, tolerance);
-  const verdictOf = (key: string | null) =>
-    baselineFrom(targets, found.filter((f) => seriesKey(f.key) === seriesKey(key)), deps.minBaselineWindows, kpi.baselineAggregate);
-  let filled: BackfillRun[] = [];
-  const lacking = fromHistory.map((s) => verdictOf(s.key)).filter((v) => v.kind === 'insufficient');
-  if (lacking.length > 0 && usesWindow(kpi.query)) {
-    const missing = [...new Set(lacking.flatMap((v) => (v.kind === 'insufficient' ? v.missing.map((d) => d.getTime()) : [])))].map((t) => new Date(t));
-    filled = await backfill(deps, kpi, ds, missing, signal);
-    const ends = new Map(filled.map((b) => [b.runId, b.window.end]));
-    found = [...found, ...filled.flatMap((b) => b.values.map((v) => ({ key: v.key, target: ends.get(b.runId)!, value: v.value })))];
+async function withBackfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, plan: ReferencePlan, series: readonly RawSeries[], past: ReadonlyMap<string, SeriesPast>, signal?: AbortSignal): Promise<{ past: ReadonlyMap<string, SeriesPast>; runs: BackfillRun[] }> {
+  if (!usesWindow(kpi.query)) return { past, runs: [] };
+  const judged = series.filter((s) => s.historical === null);
+  const fresh = judged.filter((s) => !past.has(seriesKey(s.key)));
+  const fewWeeks = judged.filter((s) => (past.get(seriesKey(s.key))?.refs.weekly.filter((w) => w !== null).length ?? 0) < 2);
+  if (fresh.length === 0 && fewWeeks.length === 0) return { past, runs: [] };
+  const missing = (targets: readonly Date[], have: (i: number) => boolean) => targets.filter((_, i) => !have(i));
+  const targets = new Map<number, Date>();
+  for (const s of fewWeeks) {
+    const refs = past.get(seriesKey(s.key))?.refs;
+    for (const d of missing(plan.weekly, (i) => (refs?.weekly[i] ?? null) !== null)) targets.set(d.getTime(), d);
   }
-  const judged = series.map((s): SeriesResult => {
-    if (s.historical !== null) {
-      return { key: s.key, value: s.value, baseline: s.historical, baselineSource: 'query', baselineWindows: 1, deviationPercent: deviationPercent(s.value, s.historical), outcome: judge(kpi, s.value, s.historical) };
-    }
-    const v = verdictOf(s.key);
-    const baseline = v.kind === 'baseline' ? v.value : null;
-    return {
-      key: s.key, value: s.value, baseline, baselineSource: baseline === null ? null : 'history', baselineWindows: v.windows,
-      deviationPercent: deviationPercent(s.value, baseline), outcome: judge(kpi, s.value, baseline),
+  if (fresh.length > 0) for (const d of plan.daily) targets.set(d.getTime(), d);
+  const runs = await backfill(deps, kpi, ds, [...targets.values()], signal);
+  const found = (key: string, end: Date): PastPoint | null => {
+    const run = runs.find((r) => r.window.end.getTime() === end.getTime());
+    const v = run?.values.find((x) => seriesKey(x.key) === key);
+    return v === undefined ? null : { at: end, value: v.value, seasonal: null, anomalous: false };
+  };
+  const merged = new Map(past);
+  for (const s of fewWeeks) {
+    const key = seriesKey(s.key);
+    const known = past.get(key);
+    const refs = {
+      recent: known?.refs.recent ?? [],
+      daily: plan.daily.map((d, i) => known?.refs.daily[i] ?? found(key, d)),
+      weekly: plan.weekly.map((w, i) => known?.refs.weekly[i] ?? found(key, w)),
     };
-  });
-  return { judged, backfill: filled };
+    if (known !== undefined) {
+      merged.set(key, { model: known.model, refs });
+      continue;
+    }
+    const prediction = predict(refs, kpi.baselineAggregate);
+    const seasonalValues = [...refs.daily, ...refs.weekly].filter((p): p is PastPoint => p !== null && prediction.seasonalPoints.includes(p.at)).map((p) => p.value);
+    merged.set(key, { model: warmModel(seasonalValues), refs });
+  }
+  return { past: merged, runs };
 }
 
 /** Runs a KPI once and judges every series; records nothing (see record.ts). */
@@ -115,19 +133,30 @@ export async function evaluateKpi(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, 
   const base = { runId: deps.ids.next('execution'), kpiId: kpi.id, trigger: opts.trigger, slot: opts.windowEnd, window, startedAt, nodeId: deps.nodeId, traceId: opts.traceId ?? null };
   const q = await runFor(deps, kpi, ds, window, opts.signal);
   if (!q.ok) {
-    return { result: { ...base, finishedAt: deps.clock.now(), status: q.status, error: q.error, rowsReturned: q.rows, series: [] }, backfill: [] };
+    return { result: { ...base, finishedAt: deps.clock.now(), status: q.status, error: q.error, rowsReturned: q.rows, series: [] }, backfill: [], models: new Map() };
   }
   if (q.series.length === 0) {
-    const none: SeriesResult = { key: null, value: null, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome: { kind: 'no_judgement', reason: 'no_rows' } };
-    return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: 0, series: [none] }, backfill: [] };
+    const none: SeriesResult = {
+      key: null, value: null, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome: { kind: 'no_judgement', reason: 'no_rows' },
+      seasonal: null, band: null, basis: null, anomalous: false, incident: null,
+    };
+    return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: 0, series: [none] }, backfill: [], models: new Map() };
   }
-  const { judged, backfill: filled } = await judgeSeries(deps, kpi, ds, window, q.series, opts.signal);
+  const { plan, periodMinutes } = planFor(kpi, window.end);
+  const loaded = await deps.uow.read.executions.seriesHistory(kpi.id, q.series.map((s) => seriesKey(s.key)), plan);
+  const { past, runs } = await withBackfill(deps, kpi, ds, plan, q.series, loaded, opts.signal);
+  const judged = judgeLoaded(kpi, deps.alertPolicy, window, q.series, past, periodMinutes);
+  const series = judged.map((j) => j.result);
   // Finite values can still judge to ±Infinity (1e308 against -1e308): that is a failed run, not a number
   // the history and the events could not hold (JSON writes null).
-  const overflow = nonFinitePath(judged);
+  const overflow = nonFinitePath(series);
   if (overflow !== null) {
     const error = `the judgement of the result is not a finite number (series${overflow}); the values are out of range`;
-    return { result: { ...base, finishedAt: deps.clock.now(), status: 'failed', error, rowsReturned: q.rows, series: [] }, backfill: filled };
+    return { result: { ...base, finishedAt: deps.clock.now(), status: 'failed', error, rowsReturned: q.rows, series: [] }, backfill: runs, models: new Map() };
   }
-  return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: q.rows, series: judged }, backfill: filled };
+  return {
+    result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: q.rows, series },
+    backfill: runs,
+    models: new Map(judged.map((j) => [seriesKey(j.result.key), j.model])),
+  };
 }

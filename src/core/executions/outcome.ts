@@ -1,3 +1,7 @@
+import type { IncidentTransition } from '../detection/incident.ts';
+import type { Basis } from '../detection/judge-point.ts';
+import type { Range } from '../detection/rule.ts';
+
 /**
  * What one execution of a KPI produced, series by series. Alerting builds on these types: a `breach`
  * opens or keeps an alert, `ok` resolves one, `no_judgement` changes nothing.
@@ -12,6 +16,8 @@ export type ExecutionTrigger = (typeof TRIGGERS)[number];
 
 /** One rule that a value broke: which rule, its limit and the value it was compared with. */
 export type BreachReason =
+  /** Outside the adaptive band: `limit` is the band's edge that was crossed. */
+  | { readonly rule: 'band'; readonly direction: 'drop' | 'spike'; readonly limit: number; readonly value: number }
   /** `value` and `limit` are percentages: the signed deviation and the KPI's accepted deviation. */
   | { readonly rule: 'deviation'; readonly direction: 'drop' | 'spike'; readonly limit: number; readonly value: number }
   | { readonly rule: 'min_threshold'; readonly limit: number; readonly value: number }
@@ -42,6 +48,16 @@ export interface SeriesResult {
   /** (value - baseline) / baseline × 100, signed; null without a baseline or with a zero baseline and a non-zero value. */
   readonly deviationPercent: number | null;
   readonly outcome: SeriesOutcome;
+  /** The seasonal part of the baseline (kept for the level of later runs); null without one. */
+  readonly seasonal: number | null;
+  /** What the rules accepted for this value ([low, high], null = unbounded); null when nothing could judge. */
+  readonly band: Range | null;
+  /** What the baseline and band stood on; null when the run returned no value. */
+  readonly basis: Basis | null;
+  /** Kept out of future baselines: a breach, or a run inside an incident. */
+  readonly anomalous: boolean;
+  /** An incident of this series opened or ended with this run. */
+  readonly incident: IncidentTransition;
 }
 
 /** The data window a run covers: [windowStart, windowEnd). windowEnd is the slot (scheduled) or now (manual). */

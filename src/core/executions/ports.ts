@@ -5,6 +5,9 @@ import type { TxPorts } from '../ports.ts';
 import type { ExecutionResult, ExecutionStatus, ExecutionTrigger } from './outcome.ts';
 import type { ParameterValues } from './query-params.ts';
 import type { RunState } from './transitions.ts';
+import type { SeriesHistory } from './judge-series.ts';
+import type { SeriesModel } from '../detection/model.ts';
+import type { Range } from '../detection/rule.ts';
 
 /** Rows a KPI query returned, with the column names the driver reported. */
 export type QueryRun =
@@ -39,13 +42,6 @@ export interface BackfillRun {
   readonly values: readonly { readonly key: string | null; readonly value: number }[];
 }
 
-/** A value found in history for one series and one target window end. */
-export interface SeriesPastValue {
-  readonly key: string | null;
-  readonly target: Date;
-  readonly value: number;
-}
-
 /** What the scheduler and the API show about a KPI's runs (the read model's run fields). */
 export interface KpiRunSummary {
   readonly kpiId: string;
@@ -64,17 +60,19 @@ export interface RecordedRun {
     readonly value: number | null;
     readonly baseline: number | null;
     readonly deviationPercent: number | null;
+    readonly band: Range | null;
     readonly breach: boolean;
   }[];
 }
 
 /** The execution history and run state, inside or outside a transaction. */
 export interface ExecutionRepo {
-  /** Successful values (scheduled, manual or backfill) of the keys nearest each target, within the tolerance. */
-  pastValues(kpiId: string, keys: readonly (string | null)[], targets: readonly Date[], toleranceMs: number): Promise<SeriesPastValue[]>;
+  /** The models and reference points of a KPI's series for a plan (see SeriesHistory). */
+  seriesHistory: SeriesHistory['load'];
   /** Locks the KPI's run state row until the transaction ends, so that two recorders serialise. */
   lockRunState(kpiId: string): Promise<RunState>;
-  saveRun(kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState): Promise<void>;
+  /** The history rows, the run state and what each series' model learned. */
+  saveRun(kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState, models: ReadonlyMap<string, SeriesModel>): Promise<void>;
   /**
    * Ends a scheduled run's lease if `leaseToken` still holds it, locking the run state like
    * lockRunState and returning it; null when another node took the lease over.

@@ -27,14 +27,14 @@ export const LEASE_LOST = 'lease_lost';
  * presumed dead) nothing is recorded and a `conflict` AppError with details.reason = lease_lost is thrown.
  */
 export async function recordExecution(deps: RecordDeps, kpi: Kpi, evaluation: Evaluation, fence?: LeaseFence, actor = 'scheduler'): Promise<ExecutionRecorded> {
-  const { result, backfill } = evaluation;
+  const { result, backfill, models } = evaluation;
   const recorded = await deps.uow.run(async (tx) => {
     const state = fence === undefined ? await tx.executions.lockRunState(kpi.id) : await tx.executions.releaseLease(kpi.id, fence.leaseToken);
     if (state === null) {
       throw new AppError('conflict', `the lease of KPI ${kpi.id} was taken over; run ${result.runId} is not recorded`, { reason: LEASE_LOST });
     }
     const { events, next } = decideRunEvents(state, result);
-    await tx.executions.saveRun(kpi.id, result, backfill, next);
+    await tx.executions.saveRun(kpi.id, result, backfill, next, models);
     if (events.length > 0) {
       const meta = { actor, correlationId: result.runId, traceId: result.traceId ?? undefined };
       const version = await tx.events.append(streamIds.kpi(kpi.id), 'any', events, meta);
@@ -55,6 +55,7 @@ const unrecordable = (evaluation: Evaluation, e: unknown): Evaluation => ({
     error: `the run could not be recorded: ${(e instanceof Error ? e.message : String(e)).slice(0, 1000)}`,
   },
   backfill: [],
+  models: new Map(),
 });
 
 /**

@@ -36,7 +36,7 @@ export async function testKpiDefinition(deps: EvaluateDeps, input: KpiInput, opt
   const evaluation = await evaluateKpi(deps, kpi, ds, { trigger: 'manual', windowEnd: now });
   const messages = evaluation.result.series.flatMap((s) => {
     if (s.value === null) return [];
-    const m = previewMessage(kpi, { value: s.value, baseline: s.baseline, deviationPercent: s.deviationPercent, key: s.key ?? undefined }, opts.link, now);
+    const m = previewMessage(kpi, { value: s.value, baseline: s.baseline, deviationPercent: s.deviationPercent, key: s.key ?? undefined, band: s.band }, opts.link, now);
     return [{ key: s.key, subject: m.subject, body: m.body, sms: m.sms, severity: m.severity }];
   });
   return { evaluation, messages };

@@ -5,11 +5,13 @@ import type { ExecutionResult, ExecutionStatus } from './outcome.ts';
 export interface RunState {
   /** Status of the last recorded run; null before the first. */
   readonly lastStatus: ExecutionStatus | null;
-  /** Series keys in breach ('' = the single series of a keyless KPI). */
+  /** Series keys inside an incident ('' = the single series of a keyless KPI). */
   readonly breachingKeys: readonly string[];
 }
 
+/** A series key as stored ('' = the single series of a keyless KPI) and as shown (null). */
 export const seriesKey = (key: string | null): string => key ?? '';
+export const seriesKeyOut = (key: string): string | null => (key === '' ? null : key);
 
 /**
  * The significant changes a run brings, as KPI-stream events, and the new state. Not every run is an
@@ -32,13 +34,15 @@ export function decideRunEvents(state: RunState, run: ExecutionResult): { events
     for (const s of run.series) {
       const key = seriesKey(s.key);
       if (s.value === null) continue;
-      if (s.outcome.kind === 'breach' && !breaching.has(key)) {
+      // Breach began / back to normal follow the series' incidents, not every breaching run: a noisy
+      // series inside one incident is one pair of events, as it is one alert.
+      if (s.incident === 'opened' && s.outcome.kind === 'breach' && !breaching.has(key)) {
         breaching.add(key);
         events.push({
           type: 'KpiBreachBegan',
-          data: { id, runId: run.runId, key: s.key, value: s.value, baseline: s.baseline, deviationPercent: s.deviationPercent, reasons: s.outcome.reasons, at: run.finishedAt.toISOString() },
+          data: { id, runId: run.runId, key: s.key, value: s.value, baseline: s.baseline, deviationPercent: s.deviationPercent, band: s.band, reasons: s.outcome.reasons, at: run.finishedAt.toISOString() },
         });
-      } else if (s.outcome.kind === 'ok' && breaching.has(key)) {
+      } else if (s.incident === 'ended' && breaching.has(key)) {
         breaching.delete(key);
         events.push({ type: 'KpiBackToNormal', data: { id, runId: run.runId, key: s.key, value: s.value, baseline: s.baseline, at: run.finishedAt.toISOString() } });
       }

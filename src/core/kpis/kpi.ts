@@ -1,3 +1,4 @@
+import { SENSITIVITIES, type Sensitivity } from '../detection/sensitivity.ts';
 import { diffFields, type Changes } from '../shared/changes.ts';
 import { checkFinite, FieldErrors } from '../shared/validation.ts';
 import type { FieldError } from '../errors.ts';
@@ -25,8 +26,10 @@ export interface KpiFields extends AlertPolicyOverrides {
   readonly timezone: string;
   /** The data window handed to the query as :forLastMinutes. */
   readonly lastMinutes: number;
-  /** Accepted deviation from the baseline, in percent. */
-  readonly deviationPercent: number;
+  /** The adaptive band (core/detection): how unusual a value must be to breach; null = no band. */
+  readonly sensitivity: Sensitivity | null;
+  /** Accepted deviation from the baseline, in percent; null = no percentage rule. */
+  readonly deviationPercent: number | null;
   readonly direction: Direction;
   readonly minThreshold: number | null;
   readonly maxThreshold: number | null;
@@ -55,7 +58,7 @@ export interface Kpi extends KpiFields {
 export type KpiInput = { -readonly [K in keyof KpiFields]?: KpiFields[K] | undefined };
 
 export const KPI_FIELDS = [
-  'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'deviationPercent',
+  'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'sensitivity', 'deviationPercent',
   'direction', 'minThreshold', 'maxThreshold', 'thresholdCombine', 'baselineWeeks', 'baselineAggregate',
   'dataSourceId', 'query', 'subjectTemplate', 'descriptionTemplate', 'contactIds', 'cooldownMinutes',
   'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS,
@@ -69,8 +72,8 @@ export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'ti
 
 /**
  * Merges an input over a base (the current KPI, or nothing for a new one) and fills defaults:
- * lastMinutes = the schedule's period, cooldown 30 min, 4 baseline weeks by mean, timeout 30 s, the global
- * alert policy (overrides null).
+ * lastMinutes = the schedule's period, the adaptive band at medium sensitivity and no percentage rule,
+ * cooldown 30 min, 4 baseline weeks by median, timeout 30 s, the global alert policy (overrides null).
  * Giving `cron` clears `frequencyMinutes` and the reverse, so a PATCH can switch schedule kinds.
  */
 export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiFields {
@@ -100,13 +103,14 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
     cron,
     timezone,
     lastMinutes,
-    deviationPercent: pick('deviationPercent', 10),
+    sensitivity: pick('sensitivity', 'medium'),
+    deviationPercent: pick('deviationPercent', null),
     direction: pick('direction', 'both'),
     minThreshold: pick('minThreshold', null),
     maxThreshold: pick('maxThreshold', null),
     thresholdCombine: pick('thresholdCombine', 'any'),
     baselineWeeks: pick('baselineWeeks', 4),
-    baselineAggregate: pick('baselineAggregate', 'mean'),
+    baselineAggregate: pick('baselineAggregate', 'median'),
     dataSourceId: pick('dataSourceId', ''),
     query: pick('query', ''),
     subjectTemplate: pick('subjectTemplate', DEFAULT_SUBJECT_TEMPLATE),
@@ -149,7 +153,10 @@ export function validateKpi(k: KpiFields, source?: Pick<DataSourceFields, 'kind'
     if (problem !== null) errors.add('/cron', `invalid cron expression: ${problem}`);
   }
   errors.check(Number.isInteger(k.lastMinutes) && k.lastMinutes >= 1 && k.lastMinutes <= 525_600, '/lastMinutes', 'must be a whole number from 1 to 525600');
-  errors.check(k.deviationPercent >= 0, '/deviationPercent', 'must not be negative');
+  if (k.deviationPercent !== null) errors.check(k.deviationPercent >= 0, '/deviationPercent', 'must be null (no percentage rule) or a number from 0');
+  if (k.sensitivity !== null) errors.check(SENSITIVITIES.includes(k.sensitivity), '/sensitivity', `must be null (no band) or one of ${SENSITIVITIES.join(', ')}`);
+  errors.check(k.sensitivity !== null || k.deviationPercent !== null || k.minThreshold !== null || k.maxThreshold !== null,
+    '/sensitivity', 'a KPI needs at least one rule: sensitivity (the adaptive band), deviationPercent, minThreshold or maxThreshold');
   if (k.minThreshold !== null && k.maxThreshold !== null) {
     errors.check(k.minThreshold <= k.maxThreshold, '/minThreshold', 'must not be greater than maxThreshold');
   }

@@ -93,6 +93,18 @@ export function zoneOffsetMinutes(timezone: string, at: Date): number {
  * so that a baseline compares 09:00 with 09:00, not with 08:00.
  */
 export function weeksEarlier(at: Date, weeks: number, timezone: string): Date {
-  const naive = new Date(at.getTime() - weeks * 7 * 86_400_000);
+  return daysEarlier(at, weeks * 7, timezone);
+}
+
+/** The same wall-clock time `days` days earlier in `timezone` (see weeksEarlier). */
+export function daysEarlier(at: Date, days: number, timezone: string): Date {
+  const naive = new Date(at.getTime() - days * 86_400_000);
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') return naive;
   return new Date(naive.getTime() + (zoneOffsetMinutes(timezone, at) - zoneOffsetMinutes(timezone, naive)) * 60_000);
+}
+
+/** The hour of the day (0–23) at an instant in `timezone`. */
+export function localHour(at: Date, timezone: string): number {
+  const local = at.getTime() + zoneOffsetMinutes(timezone, at) * 60_000;
+  return Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000);
 }

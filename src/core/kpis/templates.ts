@@ -1,11 +1,17 @@
 /** The placeholders a subject or description template may use, written `{name}`. */
 export const TEMPLATE_PLACEHOLDERS = [
-  'indicator', 'owner', 'key', 'current', 'baseline', 'historical', 'deviation', 'threshold',
+  'indicator', 'owner', 'key', 'current', 'baseline', 'historical', 'deviation', 'threshold', 'rule', 'band',
   'minimumThreshold', 'maximumThreshold', 'frequency', 'lastMinutes', 'severity', 'timestamp', 'link',
 ] as const;
 
 export const DEFAULT_SUBJECT_TEMPLATE = '[{severity}] {indicator} {key}: {current} vs baseline {baseline} ({deviation}%)';
 export const DEFAULT_DESCRIPTION_TEMPLATE =
+  '{indicator} ({key}) is {current}; the baseline for this window is {baseline}, a deviation of {deviation}%. ' +
+  'The rule ({rule}) accepted {band}. ' +
+  'Window: the last {lastMinutes} minutes, checked {frequency}. Owner: {owner}. At {timestamp}. {link}';
+
+/** The default description before the adaptive band (migration 0701 moves KPIs that still have it). */
+export const PREVIOUS_DEFAULT_DESCRIPTION_TEMPLATE =
   '{indicator} ({key}) is {current}; the baseline for this window is {baseline}, a deviation of {deviation}% ' +
   'against an accepted {threshold}%. Absolute limits: minimum {minimumThreshold}, maximum {maximumThreshold}. ' +
   'Window: the last {lastMinutes} minutes, checked {frequency}. Owner: {owner}. At {timestamp}. {link}';

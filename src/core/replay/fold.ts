@@ -11,33 +11,25 @@ interface EntitySpec {
   readonly prefix: string;
   readonly stateKey: string;
   readonly fields: readonly string[];
-  /** Fields added after the first events were written: a *Created event without them gets these. */
-  readonly defaults: Record<string, unknown>;
   /**
-   * Numbers that are never null, and what an event's null in them means. JSON writes ±Infinity as
-   * null, and before the core refused non-finite numbers a KPI could get `deviationPercent: Infinity`
-   * (the API's minimum 0 kept out -Infinity, and NaN was never coerced): no deviation ever breaches,
-   * which the largest finite number says as well. Migration 0611 gives the live rows the same value.
+   * Fields added after the first events were written: a *Created event without them gets these.
+   * (A KPI's `deviationPercent: Infinity`, which JSON wrote as null before the core refused non-finite
+   * numbers, needs nothing here: null is "no percentage rule" since the adaptive band, and migration
+   * 0702 gives the live rows the same null.)
    */
-  readonly nullNumbers: Record<string, number>;
+  readonly defaults: Record<string, unknown>;
 }
 
 const SPECS = {
-  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: NO_POLICY_OVERRIDES, nullNumbers: { deviationPercent: Number.MAX_VALUE } },
-  contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {}, nullNumbers: {} },
-  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false }, nullNumbers: {} },
+  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null } },
+  contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
+  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
 export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
-
-/** Reads what an event wrote for a number that cannot be null (see nullNumbers). */
-function upcast(spec: EntitySpec, state: State): State {
-  for (const [field, meaning] of Object.entries(spec.nullNumbers)) if (state[field] === null) state[field] = meaning;
-  return state;
-}
 
 /** One step: the state after `event`. null = does not exist (not yet created, or deleted). */
 function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): State | null {
@@ -47,7 +39,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
   if (suffix === 'Created') {
     const full = data[spec.stateKey] as Record<string, unknown>;
     const extra = spec.stateKey === 'dataSource' ? { sealedPassword: data.sealedPassword ?? null } : {};
-    return upcast(spec, { ...spec.defaults, ...full, ...extra, id: String(data.id), createdAt: event.recordedAt, ...stamp });
+    return { ...spec.defaults, ...full, ...extra, id: String(data.id), createdAt: event.recordedAt, ...stamp };
   }
   if (state === null) return null;
   if (suffix === 'Deleted') return null;
@@ -58,7 +50,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
       if (spec.fields.includes(field)) next[field] = change.to;
     }
     if ('sealedPassword' in data) next.sealedPassword = data.sealedPassword ?? null;
-    return upcast(spec, next);
+    return next;
   }
   // Any other event on the stream (a KPI's run outcomes: KpiBreachBegan ...) moves the version, as the
   // stream's version is the row's, but it is no edit: the row's updated_at stays (record.ts).

@@ -26,8 +26,6 @@ export interface Notification {
 export interface AlertDetail extends Alert {
   readonly priority: number;
   readonly executionId: string;
-  readonly thresholds: { readonly deviationPercent: number; readonly min: number | null; readonly max: number | null };
-  readonly reasons: readonly { readonly rule: string; readonly limit: number; readonly value: number }[];
   readonly error: string | null;
   readonly body: string;
   readonly escalatedAt: string | null;

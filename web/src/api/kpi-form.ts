@@ -1,14 +1,18 @@
-import type { Kpi, KpiFields } from './types.ts';
+import type { Kpi, KpiFields, Sensitivity } from './types.ts';
 
 /** The editor's state: every input as the text the user typed, so half-typed numbers are not lost. */
-export type KpiForm = Record<Exclude<keyof KpiFields, 'contactIds' | 'active'>, string> & { schedule: 'frequency' | 'cron'; contactIds: string[]; active: boolean };
+export type KpiForm = Record<Exclude<keyof KpiFields, 'contactIds' | 'active' | 'sensitivity'>, string> & {
+  schedule: 'frequency' | 'cron'; contactIds: string[]; active: boolean;
+  /** '' = no adaptive band. */
+  sensitivity: Sensitivity | '';
+};
 
 /** The API's defaults for a new KPI, as the editor shows them. */
 export function emptyForm(): KpiForm {
   return {
     indicator: '', owner: '', priority: '2', schedule: 'frequency', frequencyMinutes: '5', cron: '', timezone: 'UTC', lastMinutes: '',
-    deviationPercent: '10', direction: 'both', minThreshold: '', maxThreshold: '', thresholdCombine: 'any', baselineWeeks: '4',
-    baselineAggregate: 'mean', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
+    sensitivity: 'medium', deviationPercent: '', direction: 'both', minThreshold: '', maxThreshold: '', thresholdCombine: 'any', baselineWeeks: '4',
+    baselineAggregate: 'median', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
     cooldownMinutes: '30', timeoutSeconds: '30', active: true,
     pendingExecutions: '', resolveAfterExecutions: '', failingAfterFailures: '', reminderMinutes: '', escalateAfterMinutes: '',
   };
@@ -20,7 +24,7 @@ export function formOf(k: Kpi): KpiForm {
   return {
     indicator: k.indicator, owner: k.owner, priority: String(k.priority), schedule: k.cron ? 'cron' : 'frequency',
     frequencyMinutes: text(k.frequencyMinutes), cron: text(k.cron), timezone: k.timezone, lastMinutes: text(k.lastMinutes),
-    deviationPercent: text(k.deviationPercent), direction: k.direction, minThreshold: text(k.minThreshold), maxThreshold: text(k.maxThreshold),
+    sensitivity: k.sensitivity ?? '', deviationPercent: text(k.deviationPercent), direction: k.direction, minThreshold: text(k.minThreshold), maxThreshold: text(k.maxThreshold),
     thresholdCombine: k.thresholdCombine, baselineWeeks: text(k.baselineWeeks), baselineAggregate: k.baselineAggregate,
     dataSourceId: k.dataSourceId, query: k.query, subjectTemplate: k.subjectTemplate, descriptionTemplate: k.descriptionTemplate,
     contactIds: [...k.contactIds], cooldownMinutes: text(k.cooldownMinutes), timeoutSeconds: text(k.timeoutSeconds), active: k.active,
@@ -29,7 +33,7 @@ export function formOf(k: Kpi): KpiForm {
   };
 }
 
-// A number field left empty: null where the API allows it (thresholds, alert policy), otherwise left out (the API's default).
+// A number field left empty: null where the API allows it (rules, alert policy), otherwise left out (the API's default).
 const num = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s));
 const nullable = (s: string): number | null => (s.trim() === '' ? null : Number(s));
 const optionalText = (s: string): string | undefined => (s === '' ? undefined : s);
@@ -40,7 +44,9 @@ export function bodyOf(f: KpiForm): Record<string, unknown> {
     indicator: f.indicator.trim(), owner: f.owner.trim(), priority: Number(f.priority),
     frequencyMinutes: f.schedule === 'frequency' ? nullable(f.frequencyMinutes) : null,
     cron: f.schedule === 'cron' ? f.cron.trim() || null : null,
-    timezone: optionalText(f.timezone), lastMinutes: num(f.lastMinutes), deviationPercent: num(f.deviationPercent),
+    timezone: optionalText(f.timezone), lastMinutes: num(f.lastMinutes),
+    // Empty turns the rule off; the API refuses a KPI left with no rule at all (at /sensitivity).
+    sensitivity: f.sensitivity === '' ? null : f.sensitivity, deviationPercent: nullable(f.deviationPercent),
     direction: f.direction, minThreshold: nullable(f.minThreshold), maxThreshold: nullable(f.maxThreshold), thresholdCombine: f.thresholdCombine,
     baselineWeeks: num(f.baselineWeeks), baselineAggregate: f.baselineAggregate, dataSourceId: f.dataSourceId, query: f.query,
     subjectTemplate: optionalText(f.subjectTemplate), descriptionTemplate: optionalText(f.descriptionTemplate), contactIds: f.contactIds,

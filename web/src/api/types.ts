@@ -36,7 +36,10 @@ export interface KpiFields {
   cron: string | null;
   timezone: string;
   lastMinutes: number;
-  deviationPercent: number;
+  /** The adaptive band around the seasonal baseline; null = no band. */
+  sensitivity: Sensitivity | null;
+  /** Accepted deviation from the baseline in %; null = no percentage rule. */
+  deviationPercent: number | null;
   direction: 'drop' | 'spike' | 'both';
   minThreshold: number | null;
   maxThreshold: number | null;
@@ -70,14 +73,55 @@ export interface Kpi extends KpiFields {
   readonly lastStatus?: string | null;
 }
 
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+/**
+ * One rule a value broke. `band`: limit = the band edge crossed, value = the value; `deviation`: both
+ * in %; thresholds: the threshold and the value. `direction` (drop or spike) for band and deviation.
+ */
 export interface BreachReason {
-  readonly rule: string;
+  readonly rule: 'band' | 'deviation' | 'min_threshold' | 'max_threshold' | (string & {});
   readonly direction?: string;
   readonly limit: number;
   readonly value: number;
 }
 
-export interface ExecutionRecord {
+/** What the rules accepted for a value; a null side is unbounded. */
+export interface Band {
+  readonly low: number | null;
+  readonly high: number | null;
+}
+
+/** What a judgement's baseline and band stood on. */
+export interface Basis {
+  /** history, or query (the query's own historical column). */
+  readonly source: string;
+  readonly seasonality: 'weekly' | 'daily' | 'none';
+  /** Window ends of the past runs the seasonal value came from. */
+  readonly seasonalPoints: readonly string[];
+  /** Recent runs that set the level. */
+  readonly levelPoints: number;
+  /** Past runs whose errors set the band's width. */
+  readonly modelPoints: number;
+  /** One robust standard deviation of the series' errors; null while the model has seen too little. */
+  readonly sigma: number | null;
+}
+
+/** How a run judged one series: the same fields in execution records and in run results. */
+interface Judged {
+  readonly value: number | null;
+  readonly baseline: number | null;
+  readonly baselineSource: string | null;
+  readonly baselineWindows: number;
+  readonly deviationPercent: number | null;
+  /** Null when nothing could judge the value. */
+  readonly band: Band | null;
+  readonly basis: Basis | null;
+  /** Kept out of future baselines: a breach, or inside an incident. */
+  readonly anomalous: boolean;
+}
+
+export interface ExecutionRecord extends Judged {
   readonly id: string;
   readonly runId: string;
   readonly key: string | null;
@@ -86,22 +130,17 @@ export interface ExecutionRecord {
   readonly windowEnd: string;
   readonly durationMs: number;
   readonly status: string;
-  readonly value: number | null;
-  readonly baseline: number | null;
-  readonly deviationPercent: number | null;
   readonly outcome: string | null;
   readonly reasons: BreachReason[] | null;
   readonly noJudgementReason: string | null;
   readonly error: string | null;
 }
 
-export interface SeriesResult {
+export interface SeriesResult extends Judged {
   readonly key: string | null;
-  readonly value: number | null;
-  readonly baseline: number | null;
-  readonly baselineWindows: number;
-  readonly deviationPercent: number | null;
   readonly outcome: { readonly kind: string; readonly reasons?: BreachReason[]; readonly reason?: string };
+  /** The series' incident (its alert) opened or ended with this run; a dry run or test says what would. */
+  readonly incident: 'opened' | 'ended' | null;
 }
 
 /** POST /kpis/{id}/execute (dryRun or not) */
@@ -127,7 +166,8 @@ export interface Alert {
   readonly kind: string;
   readonly kpiId: string;
   readonly indicator: string;
-  readonly key: string;
+  /** The series; null for a single-value KPI. */
+  readonly key: string | null;
   readonly status: 'open' | 'acknowledged' | 'resolved';
   readonly severity: string;
   readonly openedAt: string;
@@ -135,6 +175,11 @@ export interface Alert {
   readonly value: number | null;
   readonly baseline: number | null;
   readonly deviationPercent: number | null;
+  /** The rule when it opened; null = that rule was off. */
+  readonly thresholds: { readonly sensitivity: Sensitivity | null; readonly deviationPercent: number | null; readonly min: number | null; readonly max: number | null };
+  /** What the rules accepted when it opened. */
+  readonly band: Band | null;
+  readonly reasons: readonly BreachReason[];
   readonly subject: string;
 }
 

@@ -15,8 +15,12 @@ export function AlertPolicyFields({ input, err }: Props) {
   const minutes = (name: keyof KpiForm) => input(name, { type: 'number', min: 0, max: 525600, placeholder: SERVICE_DEFAULT });
   return (
     <fieldset><legend>Alert policy</legend>
-      <Field label="Breaching runs before an alert opens" error={err('pendingExecutions')}>{count('pendingExecutions')}</Field>
-      <Field label="Normal runs before it resolves" error={err('resolveAfterExecutions')}>{count('resolveAfterExecutions')}</Field>
+      <Field label="Breaching runs before an alert opens" error={err('pendingExecutions')} hint="Without a service setting: automatic (at once for a far-off value, else when the breach persists)">
+        {count('pendingExecutions')}
+      </Field>
+      <Field label="Normal runs before it resolves" error={err('resolveAfterExecutions')} hint="Without a service setting: automatic (once normal about as long as the incident lasted, at least 3 runs)">
+        {count('resolveAfterExecutions')}
+      </Field>
       <Field label="Failed runs before a “KPI failing” alert" error={err('failingAfterFailures')}>{count('failingAfterFailures')}</Field>
       <Field label="Reminder interval (minutes)" error={err('reminderMinutes')} hint="While firing and unacknowledged; 0 = never">{minutes('reminderMinutes')}</Field>
       <Field label="Escalate after (minutes)" error={err('escalateAfterMinutes')} hint="To the owner's contact when unacknowledged this long; 0 = never">{minutes('escalateAfterMinutes')}</Field>

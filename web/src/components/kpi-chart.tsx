@@ -2,12 +2,11 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Alert, ExecutionRecord } from '../api/types.ts';
+import { chartData, spans, type ChartColumns } from './chart-data.ts';
 
 export interface ChartProps {
   /** One series' history, any order. */
   readonly rows: readonly ExecutionRecord[];
-  /** The KPI's accepted deviation in percent: the band is baseline ± this. */
-  readonly deviationPercent: number;
   readonly alerts: readonly Alert[];
   /** The KPI's absolute limits, drawn as solid lines when set. */
   readonly thresholds: { readonly min: number | null; readonly max: number | null };
@@ -18,17 +17,46 @@ export interface ChartProps {
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-/** Columns for uPlot: time (s), value, baseline, band low, band high. */
-export function chartData(rows: readonly ExecutionRecord[], deviationPercent: number): uPlot.AlignedData {
-  const sorted = [...rows].filter((r) => r.status === 'success').sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const band = (r: ExecutionRecord, sign: 1 | -1) => (r.baseline === null ? null : r.baseline + (sign * Math.abs(r.baseline) * deviationPercent) / 100);
-  return [
-    sorted.map((r) => new Date(r.startedAt).getTime() / 1000),
-    sorted.map((r) => r.value),
-    sorted.map((r) => r.baseline),
-    sorted.map((r) => band(r, -1)),
-    sorted.map((r) => band(r, 1)),
-  ];
+/**
+ * The band each run was judged against, under the series: shaded where both sides are bounded, an edge
+ * line where one is; a side without a limit is not drawn. A run alone in its stretch gets a short mark.
+ */
+function recordedBand([xs, , , lows, highs]: ChartColumns): uPlot.Plugin {
+  return {
+    hooks: {
+      drawAxes: (u) => {
+        const { ctx, bbox } = u;
+        const x = (i: number) => u.valToPos(xs[i]!, 'x', true);
+        const y = (v: number | null) => u.valToPos(v!, 'y', true);
+        const half = 3 * uPlot.pxRatio;
+        /** One side's points from run a to run b, left to right; a lone run's side is a short level mark. */
+        const edge = (side: (number | null)[], a: number, b: number): number[][] =>
+          a === b ? [[x(a) - half, y(side[a]!)], [x(a) + half, y(side[a]!)]] : Array.from({ length: b - a + 1 }, (_, k) => [x(a + k), y(side[a + k]!)]);
+        const trace = (points: number[][]) => points.forEach(([px, py], k) => (k === 0 ? ctx.moveTo(px!, py!) : ctx.lineTo(px!, py!)));
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+        ctx.clip();
+        ctx.fillStyle = 'rgba(128, 128, 128, 0.2)';
+        for (const [a, b] of spans(xs.length, (i) => lows[i] !== null && highs[i] !== null)) {
+          ctx.beginPath();
+          trace([...edge(highs, a, b), ...edge(lows, a, b).reverse()]);
+          ctx.closePath();
+          ctx.fill();
+        }
+        ctx.strokeStyle = css('--muted');
+        ctx.lineWidth = uPlot.pxRatio;
+        for (const side of [lows, highs]) {
+          for (const [a, b] of spans(xs.length, (i) => side[i] !== null)) {
+            ctx.beginPath();
+            trace(edge(side, a, b));
+            ctx.stroke();
+          }
+        }
+        ctx.restore();
+      },
+    },
+  };
 }
 
 /** Vertical marks where alerts opened (alert colour) and resolved (ok colour), and the absolute limits. */
@@ -73,17 +101,18 @@ function markers(alerts: readonly Alert[], thresholds: ChartProps['thresholds'])
   };
 }
 
-/** Value against the baseline band over time, with alert markers; the table below it has the same data in words. */
-export function KpiChart({ rows, deviationPercent, alerts, thresholds, label, window }: ChartProps) {
+/** Value against the baseline and its recorded band over time, with alert markers; the table below it has the same data in words. */
+export function KpiChart({ rows, alerts, thresholds, label, window }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const accent = css('--accent');
     const muted = css('--muted');
+    const data = chartData(rows);
     const opts: uPlot.Options = {
       width: el.clientWidth, height: 280,
-      plugins: [markers(alerts, thresholds)],
+      plugins: [recordedBand(data), markers(alerts, thresholds)],
       // The chosen range, padded on both sides so that a marker or point at the very edge stays visible.
       scales: { x: { time: true, range: () => { const [min, max] = [window.from / 1000, window.to / 1000]; const pad = (max - min) * 0.02; return [min - pad, max + pad]; } } },
       axes: [{ stroke: muted, grid: { stroke: css('--border') } }, { stroke: muted, grid: { stroke: css('--border') } }],
@@ -94,16 +123,15 @@ export function KpiChart({ rows, deviationPercent, alerts, thresholds, label, wi
         { label: 'Band low', stroke: 'transparent', points: { show: false } },
         { label: 'Band high', stroke: 'transparent', points: { show: false } },
       ],
-      bands: [{ series: [4, 3], fill: 'rgba(128, 128, 128, 0.18)' }],
       legend: { show: true },
     };
-    const plot = new uPlot(opts, chartData(rows, deviationPercent), el);
+    const plot = new uPlot(opts, data, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: 280 }));
     resize.observe(el);
     return () => {
       resize.disconnect();
       plot.destroy();
     };
-  }, [rows, deviationPercent, alerts, thresholds.min, thresholds.max, window.from, window.to]);
+  }, [rows, alerts, thresholds.min, thresholds.max, window.from, window.to]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

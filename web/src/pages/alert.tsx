@@ -12,11 +12,7 @@ import { NotificationsTable } from '../components/notifications-table.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatNumber, formatPercent, formatTime } from '../format.ts';
 import { Link, type PageProps } from '../router.tsx';
-
-const RULE: Record<string, string> = { deviation: 'Deviation from the baseline', min_threshold: 'Below the minimum', max_threshold: 'Above the maximum' };
-
-/** A deviation reason's figures are percentages; a threshold's are the KPI's own values. */
-const reasonFigure = (rule: string, n: number): string => (rule === 'deviation' ? `${formatNumber(n)}%` : formatNumber(n));
+import { describeBand, describeReason, describeRule } from '../rule-text.ts';
 
 /** One alert: what was measured against what, who was told and whether it arrived, acknowledge and resolve. */
 export function AlertPage({ params }: PageProps) {
@@ -44,15 +40,14 @@ export function AlertPage({ params }: PageProps) {
         <div><dt>Value</dt><dd>{formatNumber(a.value)}</dd></div>
         <div><dt>Baseline</dt><dd>{formatNumber(a.baseline)}</dd></div>
         <div><dt>Deviation</dt><dd>{formatPercent(a.deviationPercent)}</dd></div>
-        <div><dt>Accepted deviation</dt><dd>±{formatNumber(a.thresholds.deviationPercent)}%</dd></div>
-        <div><dt>Minimum</dt><dd>{formatNumber(a.thresholds.min)}</dd></div>
-        <div><dt>Maximum</dt><dd>{formatNumber(a.thresholds.max)}</dd></div>
+        <div><dt>Band at opening</dt><dd>{describeBand(a.band)}</dd></div>
       </dl>
+      <p className="muted">Rule when it opened: <span className="rule">{describeRule(a.thresholds)}</span></p>
       {a.error && <p className="error-box">{a.error}</p>}
       {a.reasons.length > 0 && (
         <>
           <h2>Why it fired</h2>
-          <ul>{a.reasons.map((r, i) => <li key={i}>{RULE[r.rule] ?? r.rule}: {reasonFigure(r.rule, r.value)} against the limit {reasonFigure(r.rule, r.limit)}</li>)}</ul>
+          <ul className="reasons">{a.reasons.map((r, i) => <li key={i}>{describeReason(r)}</li>)}</ul>
         </>
       )}
       <h2>Lifecycle</h2>

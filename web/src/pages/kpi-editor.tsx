@@ -8,6 +8,7 @@ import { Field } from '../components/field.tsx';
 import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { Link, navigate, type PageProps } from '../router.tsx';
+import { SENSITIVITY_HINT } from '../rule-text.ts';
 
 /** Create (/kpis/new) or edit (/kpis/:id/edit) a KPI: every field, the API's errors by field, and a test before saving. */
 export function KpiEditorPage({ params }: PageProps) {
@@ -152,8 +153,15 @@ function ScheduleFields({ form, setForm, input, err }: PartProps & { setForm: (f
 function RuleFields({ form, set, input, err }: PartProps) {
   return (
     <fieldset><legend>Rule</legend>
-      <Field label="Accepted deviation (%)" error={err('deviationPercent')}>{input('deviationPercent', { type: 'number', min: 0, step: 'any' })}</Field>
-      <Field label="Direction" error={err('direction')}>
+      <Field label="Sensitivity" error={err('sensitivity')} hint={SENSITIVITY_HINT[form.sensitivity]}>
+        <select name="sensitivity" value={form.sensitivity} onChange={set('sensitivity')}>
+          <option value="low">Low</option><option value="medium">Medium</option><option value="high">High</option><option value="">No band</option>
+        </select>
+      </Field>
+      <Field label="Accepted deviation (%)" error={err('deviationPercent')} hint="A fixed percentage from the baseline; empty = no percentage rule">
+        {input('deviationPercent', { type: 'number', min: 0, step: 'any', placeholder: 'Empty: no percentage rule' })}
+      </Field>
+      <Field label="Direction" error={err('direction')} hint="Which way the band and the deviation breach; the thresholds always apply">
         <select name="direction" value={form.direction} onChange={set('direction')}>
           <option value="drop">Drop (value below baseline)</option><option value="spike">Spike (value above baseline)</option><option value="both">Both</option>
         </select>
@@ -165,9 +173,9 @@ function RuleFields({ form, set, input, err }: PartProps) {
           <option value="any">Any rule breaching is a breach</option><option value="all">Every configured rule must breach</option>
         </select>
       </Field>
-      <Field label="Baseline weeks" error={err('baselineWeeks')}>{input('baselineWeeks', { type: 'number', min: 1, max: 52 })}</Field>
-      <Field label="Baseline aggregate" error={err('baselineAggregate')}>
-        <select name="baselineAggregate" value={form.baselineAggregate} onChange={set('baselineAggregate')}><option value="mean">Mean</option><option value="median">Median</option></select>
+      <Field label="Baseline weeks" error={err('baselineWeeks')} hint="Past weeks the same time is looked up in, once the series has them">{input('baselineWeeks', { type: 'number', min: 1, max: 52 })}</Field>
+      <Field label="Baseline aggregate" error={err('baselineAggregate')} hint="How those past values combine">
+        <select name="baselineAggregate" value={form.baselineAggregate} onChange={set('baselineAggregate')}><option value="median">Median</option><option value="mean">Mean</option></select>
       </Field>
     </fieldset>
   );

@@ -13,8 +13,9 @@ import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatNumber, formatPercent, formatRelative, formatTime } from '../format.ts';
 import { Link, navigate, type PageProps } from '../router.tsx';
+import { describeBand, describeRule } from '../rule-text.ts';
 
-/** One KPI: chart against the baseline band, history, alerts, audit trail, run now and dry run. */
+/** One KPI: chart against the recorded band, history, alerts, audit trail, run now and dry run. */
 export function KpiPage({ params, query }: PageProps) {
   const id = params.id!;
   const range = RANGES.find((r) => r.value === query.get('range')) ?? RANGES[2];
@@ -51,7 +52,7 @@ export function KpiPage({ params, query }: PageProps) {
   // The range ends when its history was loaded: a render in between does not move (and redraw) the chart.
   const since = useMemo(() => Date.now() - range.ms, [history.data, range.ms]);
   // Memoised: a new array on every render would destroy and redraw the chart (and the reader's zoom) each time.
-  const alertsInRange = useMemo(() => (alerts.data ?? []).filter((a) => a.key === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved')),
+  const alertsInRange = useMemo(() => (alerts.data ?? []).filter((a) => (a.key ?? '') === key && (new Date(a.openedAt).getTime() >= since || a.status !== 'resolved')),
     [alerts.data, key, since]);
 
   // A failed reload (the service restarting, a dropped connection) keeps the page, with its error above it.
@@ -59,6 +60,7 @@ export function KpiPage({ params, query }: PageProps) {
   if (!kpi.data) return <Loading what="Loading the KPI" />;
   const k = kpi.data;
   const latest = keyRows[0];
+  const rule = describeRule({ ...k, min: k.minThreshold, max: k.maxThreshold, combine: k.thresholdCombine });
   return (
     <section>
       <div className="page-head">
@@ -69,19 +71,20 @@ export function KpiPage({ params, query }: PageProps) {
       </div>
       <p className="muted">
         {k.owner} · priority {k.priority} · {k.cron ? `cron ${k.cron} (${k.timezone})` : `every ${k.frequencyMinutes} min`} · window {k.lastMinutes} min ·
-        accepted deviation {k.deviationPercent}% ({k.direction}) · {k.active ? 'active' : 'inactive'} · next run {formatRelative(k.nextRunAt)}
+        rule: <span className="rule">{rule}</span> · {k.active ? 'active' : 'inactive'} · next run {formatRelative(k.nextRunAt)}
       </p>
       <dl className="figures wide" aria-label="Latest run">
         <div><dt>Last status</dt><dd><StatusBadge status={k.lastStatus} /></dd></div>
         <div><dt>Last value</dt><dd>{formatNumber(latest?.value ?? k.lastValue)}</dd></div>
         <div><dt>Baseline</dt><dd>{formatNumber(latest?.baseline)}</dd></div>
         <div><dt>Deviation</dt><dd>{formatPercent(latest?.deviationPercent)}</dd></div>
+        <div><dt>Band</dt><dd>{describeBand(latest?.band)}</dd></div>
         <div><dt>Last run</dt><dd>{formatTime(k.lastRunAt)}</dd></div>
       </dl>
       <ErrorMessage error={kpi.error} />
       <RunButtons id={id} onRecorded={reloadAll} />
 
-      <h2 id="chart-heading">Values against the baseline</h2>
+      <h2 id="chart-heading">Values against the baseline and band</h2>
       <div className="row">
         <label>Range
           <select value={range.value} onChange={(e) => navigate(`/kpis/${encodeURIComponent(id)}?range=${e.target.value}`)}>
@@ -98,10 +101,11 @@ export function KpiPage({ params, query }: PageProps) {
       </div>
       <ErrorMessage error={history.error} />
       {history.data && (
-        <KpiChart window={{ from: since, to: since + range.ms }} rows={keyRows} deviationPercent={k.deviationPercent} alerts={alertsInRange} thresholds={{ min: k.minThreshold, max: k.maxThreshold }}
-          label={`${k.indicator}: ${keyRows.length} values in the ${range.label.toLowerCase()}, baseline band ±${k.deviationPercent}%, ${alertsInRange.length} alerts marked`} />
+        <KpiChart window={{ from: since, to: since + range.ms }} rows={keyRows} alerts={alertsInRange} thresholds={{ min: k.minThreshold, max: k.maxThreshold }}
+          label={`${k.indicator}: ${keyRows.length} values in the ${range.label.toLowerCase()} with the band each was judged against, ${alertsInRange.length} alerts marked`} />
       )}
-      <p className="muted small legend-note">Shaded: baseline ± {k.deviationPercent}% (today's setting). Dashed red lines: alerts opened; green: resolved.
+      <p className="muted small legend-note">Shaded: the band each run was judged against, as recorded (today's rule: {rule}); a side without a limit is not drawn.
+        Dashed red lines: alerts opened; green: resolved.
         {(k.minThreshold !== null || k.maxThreshold !== null) && ' Solid orange lines: the absolute thresholds (when in view).'}
         {history.data?.truncated && ' Only the newest 3,000 executions are shown; choose a shorter range for all.'}</p>
 

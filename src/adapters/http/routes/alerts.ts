@@ -3,7 +3,9 @@ import { acknowledgeAlert, resolveAlert, resolveAlerts, type AlertCommandDeps } 
 import { retryNotification } from '../../../core/alerts/notification-commands.ts';
 import { alertLink } from '../../../core/alerts/notify.ts';
 import { previewAlert } from '../../../core/alerts/preview.ts';
+import type { Alert } from '../../../core/alerts/alert.ts';
 import { notFound } from '../../../core/errors.ts';
+import { seriesKeyOut } from '../../../core/executions/transitions.ts';
 import { metaOf } from '../request-context.ts';
 import {
   AlertDetailView, AlertListQuery, AlertView, BulkResolveBody, BulkResolveView, NoteBody, NotificationListQuery, NotificationView,
@@ -18,6 +20,9 @@ const bodyOptional = async (request: { body: unknown }): Promise<void> => {
   request.body ??= {};
 };
 
+/** An alert as the API shows it: a single-value KPI's series has no key (null, as in executions). */
+const alertView = <A extends Alert>(a: A): Omit<A, 'key'> & { key: string | null } => ({ ...a, key: seriesKeyOut(a.key) });
+
 /** The alert log, acknowledge/resolve, the delivery log with dead-letter retry, and message preview. */
 export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> = async (app, { deps }) => {
   const read = deps.uow.read;
@@ -27,7 +32,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> 
     schema: { tags, summary: 'List alerts, newest first', querystring: AlertListQuery, response: { 200: pageOf(AlertView), ...problemResponses } },
   }, async (request) => {
     const q = request.query;
-    return read.alerts.list({ ...q, from: dateOf(q.from), to: dateOf(q.to), limit: q.limit ?? 50 });
+    const page = await read.alerts.list({ ...q, from: dateOf(q.from), to: dateOf(q.to), limit: q.limit ?? 50 });
+    return { ...page, items: page.items.map(alertView) };
   });
 
   app.get('/alerts/statistics', {
@@ -44,20 +50,20 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ deps: AlertCommandDeps }> 
   }, async (request) => {
     const alert = await read.alerts.get(request.params.id);
     if (alert === null) throw notFound('alert', request.params.id);
-    return { ...alert, notifications: await read.outbox.forAlert(alert.id) };
+    return { ...alertView(alert), notifications: await read.outbox.forAlert(alert.id) };
   });
 
   app.post('/alerts/:id/acknowledge', {
     config: { access: 'alerts:write' },
     preValidation: bodyOptional,
     schema: { tags, summary: 'Acknowledge an alert: stops reminders and escalation', params: IdParams, body: NoteBody, response: { 200: AlertView, ...problemResponses } },
-  }, async (request) => acknowledgeAlert(deps, request.params.id, request.body.note ?? null, metaOf(request)));
+  }, async (request) => alertView(await acknowledgeAlert(deps, request.params.id, request.body.note ?? null, metaOf(request))));
 
   app.post('/alerts/:id/resolve', {
     config: { access: 'alerts:write' },
     preValidation: bodyOptional,
     schema: { tags, summary: 'Resolve an alert by hand', params: IdParams, body: NoteBody, response: { 200: AlertView, ...problemResponses } },
-  }, async (request) => resolveAlert(deps, request.params.id, request.body.note ?? null, metaOf(request)));
+  }, async (request) => alertView(await resolveAlert(deps, request.params.id, request.body.note ?? null, metaOf(request))));
 
   app.post('/alerts/resolve', {
     config: { access: 'alerts:write' },

@@ -1,3 +1,4 @@
+import { Reason } from './execution.ts';
 import { Type, type TLiteral, type TUnion } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
 import { DateTime, Nullable, NullableNumber, PageQuery } from './common.ts';
@@ -21,11 +22,15 @@ export const NotificationView = Type.Object({
 });
 
 const alertFields = {
-  id: Type.String(), kind: AlertKind, kpiId: Type.String(), indicator: Type.String(), key: Type.String(), status: AlertStatus,
+  id: Type.String(), kind: AlertKind, kpiId: Type.String(), indicator: Type.String(), key: Nullable(Type.String({ description: 'the series; null for a single-value KPI' })), status: AlertStatus,
   severity: Severity, priority: Type.Integer(), executionId: Type.String(), openedAt: DateTime,
   value: Nullable(Type.Number()), baseline: Nullable(Type.Number()), deviationPercent: Nullable(Type.Number()),
-  thresholds: Type.Object({ deviationPercent: Type.Number(), min: Nullable(Type.Number()), max: Nullable(Type.Number()) }),
-  reasons: Type.Array(Type.Object({ rule: Type.String(), limit: Type.Number(), value: Type.Number() })),
+  thresholds: Type.Object({
+    sensitivity: Nullable(Type.String({ description: 'low, medium or high; null = no adaptive band' })),
+    deviationPercent: Nullable(Type.Number()), min: Nullable(Type.Number()), max: Nullable(Type.Number()),
+  }),
+  band: Nullable(Type.Object({ low: Nullable(Type.Number()), high: Nullable(Type.Number()) }, { description: 'What the rules accepted when it opened; null = unbounded' })),
+  reasons: Type.Array(Reason),
   error: Nullable(Type.String()), subject: Type.String(), body: Type.String(), openingNotified: Type.Boolean(),
   notifyAt: Nullable(DateTime), lastNotifiedAt: Nullable(DateTime), escalatedAt: Nullable(DateTime),
   acknowledgedAt: Nullable(DateTime), acknowledgedBy: Nullable(Type.String()), acknowledgeNote: Nullable(Type.String()),
@@ -77,5 +82,5 @@ export const PreviewBody = Type.Object({
 }, { additionalProperties: false });
 export const PreviewView = Type.Object({
   subject: Type.String(), body: Type.String(), severity: Severity, sms: Type.String(),
-  execution: Nullable(Type.Object({ runId: Type.String(), slot: DateTime, key: Type.String() }, { description: 'the run previewed; null when the value was given' })),
+  execution: Nullable(Type.Object({ runId: Type.String(), slot: DateTime, key: Nullable(Type.String()) }, { description: 'the run previewed; null when the value was given' })),
 });

@@ -1,12 +1,24 @@
 import { Type } from 'typebox';
 import { DateTime, Nullable, PageQuery } from './common.ts';
 
-const Reason = Type.Object({
-  rule: Type.String({ description: 'deviation, min_threshold or max_threshold' }),
-  direction: Type.Optional(Type.String({ description: 'deviation only: drop or spike' })),
-  limit: Type.Number(),
-  value: Type.Number(),
+/** One rule a value broke; the same names in executions, alerts, events and webhooks. */
+export const Reason = Type.Object({
+  rule: Type.String({ description: 'band, deviation, min_threshold or max_threshold' }),
+  direction: Type.Optional(Type.String({ description: 'band and deviation: drop or spike' })),
+  limit: Type.Number({ description: 'band: the edge crossed; deviation: the accepted %; thresholds: the threshold' }),
+  value: Type.Number({ description: 'deviation: the signed deviation in %; otherwise the value' }),
 });
+
+const Band = Nullable(Type.Object({ low: Nullable(Type.Number()), high: Nullable(Type.Number()) }, { description: 'What the rules accepted; null = unbounded' }));
+
+const Basis = Nullable(Type.Object({
+  source: Type.String({ description: 'history or query (a historical column)' }),
+  seasonality: Type.String({ description: 'weekly, daily or none (the level of the latest runs only)' }),
+  seasonalPoints: Type.Array(DateTime, { description: 'Window ends of the past runs the seasonal value came from' }),
+  levelPoints: Type.Integer({ description: 'Recent runs that set the level' }),
+  modelPoints: Type.Integer({ description: 'Past runs whose errors set the width of the band' }),
+  sigma: Nullable(Type.Number({ description: 'One robust standard deviation of the series\' errors' })),
+}));
 
 const Outcome = Type.Object({
   kind: Type.String({ description: 'ok, breach or no_judgement' }),
@@ -22,6 +34,10 @@ const Series = Type.Object({
   baselineWindows: Type.Integer(),
   deviationPercent: Nullable(Type.Number()),
   outcome: Outcome,
+  band: Band,
+  basis: Basis,
+  anomalous: Type.Boolean({ description: 'Kept out of future baselines: a breach, or inside an incident' }),
+  incident: Nullable(Type.String({ description: 'opened or ended: the series\' incident (its alert) opened or ended with this run' })),
 });
 
 export const ExecuteQuery = Type.Object({
@@ -50,7 +66,8 @@ export const ExecutionRecordView = Type.Object({
   slot: DateTime, windowStart: DateTime, windowEnd: DateTime, startedAt: DateTime, finishedAt: DateTime, durationMs: Type.Integer(),
   status: Type.String(), value: Nullable(Type.Number()), baseline: Nullable(Type.Number()), baselineSource: Nullable(Type.String()),
   baselineWindows: Type.Integer(), deviationPercent: Nullable(Type.Number()), outcome: Nullable(Type.String()),
-  reasons: Nullable(Type.Array(Reason)), noJudgementReason: Nullable(Type.String()), error: Nullable(Type.String()),
+  reasons: Nullable(Type.Array(Reason)), noJudgementReason: Nullable(Type.String()), band: Band, basis: Basis, anomalous: Type.Boolean(),
+  error: Nullable(Type.String()),
   rowsReturned: Type.Integer(), nodeId: Type.String(), traceId: Nullable(Type.String()),
 });
 

@@ -1,14 +1,12 @@
 -- Before the core refused ±Infinity and NaN, a number field could hold one: the row kept the number,
--- while its event (JSON) got null. The rows now say what replay reads from those events
--- (core/replay/fold.ts nullNumbers): an endless deviation is the largest finite number (no deviation
--- breaches, as before); an endless threshold is none (null, which never breaches either). Run history
--- and alerts lose the number (null: no value), as their events did. One pass over each table.
+-- while its event (JSON) got null. The rows now say what replay reads from those events: an endless
+-- threshold is none (null, which never breaches either); an endless deviation is left to 0702 (null,
+-- "no percentage rule", needs the column to allow null). Run history and alerts lose the number (null:
+-- no value), as their events did. One pass over each table.
 UPDATE kpis
-   SET deviation_percent = CASE WHEN deviation_percent IN ('Infinity', '-Infinity', 'NaN') THEN 1.7976931348623157e308 ELSE deviation_percent END,
-       min_threshold = CASE WHEN min_threshold IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE min_threshold END,
+   SET min_threshold = CASE WHEN min_threshold IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE min_threshold END,
        max_threshold = CASE WHEN max_threshold IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE max_threshold END
- WHERE deviation_percent IN ('Infinity', '-Infinity', 'NaN') OR min_threshold IN ('Infinity', '-Infinity', 'NaN')
-    OR max_threshold IN ('Infinity', '-Infinity', 'NaN');
+ WHERE min_threshold IN ('Infinity', '-Infinity', 'NaN') OR max_threshold IN ('Infinity', '-Infinity', 'NaN');
 
 -- Run history and alerts have the same three numbers.
 DO $$

@@ -1,0 +1,77 @@
+import { incidentStep, type IncidentPolicy, type IncidentTransition } from './incident.ts';
+import { learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
+import { predict, type Prediction, type References, type Seasonality } from './references.ts';
+import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
+import { bandSigmas } from './sensitivity.ts';
+import type { SeriesOutcome } from '../executions/outcome.ts';
+
+/** One value of one series to judge. */
+export interface PointInput {
+  readonly at: Date;
+  readonly value: number;
+  /** Hour of the day in the KPI's time zone (0–23): the noise of many series depends on it. */
+  readonly hour: number;
+  readonly periodMinutes: number;
+  /** A baseline the query itself returned (`historical` column); null = from the series' history. */
+  readonly historical: number | null;
+}
+
+/** What a judgement stood on, recorded with it so that a chart, a message or an audit line can say so. */
+export interface Basis {
+  readonly source: 'history' | 'query';
+  readonly seasonality: Seasonality;
+  /** Window ends of the past runs the seasonal value came from (ISO 8601 strings once stored). */
+  readonly seasonalPoints: (Date | string)[];
+  /** Recent runs that set the level. */
+  readonly levelPoints: number;
+  /** Past runs whose errors set the band's width. */
+  readonly modelPoints: number;
+  /** One robust standard deviation; null while the model has seen too little. */
+  readonly sigma: number | null;
+}
+
+export interface PointJudgement {
+  readonly baseline: number | null;
+  /** The seasonal part of the baseline, kept with the run for the level of later runs. */
+  readonly seasonal: number | null;
+  /** What the rules accepted; null when nothing could judge. */
+  readonly band: Range | null;
+  readonly deviationPercent: number | null;
+  readonly outcome: SeriesOutcome;
+  readonly basis: Basis;
+  /** Kept out of future baselines (see incidentStep). */
+  readonly anomalous: boolean;
+  /** An incident of this series opened or ended with this run (alerting opens or resolves on it). */
+  readonly incident: IncidentTransition;
+  readonly model: SeriesModel;
+}
+
+const fromQuery = (historical: number): Prediction => ({ baseline: historical, seasonal: historical, seasonality: 'none', seasonalPoints: [], levelPoints: 0 });
+
+/**
+ * The detector: one value against its baseline and band under the KPI's rules, the incident it
+ * belongs to, and what the series' model learns from it. Pure; the scheduler, manual runs, the test
+ * run and the backtest all call this and nothing else to judge.
+ */
+export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: SeriesModel, refs: References, input: PointInput, pointsPerWeek: number): PointJudgement {
+  const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate);
+  const { baseline } = prediction;
+  const sigma = baseline === null ? null : sigmaOf(model, baseline, input.hour);
+  const verdict = applyRules(rule, input.value, baseline, sigma);
+  const breach = verdict.outcome.kind === 'breach';
+  const judged = verdict.outcome.kind !== 'no_judgement';
+  const bandUnits = rule.sensitivity !== null && baseline !== null && sigma !== null ? (input.value - baseline) / (bandSigmas(rule.sensitivity) * sigma) : null;
+  const step = judged
+    ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes }, policy)
+    : { state: model.incident, transition: null, anomalous: model.incident.open };
+  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek);
+  return {
+    baseline, seasonal: prediction.seasonal, band: verdict.range, deviationPercent: deviationPercent(input.value, baseline), outcome: verdict.outcome,
+    basis: {
+      source: input.historical !== null ? 'query' : 'history', seasonality: prediction.seasonality,
+      seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
+    },
+    anomalous: step.anomalous, incident: step.transition,
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, incident: step.state },
+  };
+}

@@ -1,0 +1,111 @@
+import type { BaselineAggregate } from '../kpis/kpi.ts';
+import { daysEarlier, weeksEarlier } from '../kpis/schedule.ts';
+import { mean, median } from './stats.ts';
+
+/**
+ * Which past judgements of a series the next one is measured against, and the baseline they give.
+ * Three kinds of reference: the same time on each of the last six days, the same time in each of the
+ * last weeks, and the most recent runs (the current level). Pure: the store and the backtest both fetch
+ * what `referencePlan` names and hand it to `predict`.
+ */
+
+/** One past judgement of a series, as later judgements need it. */
+export interface PastPoint {
+  /** The window end of that run. */
+  readonly at: Date;
+  readonly value: number;
+  /** The seasonal value that run was measured against; null when it had none (only a level). */
+  readonly seasonal: number | null;
+  /** Judged out of the ordinary: a breach, or inside an incident that had not become the new normal. */
+  readonly anomalous: boolean;
+}
+
+/**
+ * Past anomalies stay out of the baselines of the future: a point serves as the season of a later day
+ * unless it was an anomaly against a season (an anomaly judged against the level only, on the first
+ * days, still teaches the daily shape); it serves as the current level only if it was no anomaly.
+ * The store's SQL (executions.repo.ts) applies the same two rules.
+ */
+export const servesAsSeason = (p: PastPoint): boolean => !p.anomalous || p.seasonal === null;
+export const servesAsLevel = (p: PastPoint): boolean => !p.anomalous;
+
+export interface ReferencePlan {
+  /** The run's window end; every reference lies before it. */
+  readonly slot: Date;
+  /** Level points: at most this many, newest first, none older than `recentSince`. */
+  readonly recentLimit: number;
+  readonly recentSince: Date;
+  /** Same time 1…6 days earlier (wall clock in the KPI's time zone). */
+  readonly daily: readonly Date[];
+  /** Same time 1…weeks weeks earlier. */
+  readonly weekly: readonly Date[];
+  /** How far a past run's window end may be from a target and still be "the same time", ms. */
+  readonly toleranceMs: number;
+}
+
+const MINUTE = 60_000;
+
+/** Half the period, at least a minute, at most 30 minutes (neighbouring runs are never mistaken for it). */
+export const toleranceMs = (periodMinutes: number): number => Math.min(30, Math.max(1, periodMinutes / 2)) * MINUTE;
+
+/** The level is the last hour of runs (3 to 12 of them), none older than three such spans. */
+export function referencePlan(slot: Date, periodMinutes: number, weeks: number, timezone: string): ReferencePlan {
+  const recentLimit = Math.min(60, Math.max(3, Math.round(60 / periodMinutes)));
+  const horizonMinutes = 3 * Math.max(60, 3 * periodMinutes);
+  return {
+    slot,
+    recentLimit,
+    recentSince: new Date(slot.getTime() - horizonMinutes * MINUTE),
+    daily: Array.from({ length: 6 }, (_, i) => daysEarlier(slot, i + 1, timezone)),
+    weekly: Array.from({ length: weeks }, (_, i) => weeksEarlier(slot, i + 1, timezone)),
+    toleranceMs: toleranceMs(periodMinutes),
+  };
+}
+
+/** What the store or the backtest found for a plan: null where no eligible run was near a target. */
+export interface References {
+  /** Newest first; every one serves as level. */
+  readonly recent: readonly PastPoint[];
+  readonly daily: readonly (PastPoint | null)[];
+  readonly weekly: readonly (PastPoint | null)[];
+}
+
+export const NO_REFERENCES: References = { recent: [], daily: [], weekly: [] };
+
+export type Seasonality = 'weekly' | 'daily' | 'none';
+
+export interface Prediction {
+  /** The expected value; null when there is no past at all. */
+  readonly baseline: number | null;
+  /** The seasonal part of it (before the level correction); null without seasonal references. */
+  readonly seasonal: number | null;
+  readonly seasonality: Seasonality;
+  /** Window ends of the seasonal references used. */
+  readonly seasonalPoints: readonly Date[];
+  /** How many recent runs set the level. */
+  readonly levelPoints: number;
+}
+
+const present = (ps: readonly (PastPoint | null)[]): PastPoint[] => ps.filter((p): p is PastPoint => p !== null && servesAsSeason(p));
+
+/**
+ * The baseline: the same time of past weeks when at least two weeks have it, else of past days, moved
+ * by the current level (the median of the recent runs' differences from their own seasonal values);
+ * without any seasonal reference, the median of the recent runs.
+ */
+export function predict(refs: References, aggregate: BaselineAggregate): Prediction {
+  const weekly = present(refs.weekly);
+  const daily = present(refs.daily);
+  const seasonalRefs = weekly.length >= 2 ? weekly : daily.length >= 1 ? daily : [];
+  const seasonality: Seasonality = seasonalRefs.length === 0 ? 'none' : seasonalRefs === weekly ? 'weekly' : 'daily';
+  const recent = refs.recent.filter(servesAsLevel);
+  if (seasonalRefs.length === 0) {
+    const baseline = recent.length > 0 ? median(recent.map((p) => p.value)) : null;
+    return { baseline, seasonal: null, seasonality, seasonalPoints: [], levelPoints: recent.length };
+  }
+  const values = seasonalRefs.map((p) => p.value);
+  const seasonal = aggregate === 'mean' ? mean(values) : median(values);
+  const offsets = recent.filter((p) => p.seasonal !== null).map((p) => p.value - p.seasonal!);
+  const level = offsets.length > 0 ? median(offsets) : 0;
+  return { baseline: seasonal + level, seasonal, seasonality, seasonalPoints: seasonalRefs.map((p) => p.at), levelPoints: offsets.length };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { learn, NEW_MODEL, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
+
+const teach = (errors: readonly number[], baseline = 100, model: SeriesModel = NEW_MODEL): SeriesModel =>
+  errors.reduce((m, e) => learn(m, baseline + e, baseline, 9, false, 2016), model);
+
+describe('the series model', () => {
+  it('draws no band before three judged runs, then widens while it has seen few runs', () => {
+    expect(sigma(teach([1, -1]), 100, 9)).toBeNull();
+    const few = sigma(teach([2, -2, 2]), 1000, 9)!;
+    const many = sigma(teach(Array.from({ length: 400 }, (_, i) => (i % 2 ? 2 : -2))), 1000, 9)!;
+    expect(few).toBeGreaterThan(many * 1.5);
+  });
+
+  it('widens for errors with heavier tails than normal ones, at the same median error', () => {
+    const normalish = teach(Array.from({ length: 600 }, (_, i) => [1, -1, 2, -2, 3, -0.5][i % 6]!), 100);
+    const bursty = teach(Array.from({ length: 600 }, (_, i) => [1, -1, 2, -2, 30, -0.5][i % 6]!), 100);
+    expect(Math.abs(normalish.scale - bursty.scale) / normalish.scale).toBeLessThan(0.35);
+    expect(sigma(bursty, 100, 9)! / sigma(normalish, 100, 9)!).toBeGreaterThan(1.5);
+  });
+
+  it('is robust: a few extreme errors among hundreds hardly move its scale', () => {
+    const calm = teach(Array.from({ length: 300 }, (_, i) => (i % 2 ? 5 : -5)), 1000);
+    const spiked = teach([900, -900, 1200, 800, 1000], 1000, calm);
+    expect(spiked.scale / calm.scale).toBeLessThan(1.15);
+  });
+
+  it('counts (whole numbers only) are never narrower than Poisson noise; nothing is narrower than 1 % of the level', () => {
+    const flatCount = teach(Array.from({ length: 100 }, () => 0), 3);
+    expect(flatCount.integers).toBe(true);
+    expect(sigma(flatCount, 3, 9)! / (1 + 2 / 10)).toBeCloseTo(Math.sqrt(3) + 0.5, 6);
+    expect(sigma(flatCount, 0, 9)! / (1 + 2 / 10)).toBeCloseTo(1.5, 6);
+    const flat = teach(Array.from({ length: 100 }, () => 0), 200.5);
+    expect(flat.integers).toBe(false);
+    expect(sigma(flat, 200.5, 9)! / (1 + 2 / 10)).toBeCloseTo(2.005, 6);
+  });
+
+  it('learns nothing about its errors from an anomalous run', () => {
+    const m = teach([1, -1, 1, -1]);
+    const after = learn(m, 5000, 100, 9, true, 2016);
+    expect([after.points, after.scale]).toEqual([m.points, m.scale]);
+  });
+
+  it('a first model from backfilled values: their spread, counted as that many points', () => {
+    expect(warmModel([100, 110])).toEqual(NEW_MODEL);
+    expect(warmModel([100, 110, 90, 104])).toMatchObject({ points: 4, scale: 5, integers: true });
+    expect(sigma(warmModel([100, 110, 90, 104]), 100, 9)).not.toBeNull();
+  });
+
+  it('a stored model read back: malformed parts fall back to the defaults', () => {
+    const m = teach([3, -2, 4, -1]);
+    expect(parseModel(JSON.parse(JSON.stringify(m)))).toEqual(m);
+    expect(parseModel({ points: 'x', scale: -3, hourScale: [1], incident: { open: 'yes' } })).toEqual(NEW_MODEL);
+    expect(parseModel(null)).toEqual(NEW_MODEL);
+  });
+});

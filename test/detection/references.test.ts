@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { predict, referencePlan, servesAsLevel, servesAsSeason, type PastPoint } from '../../src/core/detection/references.ts';
+
+const at = (iso: string) => new Date(iso);
+const point = (iso: string, value: number, o: Partial<PastPoint> = {}): PastPoint => ({ at: at(iso), value, seasonal: null, anomalous: false, ...o });
+
+describe('the reference plan', () => {
+  it('looks at the same local time on past days and weeks, across a DST change', () => {
+    // Berlin switches to summer time on 2026-03-29: 09:00 local is 07:00Z after, 08:00Z before.
+    const plan = referencePlan(at('2026-04-06T07:00:00Z'), 5, 2, 'Europe/Berlin');
+    expect(plan.weekly.map((d) => d.toISOString())).toEqual(['2026-03-30T07:00:00.000Z', '2026-03-23T08:00:00.000Z']);
+    expect(plan.daily).toHaveLength(6);
+    expect(plan.daily[0]!.toISOString()).toBe('2026-04-05T07:00:00.000Z');
+  });
+
+  it('takes the last hour of runs as the level (3 to 12 runs), and half a period as the tolerance (1 to 30 minutes)', () => {
+    const slot = at('2026-03-02T09:00:00Z');
+    expect(referencePlan(slot, 5, 4, 'UTC')).toMatchObject({ recentLimit: 12, toleranceMs: 150_000, recentSince: at('2026-03-02T06:00:00Z') });
+    expect(referencePlan(slot, 60, 4, 'UTC')).toMatchObject({ recentLimit: 3, toleranceMs: 1_800_000, recentSince: at('2026-03-02T00:00:00Z') });
+    expect(referencePlan(slot, 1, 4, 'UTC').toleranceMs).toBe(60_000);
+  });
+});
+
+describe('the baseline', () => {
+  it('given two or more past weeks, then their median, moved by the current level', () => {
+    const p = predict({
+      weekly: [point('2026-02-23T09:00:00Z', 100), point('2026-02-16T09:00:00Z', 110), point('2026-02-09T09:00:00Z', 400)],
+      daily: [point('2026-03-01T09:00:00Z', 10)],
+      recent: [point('2026-03-02T08:55:00Z', 115, { seasonal: 105 }), point('2026-03-02T08:50:00Z', 113, { seasonal: 105 })],
+    }, 'median');
+    expect(p).toMatchObject({ seasonality: 'weekly', seasonal: 110, baseline: 110 + 9, levelPoints: 2 });
+    expect(p.seasonalPoints).toHaveLength(3);
+  });
+
+  it('given fewer than two weeks, then the same time of past days; given neither, then the level alone', () => {
+    expect(predict({ weekly: [point('2026-02-23T09:00:00Z', 100)], daily: [point('2026-03-01T09:00:00Z', 50), null, point('2026-02-27T09:00:00Z', 70)], recent: [] }, 'median'))
+      .toMatchObject({ seasonality: 'daily', baseline: 60 });
+    expect(predict({ weekly: [], daily: [], recent: [point('2026-03-02T08:55:00Z', 7), point('2026-03-02T08:50:00Z', 9), point('2026-03-02T08:45:00Z', 30)] }, 'median'))
+      .toMatchObject({ seasonality: 'none', seasonal: null, baseline: 9, levelPoints: 3 });
+    expect(predict({ weekly: [], daily: [], recent: [] }, 'median').baseline).toBeNull();
+  });
+
+  it('past anomalies stay out: a breach against a season serves neither as season nor as level; one judged on the level alone still teaches the season', () => {
+    const againstSeason = point('2026-02-23T09:00:00Z', 900, { anomalous: true, seasonal: 100 });
+    const firstDays = point('2026-02-23T09:00:00Z', 900, { anomalous: true, seasonal: null });
+    expect([servesAsSeason(againstSeason), servesAsLevel(againstSeason)]).toEqual([false, false]);
+    expect([servesAsSeason(firstDays), servesAsLevel(firstDays)]).toEqual([true, false]);
+    const p = predict({ weekly: [againstSeason, point('2026-02-16T09:00:00Z', 100), point('2026-02-09T09:00:00Z', 104)], daily: [], recent: [] }, 'mean');
+    expect(p).toMatchObject({ seasonality: 'weekly', baseline: 102 });
+  });
+});
