@@ -65,10 +65,14 @@ const MIN_RESOLVE_RUNS = 3;
 const MAX_RESOLVE_MS = 3 * 3_600_000;
 const NEW_NORMAL_MS = 24 * 3_600_000;
 
-function cusum(state: IncidentState, u: number | null): { rise: number; fall: number } {
+/**
+ * One step of the two one-sided CUSUMs. `cap` bounds the evidence: inside an incident it is capped at
+ * what opens one, so that a long incident does not pile up evidence that then takes as long to fade.
+ */
+function cusum(state: IncidentState, u: number | null, cap = Infinity): { rise: number; fall: number } {
   if (u === null) return { rise: 0, fall: 0 };
   const c = Math.max(-AT_ONCE, Math.min(AT_ONCE, u));
-  return { rise: Math.max(0, state.rise + c - DRIFT), fall: Math.max(0, state.fall - c - DRIFT) };
+  return { rise: Math.min(cap, Math.max(0, state.rise + c - DRIFT)), fall: Math.min(cap, Math.max(0, state.fall - c - DRIFT)) };
 }
 
 function whileClosed(state: IncidentState, input: IncidentInput, policy: IncidentPolicy): IncidentStep {
@@ -83,7 +87,7 @@ function whileClosed(state: IncidentState, input: IncidentInput, policy: Inciden
 
 function whileOpen(state: IncidentState, input: IncidentInput, policy: IncidentPolicy): IncidentStep {
   const openedAt = state.openedAt ?? input.at;
-  const { rise, fall } = cusum(state, input.bandUnits);
+  const { rise, fall } = cusum(state, input.bandUnits, 2 * PERSISTS);
   const anomalous = input.at - openedAt < NEW_NORMAL_MS;
   if (input.breach) return { state: { open: true, openedAt, normalSince: null, streak: 0, rise, fall }, transition: null, anomalous };
   const normalSince = state.normalSince ?? input.at;

@@ -64,7 +64,7 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
   const step = judged
     ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };
-  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek);
+  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek, judged && !model.incident.open);
   return {
     baseline, seasonal: prediction.seasonal, band: verdict.range, deviationPercent: deviationPercent(input.value, baseline), outcome: verdict.outcome,
     basis: {
@@ -72,6 +72,6 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, incident: step.state },
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, incident: step.state },
   };
 }
