@@ -1,6 +1,6 @@
 import { incidentStep, type IncidentPolicy, type IncidentTransition } from './incident.ts';
 import { learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
-import { predict, type Prediction, type References, type Seasonality } from './references.ts';
+import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
 import { bandSigmas } from './sensitivity.ts';
 import type { SeriesOutcome } from '../executions/outcome.ts';
@@ -54,7 +54,7 @@ const fromQuery = (historical: number): Prediction => ({ baseline: historical, s
  * run and the backtest all call this and nothing else to judge.
  */
 export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: SeriesModel, refs: References, input: PointInput, pointsPerWeek: number): PointJudgement {
-  const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate);
+  const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate, { weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, fullLevel: levelRuns(input.periodMinutes) });
   const { baseline } = prediction;
   const sigma = baseline === null ? null : sigmaOf(model, baseline, input.hour);
   const verdict = applyRules(rule, input.value, baseline, sigma);
@@ -72,6 +72,9 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, incident: step.state },
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration,
+      weeklyFrom: model.weeklyFrom ?? (prediction.seasonality === 'weekly' ? input.at.getTime() : null),
+      // An incident whose runs are no longer anomalous has become the new normal: its opening starts a regime.
+      regimeSince: step.state.open && !step.anomalous ? step.state.openedAt : model.regimeSince, incident: step.state },
   };
 }

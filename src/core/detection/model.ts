@@ -26,6 +26,10 @@ export interface SeriesModel {
    * distribution has 2.576; a bursty series more, and its band widens by the ratio.
    */
   readonly calibration: number;
+  /** When the series was first judged on a weekly season (ms; references.ts predict). */
+  readonly weeklyFrom: number | null;
+  /** When the current regime began: the opening of an incident that lasted a day and became the new normal (ms). */
+  readonly regimeSince: number | null;
   readonly incident: IncidentState;
 }
 
@@ -34,7 +38,7 @@ const GAUSSIAN_Q99 = 2.576;
 
 export const NEW_MODEL: SeriesModel = {
   points: 0, scale: 0, tail: 0, hourScale: new Array<number>(24).fill(0), hourPoints: new Array<number>(24).fill(0),
-  magnitude: 0, integers: true, calibration: GAUSSIAN_Q99, incident: NO_INCIDENT,
+  magnitude: 0, integers: true, calibration: GAUSSIAN_Q99, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
 };
 
 /** Judged runs needed before a band is drawn at all. */
@@ -80,14 +84,14 @@ export function learn(model: SeriesModel, value: number, baseline: number | null
   // Literals with one property order, not spreads: this runs for every judged value, and one shape
   // keeps it fast (the backtest judges tens of thousands a second).
   if (anomalous || baseline === null) {
-    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, calibration, incident: model.incident };
+    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, calibration, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
   }
   const error = Math.abs(value - baseline);
   const hourScale = model.hourScale.slice();
   const hourPoints = model.hourPoints.slice();
   hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error);
   hourPoints[hour] = hourPoints[hour]! + 1;
-  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error), tail: runningQuantileStep(model.tail, model.points, error, 0.9), hourScale, hourPoints, magnitude, integers, calibration, incident: model.incident };
+  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error), tail: runningQuantileStep(model.tail, model.points, error, 0.9), hourScale, hourPoints, magnitude, integers, calibration, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
 }
 
 const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -102,6 +106,8 @@ export function parseModel(json: unknown): SeriesModel {
   return {
     points: Math.max(0, Math.floor(finite(m.points, 0))), scale: Math.max(0, finite(m.scale, 0)), tail: Math.max(0, finite(m.tail, 0)), hourScale: hours(m.hourScale), hourPoints: hours(m.hourPoints),
     magnitude: Math.max(0, finite(m.magnitude, 0)), integers: m.integers !== false, calibration: Math.max(1e-3, finite(m.calibration, GAUSSIAN_Q99)),
+    weeklyFrom: time(m.weeklyFrom),
+    regimeSince: time(m.regimeSince),
     incident: {
       open: i.open === true, openedAt: time(i.openedAt), normalSince: time(i.normalSince), streak: Math.max(0, Math.floor(finite(i.streak, 0))),
       rise: Math.max(0, finite(i.rise, 0)), fall: Math.max(0, finite(i.fall, 0)),
@@ -121,6 +127,6 @@ export function warmModel(seasonalValues: readonly number[]): SeriesModel {
   const spread = median(seasonalValues.map((v) => Math.abs(v - m)));
   return {
     points: seasonalValues.length, scale: spread, tail: spread * GAUSSIAN_TAIL_RATIO, hourScale: NEW_MODEL.hourScale, hourPoints: NEW_MODEL.hourPoints,
-    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), calibration: GAUSSIAN_Q99, incident: NO_INCIDENT,
+    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), calibration: GAUSSIAN_Q99, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
   };
 }
