@@ -19,6 +19,14 @@ describe('the series model', () => {
     expect(sigma(bursty, 100, 9)! / sigma(normalish, 100, 9)!).toBeGreaterThan(1.5);
   });
 
+  it('calibrates its band on the series: one whose errors burst beyond the normal 99th percentile more often gets a wider band', () => {
+    const gaussianish = teach(Array.from({ length: 3000 }, (_, i) => [1, -1, 2, -2, 0.5, -0.5, 1.5, -1.5][i % 8]!), 100);
+    const bursty = teach(Array.from({ length: 3000 }, (_, i) => (i % 25 === 0 ? 40 : [1, -1, 2, -2, 0.5, -0.5, 1.5, -1.5][i % 8]!)), 100);
+    expect(gaussianish.calibration).toBeLessThan(2.6);
+    expect(bursty.calibration).toBeGreaterThan(gaussianish.calibration * 2);
+    expect(sigma(bursty, 100, 9)! / sigma(gaussianish, 100, 9)!).toBeGreaterThan(2);
+  });
+
   it('is robust: a few extreme errors among hundreds hardly move its scale', () => {
     const calm = teach(Array.from({ length: 300 }, (_, i) => (i % 2 ? 5 : -5)), 1000);
     const spiked = teach([900, -900, 1200, 800, 1000], 1000, calm);

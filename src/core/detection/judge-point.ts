@@ -1,4 +1,4 @@
-import { incidentStep, type IncidentPolicy, type IncidentTransition } from './incident.ts';
+import { incidentStep, observationWeight, type IncidentPolicy, type IncidentTransition } from './incident.ts';
 import { learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
 import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
@@ -12,6 +12,8 @@ export interface PointInput {
   /** Hour of the day in the KPI's time zone (0–23): the noise of many series depends on it. */
   readonly hour: number;
   readonly periodMinutes: number;
+  /** The span the value covers (the KPI's lastMinutes); default: the period. */
+  readonly windowMinutes?: number;
   /** A baseline the query itself returned (`historical` column); null = from the series' history. */
   readonly historical: number | null;
 }
@@ -62,9 +64,9 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
   const judged = verdict.outcome.kind !== 'no_judgement';
   const bandUnits = rule.sensitivity !== null && baseline !== null && sigma !== null ? (input.value - baseline) / (bandSigmas(rule.sensitivity) * sigma) : null;
   const step = judged
-    ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes }, policy)
+    ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes, windowMinutes: input.windowMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };
-  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek, judged && !model.incident.open);
+  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek, judged && !model.incident.open, observationWeight(input.periodMinutes, input.windowMinutes));
   return {
     baseline, seasonal: prediction.seasonal, band: verdict.range, deviationPercent: deviationPercent(input.value, baseline), outcome: verdict.outcome,
     basis: {

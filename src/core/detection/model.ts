@@ -73,11 +73,14 @@ function uncalibrated(model: SeriesModel, baseline: number, hour: number): numbe
 /**
  * What a judged run teaches the model. Every value moves the magnitude and the "counts" flag; only a
  * normal run (not anomalous) with a baseline moves the error scales.
- * `pointsPerWeek` sets the memory of the magnitude (about a week).
+ * `pointsPerWeek` sets the memory of the magnitude (about a week). `weight` is how much of an
+ * independent observation the run is (period / window): runs of overlapping windows move the scales
+ * by that share each, so the scales' memory is one of time, not of runs.
  */
-export function learn(model: SeriesModel, value: number, baseline: number | null, hour: number, anomalous: boolean, pointsPerWeek: number, calibrate = !anomalous): SeriesModel {
+export function learn(model: SeriesModel, value: number, baseline: number | null, hour: number, anomalous: boolean, pointsPerWeek: number, calibrate = !anomalous, weight = 1): SeriesModel {
+  const rate = 0.05 * weight;
   const raw = calibrate && baseline !== null ? uncalibrated(model, baseline, hour) : null;
-  const calibration = raw === null ? model.calibration : model.calibration * Math.exp(0.05 * ((Math.abs(value - baseline!) / raw > model.calibration ? 1 : 0) - 0.01));
+  const calibration = raw === null ? model.calibration : model.calibration * Math.exp(rate * ((Math.abs(value - baseline!) / raw > model.calibration ? 1 : 0) - 0.01));
   const alpha = 1 / Math.max(1, pointsPerWeek);
   const magnitude = model.points === 0 && model.magnitude === 0 ? Math.abs(value) : model.magnitude + alpha * (Math.abs(value) - model.magnitude);
   const integers = model.integers && Number.isInteger(value);
@@ -89,9 +92,9 @@ export function learn(model: SeriesModel, value: number, baseline: number | null
   const error = Math.abs(value - baseline);
   const hourScale = model.hourScale.slice();
   const hourPoints = model.hourPoints.slice();
-  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error);
+  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error, rate);
   hourPoints[hour] = hourPoints[hour]! + 1;
-  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error), tail: runningQuantileStep(model.tail, model.points, error, 0.9), hourScale, hourPoints, magnitude, integers, calibration, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
+  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error, rate), tail: runningQuantileStep(model.tail, model.points, error, 0.9, rate), hourScale, hourPoints, magnitude, integers, calibration, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
 }
 
 const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
