@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learn, NEW_MODEL, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
+import { countOpenings, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
 
 const teach = (errors: readonly number[], baseline = 100, model: SeriesModel = NEW_MODEL): SeriesModel =>
   errors.reduce((m, e) => learn(m, baseline + e, baseline, 9, false, 2016), model);
@@ -25,6 +25,19 @@ describe('the series model', () => {
     expect(gaussianish.calibration).toBeLessThan(2.6);
     expect(bursty.calibration).toBeGreaterThan(gaussianish.calibration * 2);
     expect(sigma(bursty, 100, 9)! / sigma(gaussianish, 100, 9)!).toBeGreaterThan(2);
+  });
+
+  it('a series that opens more than two incidents a week gets a wider band, and narrows again as they stop', () => {
+    const week = 7 * 288; // 5-minute runs
+    let openings = 0;
+    for (let i = 0; i < week; i++) openings = countOpenings(openings, 5, i % 144 === 0); // two a day
+    expect(openings).toBeGreaterThan(8);
+    expect(openingsFactor(openings)).toBeGreaterThan(2);
+    const m = teach([2, -2, 1, -1, 3]);
+    expect(sigma({ ...m, openings }, 100, 9)! / sigma(m, 100, 9)!).toBeCloseTo(openingsFactor(openings), 6);
+    expect(openingsFactor(2)).toBe(1);
+    for (let i = 0; i < 3 * week; i++) openings = countOpenings(openings, 5, false);
+    expect(openingsFactor(openings)).toBe(1);
   });
 
   it('is robust: a few extreme errors among hundreds hardly move its scale', () => {

@@ -65,6 +65,11 @@ export interface IncidentStep {
 const AT_ONCE = 3;
 const DRIFT = 0.4;
 const PERSISTS = 3;
+/**
+ * Evidence under which it counts as gone: an incident ends only below it, and a run at or above it is
+ * suspect (judge-point keeps it out of the error scales).
+ */
+export const SUSPECT = PERSISTS / 6;
 const AUTO_PENDING = 2;
 const MIN_RESOLVE_RUNS = 3;
 const MAX_RESOLVE_MS = 3 * 3_600_000;
@@ -109,7 +114,7 @@ function whileOpen(state: IncidentState, input: IncidentInput, policy: IncidentP
   // running inside an incident, so a series that stays just inside the band does not end it).
   const ends = policy.resolveAfterExecutions !== null
     ? streak >= policy.resolveAfterExecutions
-    : streak >= MIN_RESOLVE_RUNS && Math.max(rise, fall) < PERSISTS / 6 && input.at - normalSince + periodMs >= Math.min(MAX_RESOLVE_MS, normalSince - openedAt);
+    : streak >= MIN_RESOLVE_RUNS && Math.max(rise, fall) < SUSPECT && input.at - normalSince + periodMs >= Math.min(MAX_RESOLVE_MS, normalSince - openedAt);
   if (ends) return { state: NO_INCIDENT, transition: 'ended', anomalous: false };
   return { state: { open: true, openedAt, normalSince, streak, rise, fall }, transition: null, anomalous };
 }

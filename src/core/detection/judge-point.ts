@@ -1,5 +1,5 @@
-import { incidentStep, observationWeight, type IncidentPolicy, type IncidentTransition } from './incident.ts';
-import { learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
+import { incidentStep, observationWeight, SUSPECT, type IncidentPolicy, type IncidentTransition } from './incident.ts';
+import { countOpenings, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
 import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
 import { bandSigmas } from './sensitivity.ts';
@@ -66,7 +66,11 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
   const step = judged
     ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes, windowMinutes: input.windowMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };
-  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek, judged && !model.incident.open, observationWeight(input.periodMinutes, input.windowMinutes));
+  // A run while evidence of a deviation builds up (the CUSUM at or above what counts as gone) is
+  // suspect: it teaches the error scales nothing, or an undetected slow drop would widen the band that
+  // should catch it.
+  const suspect = !step.state.open && Math.max(step.state.rise, step.state.fall) >= SUSPECT;
+  const learned = learn(model, input.value, baseline, input.hour, step.anomalous || suspect, pointsPerWeek, judged && !model.incident.open, observationWeight(input.periodMinutes, input.windowMinutes));
   return {
     baseline, seasonal: prediction.seasonal, band: verdict.range, deviationPercent: deviationPercent(input.value, baseline), outcome: verdict.outcome,
     basis: {
@@ -74,7 +78,7 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration,
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
       weeklyFrom: model.weeklyFrom ?? (prediction.seasonality === 'weekly' ? input.at.getTime() : null),
       // An incident whose runs are no longer anomalous has become the new normal: its opening starts a regime.
       regimeSince: step.state.open && !step.anomalous ? step.state.openedAt : model.regimeSince, incident: step.state },
