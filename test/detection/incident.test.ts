@@ -36,6 +36,23 @@ describe('when an incident opens (automatic rules)', () => {
     expect(opened(play(Array.from({ length: 40 }, (_, i) => [false, i % 2 ? 0.6 : -0.6] as [boolean, number])).transitions)).toBe(0);
   });
 
+  it('given runs of overlapping windows (every minute, 5 minutes each), then evidence counts per window, not per run', () => {
+    const overlapping = (runs: readonly [boolean, number][]) => {
+      let state: IncidentState = NO_INCIDENT;
+      return runs.map(([breach, u], i) => {
+        const step = incidentStep(state, { at: i * MIN, breach, bandUnits: u, periodMinutes: 1, windowMinutes: 5 }, AUTO);
+        state = step.state;
+        return step.transition;
+      });
+    };
+    // Two breaching runs a minute apart share four fifths of their data: not yet two observations.
+    expect(overlapping([[true, -1.3], [true, -1.3]])).toEqual([null, null]);
+    // Breaching for a window and a run more: two observations that share nothing.
+    expect(overlapping(Array.from({ length: 6 }, () => [true, -1.3] as [boolean, number])).indexOf('opened')).toBe(5);
+    // A value three band widths out still opens at once.
+    expect(overlapping([[true, -3.5]])).toEqual(['opened']);
+  });
+
   it('given pendingExecutions = 3, then exactly three breaches in a row open it, however large', () => {
     const p = { pendingExecutions: 3, resolveAfterExecutions: null };
     expect(play([[true, -9], [true, -9]], p).transitions).toEqual([null, null]);

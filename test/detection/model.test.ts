@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learn, NEW_MODEL, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
+import { countOpenings, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
 
 const teach = (errors: readonly number[], baseline = 100, model: SeriesModel = NEW_MODEL): SeriesModel =>
   errors.reduce((m, e) => learn(m, baseline + e, baseline, 9, false, 2016), model);
@@ -17,6 +17,27 @@ describe('the series model', () => {
     const bursty = teach(Array.from({ length: 600 }, (_, i) => [1, -1, 2, -2, 30, -0.5][i % 6]!), 100);
     expect(Math.abs(normalish.scale - bursty.scale) / normalish.scale).toBeLessThan(0.35);
     expect(sigma(bursty, 100, 9)! / sigma(normalish, 100, 9)!).toBeGreaterThan(1.5);
+  });
+
+  it('calibrates its band on the series: one whose errors burst beyond the normal 99th percentile more often gets a wider band', () => {
+    const gaussianish = teach(Array.from({ length: 3000 }, (_, i) => [1, -1, 2, -2, 0.5, -0.5, 1.5, -1.5][i % 8]!), 100);
+    const bursty = teach(Array.from({ length: 3000 }, (_, i) => (i % 25 === 0 ? 40 : [1, -1, 2, -2, 0.5, -0.5, 1.5, -1.5][i % 8]!)), 100);
+    expect(gaussianish.calibration).toBeLessThan(2.6);
+    expect(bursty.calibration).toBeGreaterThan(gaussianish.calibration * 2);
+    expect(sigma(bursty, 100, 9)! / sigma(gaussianish, 100, 9)!).toBeGreaterThan(2);
+  });
+
+  it('a series that opens more than two incidents a week gets a wider band, and narrows again as they stop', () => {
+    const week = 7 * 288; // 5-minute runs
+    let openings = 0;
+    for (let i = 0; i < week; i++) openings = countOpenings(openings, 5, i % 144 === 0); // two a day
+    expect(openings).toBeGreaterThan(8);
+    expect(openingsFactor(openings)).toBeGreaterThan(2);
+    const m = teach([2, -2, 1, -1, 3]);
+    expect(sigma({ ...m, openings }, 100, 9)! / sigma(m, 100, 9)!).toBeCloseTo(openingsFactor(openings), 6);
+    expect(openingsFactor(2)).toBe(1);
+    for (let i = 0; i < 3 * week; i++) openings = countOpenings(openings, 5, false);
+    expect(openingsFactor(openings)).toBe(1);
   });
 
   it('is robust: a few extreme errors among hundreds hardly move its scale', () => {

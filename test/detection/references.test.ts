@@ -32,6 +32,28 @@ describe('the baseline', () => {
     expect(p.seasonalPoints).toHaveLength(3);
   });
 
+  it('given fewer level runs than a full hour, then the level counts for their share; runs judged on daily seasons are moved to the weekly one', () => {
+    const refs = {
+      weekly: [point('2026-02-23T09:00:00Z', 100), point('2026-02-16T09:00:00Z', 100)],
+      daily: [point('2026-03-01T09:00:00Z', 60)],
+      recent: [point('2026-03-02T08:59:00Z', 70, { seasonal: 100 }), point('2026-03-02T08:58:00Z', 70, { seasonal: 100 })],
+    };
+    // Two runs of a one-minute KPI (a full level is 60): a 30-point drop moves the baseline by 1.
+    expect(predict(refs, 'median', { weeklyFrom: 0, regimeSince: null, fullLevel: 60 }).baseline).toBeCloseTo(99, 6);
+    expect(predict(refs, 'median', { weeklyFrom: 0, regimeSince: null, fullLevel: 2 }).baseline).toBe(70);
+    // Judged on the daily season (60) before the weekly one (100) took over: 70 was +10 against the daily
+    // season, which lies 40 under the weekly one now, so it is −30 against the weekly season (not +10).
+    const daily = { ...refs, recent: refs.recent.map((p) => ({ ...p, seasonal: 60 })) };
+    expect(predict(daily, 'median', { weeklyFrom: null, regimeSince: null, fullLevel: 2 }).baseline).toBe(70);
+    expect(predict(daily, 'median', { weeklyFrom: 0, regimeSince: null, fullLevel: 2 }).baseline).toBe(110);
+  });
+
+  it('after a lasting change, the seasonal references of the old regime are left out while newer ones exist', () => {
+    const refs = { weekly: [], daily: [point('2026-03-01T09:00:00Z', 200), point('2026-02-28T09:00:00Z', 100), point('2026-02-27T09:00:00Z', 100)], recent: [] };
+    expect(predict(refs, 'median').baseline).toBe(100);
+    expect(predict(refs, 'median', { weeklyFrom: null, regimeSince: Date.parse('2026-02-28T12:00:00Z'), fullLevel: 1 }).baseline).toBe(200);
+  });
+
   it('given fewer than two weeks, then the same time of past days; given neither, then the level alone', () => {
     expect(predict({ weekly: [point('2026-02-23T09:00:00Z', 100)], daily: [point('2026-03-01T09:00:00Z', 50), null, point('2026-02-27T09:00:00Z', 70)], recent: [] }, 'median'))
       .toMatchObject({ seasonality: 'daily', baseline: 60 });

@@ -43,6 +43,11 @@ export interface IncidentInput {
   /** Signed distance from the baseline in band widths (1 = on the band's edge); null without a band. */
   readonly bandUnits: number | null;
   readonly periodMinutes: number;
+  /**
+   * The span each run's value covers (a KPI's lastMinutes); default: the period. Runs closer together
+   * than that share most of their data, so each counts only for period/window of an observation.
+   */
+  readonly windowMinutes?: number;
 }
 
 export type IncidentTransition = 'opened' | 'ended' | null;
@@ -60,30 +65,46 @@ export interface IncidentStep {
 const AT_ONCE = 3;
 const DRIFT = 0.4;
 const PERSISTS = 3;
+/**
+ * Evidence under which it counts as gone: an incident ends only below it, and a run at or above it is
+ * suspect (judge-point keeps it out of the error scales).
+ */
+export const SUSPECT = PERSISTS / 6;
 const AUTO_PENDING = 2;
 const MIN_RESOLVE_RUNS = 3;
 const MAX_RESOLVE_MS = 3 * 3_600_000;
 const NEW_NORMAL_MS = 24 * 3_600_000;
 
-function cusum(state: IncidentState, u: number | null): { rise: number; fall: number } {
+/**
+ * One step of the two one-sided CUSUMs. `cap` bounds the evidence: inside an incident it is capped at
+ * what opens one, so that a long incident does not pile up evidence that then takes as long to fade.
+ */
+function cusum(state: IncidentState, u: number | null, weight: number, cap = Infinity): { rise: number; fall: number } {
   if (u === null) return { rise: 0, fall: 0 };
   const c = Math.max(-AT_ONCE, Math.min(AT_ONCE, u));
-  return { rise: Math.max(0, state.rise + c - DRIFT), fall: Math.max(0, state.fall - c - DRIFT) };
+  return { rise: Math.min(cap, Math.max(0, state.rise + weight * (c - DRIFT))), fall: Math.min(cap, Math.max(0, state.fall + weight * (-c - DRIFT))) };
 }
 
+/** How much of an independent observation one run is: period / window, at most 1. */
+export const observationWeight = (periodMinutes: number, windowMinutes = periodMinutes): number => Math.min(1, periodMinutes / Math.max(periodMinutes, windowMinutes));
+const weightOf = (input: IncidentInput): number => observationWeight(input.periodMinutes, input.windowMinutes);
+
 function whileClosed(state: IncidentState, input: IncidentInput, policy: IncidentPolicy): IncidentStep {
-  const { rise, fall } = cusum(state, input.bandUnits);
+  const weight = weightOf(input);
+  const { rise, fall } = cusum(state, input.bandUnits, weight);
   const streak = input.breach ? state.streak + 1 : 0;
+  // Two breaching observations that share no data: with overlapping windows, runs a window apart.
+  const pending = 1 + Math.ceil((AUTO_PENDING - 1) / weight - 1e-9);
   const opens = policy.pendingExecutions !== null
     ? streak >= policy.pendingExecutions
-    : (input.breach && Math.abs(input.bandUnits ?? 0) >= AT_ONCE) || streak >= AUTO_PENDING || Math.max(rise, fall) >= PERSISTS;
+    : (input.breach && Math.abs(input.bandUnits ?? 0) >= AT_ONCE) || streak >= pending || Math.max(rise, fall) >= PERSISTS;
   if (!opens) return { state: { open: false, openedAt: null, normalSince: null, streak, rise, fall }, transition: null, anomalous: input.breach };
   return { state: { open: true, openedAt: input.at, normalSince: null, streak: 0, rise: 0, fall: 0 }, transition: 'opened', anomalous: true };
 }
 
 function whileOpen(state: IncidentState, input: IncidentInput, policy: IncidentPolicy): IncidentStep {
   const openedAt = state.openedAt ?? input.at;
-  const { rise, fall } = cusum(state, input.bandUnits);
+  const { rise, fall } = cusum(state, input.bandUnits, weightOf(input), 2 * PERSISTS);
   const anomalous = input.at - openedAt < NEW_NORMAL_MS;
   if (input.breach) return { state: { open: true, openedAt, normalSince: null, streak: 0, rise, fall }, transition: null, anomalous };
   const normalSince = state.normalSince ?? input.at;
@@ -93,7 +114,7 @@ function whileOpen(state: IncidentState, input: IncidentInput, policy: IncidentP
   // running inside an incident, so a series that stays just inside the band does not end it).
   const ends = policy.resolveAfterExecutions !== null
     ? streak >= policy.resolveAfterExecutions
-    : streak >= MIN_RESOLVE_RUNS && Math.max(rise, fall) < PERSISTS / 6 && input.at - normalSince + periodMs >= Math.min(MAX_RESOLVE_MS, normalSince - openedAt);
+    : streak >= MIN_RESOLVE_RUNS && Math.max(rise, fall) < SUSPECT && input.at - normalSince + periodMs >= Math.min(MAX_RESOLVE_MS, normalSince - openedAt);
   if (ends) return { state: NO_INCIDENT, transition: 'ended', anomalous: false };
   return { state: { open: true, openedAt, normalSince, streak, rise, fall }, transition: null, anomalous };
 }

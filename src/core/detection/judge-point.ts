@@ -1,6 +1,6 @@
-import { incidentStep, type IncidentPolicy, type IncidentTransition } from './incident.ts';
-import { learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
-import { predict, type Prediction, type References, type Seasonality } from './references.ts';
+import { incidentStep, observationWeight, SUSPECT, type IncidentPolicy, type IncidentTransition } from './incident.ts';
+import { countOpenings, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
+import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
 import { bandSigmas } from './sensitivity.ts';
 import type { SeriesOutcome } from '../executions/outcome.ts';
@@ -12,6 +12,8 @@ export interface PointInput {
   /** Hour of the day in the KPI's time zone (0–23): the noise of many series depends on it. */
   readonly hour: number;
   readonly periodMinutes: number;
+  /** The span the value covers (the KPI's lastMinutes); default: the period. */
+  readonly windowMinutes?: number;
   /** A baseline the query itself returned (`historical` column); null = from the series' history. */
   readonly historical: number | null;
 }
@@ -54,7 +56,7 @@ const fromQuery = (historical: number): Prediction => ({ baseline: historical, s
  * run and the backtest all call this and nothing else to judge.
  */
 export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: SeriesModel, refs: References, input: PointInput, pointsPerWeek: number): PointJudgement {
-  const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate);
+  const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate, { weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, fullLevel: levelRuns(input.periodMinutes) });
   const { baseline } = prediction;
   const sigma = baseline === null ? null : sigmaOf(model, baseline, input.hour);
   const verdict = applyRules(rule, input.value, baseline, sigma);
@@ -62,9 +64,13 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
   const judged = verdict.outcome.kind !== 'no_judgement';
   const bandUnits = rule.sensitivity !== null && baseline !== null && sigma !== null ? (input.value - baseline) / (bandSigmas(rule.sensitivity) * sigma) : null;
   const step = judged
-    ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes }, policy)
+    ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes, windowMinutes: input.windowMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };
-  const learned = learn(model, input.value, baseline, input.hour, step.anomalous, pointsPerWeek);
+  // A run while evidence of a deviation builds up (the CUSUM at or above what counts as gone) is
+  // suspect: it teaches the error scales nothing, or an undetected slow drop would widen the band that
+  // should catch it.
+  const suspect = !step.state.open && Math.max(step.state.rise, step.state.fall) >= SUSPECT;
+  const learned = learn(model, input.value, baseline, input.hour, step.anomalous || suspect, pointsPerWeek, judged && !model.incident.open, observationWeight(input.periodMinutes, input.windowMinutes));
   return {
     baseline, seasonal: prediction.seasonal, band: verdict.range, deviationPercent: deviationPercent(input.value, baseline), outcome: verdict.outcome,
     basis: {
@@ -72,6 +78,9 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, incident: step.state },
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
+      weeklyFrom: model.weeklyFrom ?? (prediction.seasonality === 'weekly' ? input.at.getTime() : null),
+      // An incident whose runs are no longer anomalous has become the new normal: its opening starts a regime.
+      regimeSince: step.state.open && !step.anomalous ? step.state.openedAt : model.regimeSince, incident: step.state },
   };
 }

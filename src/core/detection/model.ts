@@ -20,12 +20,30 @@ export interface SeriesModel {
   readonly magnitude: number;
   /** Every value so far a whole number: a count, whose noise is at least that of a Poisson count. */
   readonly integers: boolean;
+  /**
+   * Running 99th percentile of |value − baseline| / σ over the runs judged outside an incident (the
+   * run that opens one included): how far the band's σ understates this series' real tail. A normal
+   * distribution has 2.576; a bursty series more, and its band widens by the ratio.
+   */
+  readonly calibration: number;
+  /**
+   * Incidents opened, counted with a memory of a week (each decays by e over a week): about how many a
+   * week this series opens. One that opens more than OPENINGS_PER_WEEK widens its band (openingsFactor).
+   */
+  readonly openings: number;
+  /** When the series was first judged on a weekly season (ms; references.ts predict). */
+  readonly weeklyFrom: number | null;
+  /** When the current regime began: the opening of an incident that lasted a day and became the new normal (ms). */
+  readonly regimeSince: number | null;
   readonly incident: IncidentState;
 }
 
+/** The 99th percentile of |N(0,1)|. */
+const GAUSSIAN_Q99 = 2.576;
+
 export const NEW_MODEL: SeriesModel = {
   points: 0, scale: 0, tail: 0, hourScale: new Array<number>(24).fill(0), hourPoints: new Array<number>(24).fill(0),
-  magnitude: 0, integers: true, incident: NO_INCIDENT,
+  magnitude: 0, integers: true, calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
 };
 
 /** Judged runs needed before a band is drawn at all. */
@@ -45,6 +63,20 @@ const GAUSSIAN_TAIL_RATIO = 1.6449 / 0.6745;
  * the series' magnitude, so that a series without any variability does not page on tiny differences.
  */
 export function sigma(model: SeriesModel, baseline: number, hour: number): number | null {
+  const raw = uncalibrated(model, baseline, hour);
+  return raw === null ? null : raw * Math.max(1, model.calibration / GAUSSIAN_Q99) * openingsFactor(model.openings);
+}
+
+/** Incidents a week a series may open before its band widens: a pager that fires more often is ignored. */
+const OPENINGS_PER_WEEK = 2;
+const WEEK_MINUTES = 7 * 1440;
+/** √(openings a week / 2), at least 1: a series that opens four times as many gets a band twice as wide. */
+export const openingsFactor = (openings: number): number => Math.max(1, Math.sqrt(openings / OPENINGS_PER_WEEK));
+/** The count after one run of `periodMinutes`, with an opening or not. */
+export const countOpenings = (openings: number, periodMinutes: number, opened: boolean): number =>
+  openings * Math.exp(-periodMinutes / WEEK_MINUTES) + (opened ? 1 : 0);
+
+function uncalibrated(model: SeriesModel, baseline: number, hour: number): number | null {
   if (model.points < MIN_MODEL_POINTS) return null;
   const typical = model.hourPoints[hour]! >= MIN_HOUR_POINTS ? model.hourScale[hour]! : model.scale;
   const heavy = model.scale > 0 ? Math.sqrt(Math.max(1, model.tail / model.scale / GAUSSIAN_TAIL_RATIO)) : 1;
@@ -55,23 +87,28 @@ export function sigma(model: SeriesModel, baseline: number, hour: number): numbe
 /**
  * What a judged run teaches the model. Every value moves the magnitude and the "counts" flag; only a
  * normal run (not anomalous) with a baseline moves the error scales.
- * `pointsPerWeek` sets the memory of the magnitude (about a week).
+ * `pointsPerWeek` sets the memory of the magnitude (about a week). `weight` is how much of an
+ * independent observation the run is (period / window): runs of overlapping windows move the scales
+ * by that share each, so the scales' memory is one of time, not of runs.
  */
-export function learn(model: SeriesModel, value: number, baseline: number | null, hour: number, anomalous: boolean, pointsPerWeek: number): SeriesModel {
+export function learn(model: SeriesModel, value: number, baseline: number | null, hour: number, anomalous: boolean, pointsPerWeek: number, calibrate = !anomalous, weight = 1): SeriesModel {
+  const rate = 0.05 * weight;
+  const raw = calibrate && baseline !== null ? uncalibrated(model, baseline, hour) : null;
+  const calibration = raw === null ? model.calibration : model.calibration * Math.exp(rate * ((Math.abs(value - baseline!) / raw > model.calibration ? 1 : 0) - 0.01));
   const alpha = 1 / Math.max(1, pointsPerWeek);
   const magnitude = model.points === 0 && model.magnitude === 0 ? Math.abs(value) : model.magnitude + alpha * (Math.abs(value) - model.magnitude);
   const integers = model.integers && Number.isInteger(value);
   // Literals with one property order, not spreads: this runs for every judged value, and one shape
   // keeps it fast (the backtest judges tens of thousands a second).
   if (anomalous || baseline === null) {
-    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, incident: model.incident };
+    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
   }
   const error = Math.abs(value - baseline);
   const hourScale = model.hourScale.slice();
   const hourPoints = model.hourPoints.slice();
-  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error);
+  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error, rate);
   hourPoints[hour] = hourPoints[hour]! + 1;
-  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error), tail: runningQuantileStep(model.tail, model.points, error, 0.9), hourScale, hourPoints, magnitude, integers, incident: model.incident };
+  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error, rate), tail: runningQuantileStep(model.tail, model.points, error, 0.9, rate), hourScale, hourPoints, magnitude, integers, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
 }
 
 const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -85,7 +122,9 @@ export function parseModel(json: unknown): SeriesModel {
   const time = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
     points: Math.max(0, Math.floor(finite(m.points, 0))), scale: Math.max(0, finite(m.scale, 0)), tail: Math.max(0, finite(m.tail, 0)), hourScale: hours(m.hourScale), hourPoints: hours(m.hourPoints),
-    magnitude: Math.max(0, finite(m.magnitude, 0)), integers: m.integers !== false,
+    magnitude: Math.max(0, finite(m.magnitude, 0)), integers: m.integers !== false, calibration: Math.max(1e-3, finite(m.calibration, GAUSSIAN_Q99)), openings: Math.max(0, finite(m.openings, 0)),
+    weeklyFrom: time(m.weeklyFrom),
+    regimeSince: time(m.regimeSince),
     incident: {
       open: i.open === true, openedAt: time(i.openedAt), normalSince: time(i.normalSince), streak: Math.max(0, Math.floor(finite(i.streak, 0))),
       rise: Math.max(0, finite(i.rise, 0)), fall: Math.max(0, finite(i.fall, 0)),
@@ -105,6 +144,6 @@ export function warmModel(seasonalValues: readonly number[]): SeriesModel {
   const spread = median(seasonalValues.map((v) => Math.abs(v - m)));
   return {
     points: seasonalValues.length, scale: spread, tail: spread * GAUSSIAN_TAIL_RATIO, hourScale: NEW_MODEL.hourScale, hourPoints: NEW_MODEL.hourPoints,
-    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), incident: NO_INCIDENT,
+    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
   };
 }

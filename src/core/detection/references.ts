@@ -48,9 +48,12 @@ const MINUTE = 60_000;
 /** Half the period, at least a minute, at most 30 minutes (neighbouring runs are never mistaken for it). */
 export const toleranceMs = (periodMinutes: number): number => Math.min(30, Math.max(1, periodMinutes / 2)) * MINUTE;
 
-/** The level is the last hour of runs (3 to 12 of them), none older than three such spans. */
+/** Runs that make a full level: the last hour of runs, 3 to 60 of them. */
+export const levelRuns = (periodMinutes: number): number => Math.min(60, Math.max(3, Math.round(60 / periodMinutes)));
+
+/** The level is the last hour of runs (3 to 60 of them), none older than three such spans. */
 export function referencePlan(slot: Date, periodMinutes: number, weeks: number, timezone: string): ReferencePlan {
-  const recentLimit = Math.min(60, Math.max(3, Math.round(60 / periodMinutes)));
+  const recentLimit = levelRuns(periodMinutes);
   const horizonMinutes = 3 * Math.max(60, 3 * periodMinutes);
   return {
     slot,
@@ -86,16 +89,43 @@ export interface Prediction {
   readonly levelPoints: number;
 }
 
+/** What the series' model knows that the level needs: the season its latest runs were judged on, and since when. */
+export interface LevelContext {
+  /** When the series was first judged on a weekly season (ms); null = not yet. */
+  readonly weeklyFrom: number | null;
+  /**
+   * Start of the current regime (ms): an incident that lasted a day became the new normal. Seasonal
+   * references from before it belong to the old level and are left out while later ones exist.
+   */
+  readonly regimeSince: number | null;
+  /** Level points that make a full level (levelRuns); with fewer, the level counts for their share. */
+  readonly fullLevel: number;
+}
+
+/** Without a model: every recent run taken as judged on the season of this one, the level in full. */
+const NO_CONTEXT: LevelContext = { weeklyFrom: -Infinity, regimeSince: null, fullLevel: 1 };
+
 const present = (ps: readonly (PastPoint | null)[]): PastPoint[] => ps.filter((p): p is PastPoint => p !== null && servesAsSeason(p));
+
+/** The references of the current regime, when at least `enough` of them exist; else all of them. */
+function current(ps: PastPoint[], since: number | null, enough: number): PastPoint[] {
+  if (since === null) return ps;
+  const after = ps.filter((p) => p.at.getTime() >= since);
+  return after.length >= enough ? after : ps;
+}
 
 /**
  * The baseline: the same time of past weeks when at least two weeks have it, else of past days, moved
- * by the current level (the median of the recent runs' differences from their own seasonal values);
- * without any seasonal reference, the median of the recent runs.
+ * by the current level: the median of the recent runs' differences from their own seasonal values,
+ * counted for the share of a full level (an hour of runs) it stands on, so that one or two runs of a
+ * gradual onset do not move the baseline after them. A recent run judged on the other kind of season
+ * (before the weekly season took over) has its difference moved by how far the two seasons lie apart
+ * now, so that a level against daily seasons is not added to a weekly one. Without any seasonal
+ * reference, the baseline is the median of the recent runs.
  */
-export function predict(refs: References, aggregate: BaselineAggregate): Prediction {
-  const weekly = present(refs.weekly);
-  const daily = present(refs.daily);
+export function predict(refs: References, aggregate: BaselineAggregate, context: LevelContext = NO_CONTEXT): Prediction {
+  const weekly = current(present(refs.weekly), context.regimeSince, 2);
+  const daily = current(present(refs.daily), context.regimeSince, 1);
   const seasonalRefs = weekly.length >= 2 ? weekly : daily.length >= 1 ? daily : [];
   const seasonality: Seasonality = seasonalRefs.length === 0 ? 'none' : seasonalRefs === weekly ? 'weekly' : 'daily';
   const recent = refs.recent.filter(servesAsLevel);
@@ -103,9 +133,12 @@ export function predict(refs: References, aggregate: BaselineAggregate): Predict
     const baseline = recent.length > 0 ? median(recent.map((p) => p.value)) : null;
     return { baseline, seasonal: null, seasonality, seasonalPoints: [], levelPoints: recent.length };
   }
-  const values = seasonalRefs.map((p) => p.value);
-  const seasonal = aggregate === 'mean' ? mean(values) : median(values);
-  const offsets = recent.filter((p) => p.seasonal !== null).map((p) => p.value - p.seasonal!);
-  const level = offsets.length > 0 ? median(offsets) : 0;
+  const combine = (ps: readonly PastPoint[]): number => (aggregate === 'mean' ? mean(ps.map((p) => p.value)) : median(ps.map((p) => p.value)));
+  const seasonal = combine(seasonalRefs);
+  // Runs before the first weekly judgement were judged on daily seasons.
+  const shift = seasonality === 'weekly' && daily.length >= 1 ? combine(daily) - seasonal : 0;
+  const weeklyFrom = context.weeklyFrom ?? Infinity;
+  const offsets = recent.filter((p) => p.seasonal !== null).map((p) => p.value - p.seasonal! + (p.at.getTime() < weeklyFrom ? shift : 0));
+  const level = offsets.length > 0 ? median(offsets) * Math.min(1, offsets.length / context.fullLevel) : 0;
   return { baseline: seasonal + level, seasonal, seasonality, seasonalPoints: seasonalRefs.map((p) => p.at), levelPoints: offsets.length };
 }

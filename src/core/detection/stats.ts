@@ -26,16 +26,17 @@ export const MAD_TO_SIGMA = 1.4826;
  * ten, then a multiplicative step towards the new value. Each point moves it by at most ±2.5 %,
  * whatever its size, so a few extreme points cannot move the estimate: that is what makes it robust.
  */
-export function runningMedianStep(current: number, seen: number, value: number): number {
-  return runningQuantileStep(current, seen, value, 0.5);
+export function runningMedianStep(current: number, seen: number, value: number, rate = 0.05): number {
+  return runningQuantileStep(current, seen, value, 0.5, rate);
 }
 
 /**
  * The same for another quantile `tau` (0.9 = the 90th percentile): a step up of 5 % × tau when the
  * value lies above, down 5 % × (1 − tau) otherwise, which settles where a share 1 − tau lies above.
+ * `rate` (5 % by default) is smaller for a run that is only part of an independent observation.
  */
-export function runningQuantileStep(current: number, seen: number, value: number, tau: number): number {
+export function runningQuantileStep(current: number, seen: number, value: number, tau: number, rate = 0.05): number {
   if (seen < 10) return (current * seen + value) / (seen + 1);
   if (current <= 0) return value;
-  return current * Math.exp(0.05 * ((value > current ? 1 : 0) - (1 - tau)));
+  return current * Math.exp(rate * ((value > current ? 1 : 0) - (1 - tau)));
 }

@@ -61,7 +61,7 @@ export function judgeLoaded(kpi: Kpi, global: AlertPolicy, window: ExecutionWind
   return series.map((s) => {
     const found = past.get(seriesKey(s.key));
     const model = found?.model ?? NEW_MODEL;
-    const j = judgePoint(rule, policy, model, found?.refs ?? NO_REFERENCES, { at: window.end, value: s.value, hour, periodMinutes: period, historical: s.historical }, pointsPerWeek);
+    const j = judgePoint(rule, policy, model, found?.refs ?? NO_REFERENCES, { at: window.end, value: s.value, hour, periodMinutes: period, windowMinutes: (window.end.getTime() - window.start.getTime()) / 60_000, historical: s.historical }, pointsPerWeek);
     return { result: seriesResultOf(s.key, s.value, j), model: j.model };
   });
 }
