@@ -9,6 +9,8 @@ import { registerAccessControl } from './access-control.ts';
 import { createAuthDeps, type AuthOptions } from './auth-deps.ts';
 import { createKeyLookup } from './key-lookup.ts';
 import { sendProblem } from './problem.ts';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.ts';
+import { onAjvCreate, registerInputGuards } from './input-guards.ts';
 import { registerRequestContext } from './request-context.ts';
 import { enforceRouteDeclarations, type RouteEntry } from './route-table.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -90,7 +92,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     genReqId: () => deps.ids.next('request'),
     trustProxy: false,
     bodyLimit: 1_048_576,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true }, onCreate: onAjvCreate },
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(deps.ids),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable = enforceRouteDeclarations(app);
@@ -103,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'), deps.auth?.cacheApiKeys);
   app.addHook('onClose', async () => Promise.all([usage.close(), keyLookup.close()]));
   await registerAccessControl(app, auth, keyLookup.find, usage);
+  registerInputGuards(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler({}, (request, reply) =>
     sendProblem(Object.assign(new Error(`no route ${request.method} ${request.url}`), { statusCode: 404 }), request, reply),
