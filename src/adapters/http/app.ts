@@ -11,6 +11,7 @@ import { createKeyLookup } from './key-lookup.ts';
 import { sendProblem } from './problem.ts';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.ts';
 import { onAjvCreate, registerInputGuards } from './input-guards.ts';
+import { docsCsp, registerSecurityHeaders } from './security-headers.ts';
 import { registerRequestContext } from './request-context.ts';
 import { enforceRouteDeclarations, type RouteEntry } from './route-table.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const routeTable = enforceRouteDeclarations(app);
   if (deps.tracing) await app.register(fastifyTracingPlugin());
   registerRequestContext(app, deps.ids);
+  registerSecurityHeaders(app);
   const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
   registerRequestMetrics(app, metrics);
   const auth = createAuthDeps(deps.db, deps.clock, deps.ids, deps.auth);
@@ -125,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       security: [{ apiKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp, uiConfig: { validatorUrl: null } });
 
   const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
   const defaults = deps.execution === undefined ? defaultExecution(deps, app, metrics, liveFeed) : null;

@@ -124,5 +124,6 @@ export async function sendProblem(error: unknown, request: FastifyRequest, reply
   const appError = toAppError(error);
   const problem = problemOf(appError, request);
   if (problem.status >= 500) request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
-  await reply.status(problem.status).type('application/problem+json').send(problem);
+  // Also for answers that no hook saw (Fastify's refusals before routing).
+  await reply.status(problem.status).type('application/problem+json').headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).send(problem);
 }
