@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ALERT_POLICY_LIMITS as POLICY } from './core/kpis/alert-policy.ts';
+import { httpConfig, type HttpConfig } from './config-http.ts';
 
 /**
  * The only reader of process.env. Every option is parsed once at boot; every problem is reported
@@ -23,6 +24,8 @@ export interface Config {
   readonly adminPassword: string | null;
   /** Requests per minute and client address to login, refresh and logout. */
   readonly authRateLimitPerMinute: number;
+  /** HTTP server limits (timeouts, body size, trusted proxies): see HttpConfig. */
+  readonly http: HttpConfig;
   /** Executions at a time per node. */
   readonly maxParallelExecutions: number;
   /** Scheduler pause between claim rounds when nothing is due, ms. */
@@ -72,7 +75,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-class Reader {
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -154,6 +157,7 @@ export function loadConfig(env: Env): Config {
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
     authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
+    http: httpConfig(r),
     maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS', 5, 1, 1000),
     schedulerPollMs: r.int('SCHEDULER_POLL_MS', 500, 10, 60_000),
     schedulerLeaseGraceSeconds: r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600),

@@ -83,7 +83,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });
     const healthChecks = { auditTrail: () => subscriptionHealth(audit), ...operations.checks };
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
       ...(config.webDir !== null ? { webRoot: config.webDir } : {}),

@@ -11,6 +11,7 @@ import { createKeyLookup } from './key-lookup.ts';
 import { sendProblem } from './problem.ts';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.ts';
 import { onAjvCreate, registerInputGuards } from './input-guards.ts';
+import { serverOptions, type HttpOptions } from './server-options.ts';
 import { docsCsp, registerSecurityHeaders } from './security-headers.ts';
 import { registerRequestContext } from './request-context.ts';
 import { enforceRouteDeclarations, type RouteEntry } from './route-table.ts';
@@ -80,6 +81,8 @@ export interface AppDeps extends CommandDeps {
   readonly webRoot?: string | null;
   /** Bounds of the default source pools (tests: SQLite folders, kill grace); main.ts passes `execution` instead. */
   readonly sourceOptions?: Omit<SourceRegistryOptions, 'secrets' | 'env'>;
+  /** Timeouts, body limit and trusted proxies of the HTTP server; defaults in server-options.ts. */
+  readonly http?: HttpOptions;
   /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
   readonly inspector?: DataSourceInspector;
 }
@@ -91,8 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: () => deps.ids.next('request'),
-    trustProxy: false,
-    bodyLimit: 1_048_576,
+    ...serverOptions(deps.http),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true }, onCreate: onAjvCreate },
     frameworkErrors,
     clientErrorHandler: clientErrorHandler(deps.ids),
