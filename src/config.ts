@@ -24,6 +24,8 @@ export interface Config {
   readonly adminPassword: string | null;
   /** Requests per minute and client address to login, refresh and logout. */
   readonly authRateLimitPerMinute: number;
+  /** Failed authentications per minute and client address before it gets 429 (routes that need credentials). */
+  readonly authFailureLimitPerMinute: number;
   /** HTTP server limits (timeouts, body size, trusted proxies): see HttpConfig. */
   readonly http: HttpConfig;
   /** Executions at a time per node. */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env): Config {
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
     authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
+    authFailureLimitPerMinute: r.int('AUTH_FAILURE_LIMIT', 30, 1, 100_000),
     http: httpConfig(r),
     maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS', 5, 1, 1000),
     schedulerPollMs: r.int('SCHEDULER_POLL_MS', 500, 10, 60_000),

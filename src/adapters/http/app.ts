@@ -5,7 +5,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { CommandDeps } from '../../core/ports.ts';
 import type { Db } from '../storage/db.ts';
-import { registerAccessControl } from './access-control.ts';
+import { recordWith, registerAccessControl } from './access-control.ts';
+import { createAuthFailures } from './auth-failures.ts';
 import { createAuthDeps, type AuthOptions } from './auth-deps.ts';
 import { createKeyLookup } from './key-lookup.ts';
 import { sendProblem } from './problem.ts';
@@ -87,7 +88,11 @@ export interface AppDeps extends CommandDeps {
   readonly inspector?: DataSourceInspector;
 }
 
-export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
+export type App = FastifyInstance & {
+  routeTable: readonly RouteEntry[];
+  /** Ends the failed-authentication window now (its counted repeats become events); for tests and shutdown. */
+  flushAuthFailures(): Promise<void>;
+};
 
 /** Builds the HTTP application around its dependencies; nothing here reads the environment. */
 export async function buildApp(deps: AppDeps): Promise<App> {
@@ -110,7 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const usage = createUsageRecorder(deps.db, (e) => app.log.error({ err: e }, 'could not record API key use'));
   const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'), deps.auth?.cacheApiKeys);
   app.addHook('onClose', async () => Promise.all([usage.close(), keyLookup.close()]));
-  await registerAccessControl(app, auth, keyLookup.find, usage);
+  const authFailures = createAuthFailures({
+    record: recordWith(auth, (e) => app.log.error({ err: e }, 'could not record a security event')),
+    ...(deps.auth?.failureLimitPerMinute !== undefined ? { limit: deps.auth.failureLimitPerMinute } : {}),
+  });
+  app.addHook('onClose', () => authFailures.close());
+  await registerAccessControl(app, auth, keyLookup.find, usage, authFailures);
   registerInputGuards(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler({}, (request, reply) =>
@@ -157,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
-  return Object.assign(app, { routeTable }) as unknown as App;
+  return Object.assign(app, { routeTable, flushAuthFailures: () => authFailures.flush() }) as unknown as App;
 }
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
