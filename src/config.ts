@@ -18,6 +18,8 @@ export interface Config {
   readonly secretsKey: Buffer | null;
   /** Store connections per node (server mode). */
   readonly databasePoolSize: number;
+  /** How long a request waits for a store connection before it is answered 503 (server mode), ms. */
+  readonly databaseConnectTimeoutMs: number;
   /** HS256 key for access tokens; null = a key file in dataDir. */
   readonly jwtSecret: Buffer | null;
   /** Password of the administrator created on first start; null = generate one and print it once. */
@@ -156,6 +158,7 @@ export function loadConfig(env: Env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     secretsKey,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseConnectTimeoutMs: r.int('DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 600) * 1000,
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
     authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),

@@ -53,7 +53,7 @@ export interface StartOptions {
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const role = options.role ?? 'all';
   const print = options.print ?? ((text: string) => void process.stderr.write(text));
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, owner: 'the service (monitoring-grid start)' });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs, owner: 'the service (monitoring-grid start)' });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');

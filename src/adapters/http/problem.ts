@@ -124,6 +124,9 @@ export async function sendProblem(error: unknown, request: FastifyRequest, reply
   const appError = toAppError(error);
   const problem = problemOf(appError, request);
   if (problem.status >= 500) request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
+  // A client may come back: when the store is busy or restarting, and after a rate limit.
+  const retryAfter = appError.details?.retryAfterSeconds;
+  if (appError.code === 'unavailable') void reply.header('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 5));
   // Also for answers that no hook saw (Fastify's refusals before routing).
   await reply.status(problem.status).type('application/problem+json').headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).send(problem);
 }
