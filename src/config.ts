@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ALERT_POLICY_LIMITS as POLICY } from './core/kpis/alert-policy.ts';
+import { httpConfig, type HttpConfig } from './config-http.ts';
 
 /**
  * The only reader of process.env. Every option is parsed once at boot; every problem is reported
@@ -17,12 +18,18 @@ export interface Config {
   readonly secretsKey: Buffer | null;
   /** Store connections per node (server mode). */
   readonly databasePoolSize: number;
+  /** How long a request waits for a store connection before it is answered 503 (server mode), ms. */
+  readonly databaseConnectTimeoutMs: number;
   /** HS256 key for access tokens; null = a key file in dataDir. */
   readonly jwtSecret: Buffer | null;
   /** Password of the administrator created on first start; null = generate one and print it once. */
   readonly adminPassword: string | null;
   /** Requests per minute and client address to login, refresh and logout. */
   readonly authRateLimitPerMinute: number;
+  /** Failed authentications per minute and client address before it gets 429 (routes that need credentials). */
+  readonly authFailureLimitPerMinute: number;
+  /** HTTP server limits (timeouts, body size, trusted proxies): see HttpConfig. */
+  readonly http: HttpConfig;
   /** Executions at a time per node. */
   readonly maxParallelExecutions: number;
   /** Scheduler pause between claim rounds when nothing is due, ms. */
@@ -72,7 +79,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-class Reader {
+export class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -151,9 +158,12 @@ export function loadConfig(env: Env): Config {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     secretsKey,
     databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
+    databaseConnectTimeoutMs: r.int('DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 600) * 1000,
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
     authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
+    authFailureLimitPerMinute: r.int('AUTH_FAILURE_LIMIT', 30, 1, 100_000),
+    http: httpConfig(r),
     maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS', 5, 1, 1000),
     schedulerPollMs: r.int('SCHEDULER_POLL_MS', 500, 10, 60_000),
     schedulerLeaseGraceSeconds: r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600),

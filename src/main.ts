@@ -53,7 +53,7 @@ export interface StartOptions {
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const role = options.role ?? 'all';
   const print = options.print ?? ((text: string) => void process.stderr.write(text));
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, owner: 'the service (monitoring-grid start)' });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize, connectTimeoutMs: config.databaseConnectTimeoutMs, owner: 'the service (monitoring-grid start)' });
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -83,7 +83,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });
     const healthChecks = { auditTrail: () => subscriptionHealth(audit), ...operations.checks };
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
       ...(config.webDir !== null ? { webRoot: config.webDir } : {}),

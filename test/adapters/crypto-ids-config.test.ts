@@ -79,4 +79,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ QUERY_KILL_GRACE_SECONDS: '10', SCHEDULER_LEASE_GRACE_SECONDS: '21' })).toThrow('must be at least 2 × QUERY_KILL_GRACE_SECONDS + 2 (22)');
     expect(() => loadConfig({ MAX_SERIES: '10001' })).toThrow('MAX_SERIES must be a whole number from 1 to 10000');
   });
+
+  it('given nothing, then slow clients are cut off within 30 s (20 s request timeout, checked every second), no proxy is trusted', () => {
+    expect(loadConfig({}).http).toEqual({ requestTimeoutMs: 20_000, keepAliveTimeoutMs: 72_000, bodyLimitBytes: 1_048_576, trustProxy: false });
+  });
+
+  it('given TRUST_PROXY as a hop count or as proxy addresses, then that; anything else is refused', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,loopback,::1' }).http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', 'loopback', '::1']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow('TRUST_PROXY must be false, a hop count');
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow('"10.0.0.0/33" is none of these');
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '0' })).toThrow('HTTP_REQUEST_TIMEOUT_SECONDS must be a whole number from 1 to 3600');
+  });
 });

@@ -87,7 +87,7 @@ const credentials: Credential[] = [
 ];
 
 beforeAll(async () => {
-  t = await buildTestApp({ clock, overrides: { auth: { jwtSecret, rateLimitPerMinute: 100_000 } } });
+  t = await buildTestApp({ clock, overrides: { auth: { jwtSecret, rateLimitPerMinute: 100_000, failureLimitPerMinute: 100_000 } } });
   const viewer = await givenUser(t, 'viewer');
   const admin = await givenUser(t, 'admin');
   viewerJwt = (await signIn(t, viewer.username, viewer.password)).accessToken;

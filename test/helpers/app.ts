@@ -45,8 +45,9 @@ export function commandDeps(store: TestStore, clock: Clock = systemClock): Comma
 /** The whole HTTP app in process (use `app.inject`) on a fresh, migrated store. */
 export async function buildTestApp(opts: { clock?: Clock; store?: TestStore; overrides?: Partial<AppDeps> } = {}): Promise<TestApp> {
   const store = opts.store ?? (await createTestStore());
-  // The auth routes' rate limit would trip over a test file's logins from one address; its own test lowers it.
-  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), auth: { rateLimitPerMinute: 10_000 }, sourceOptions: TEST_SOURCE_OPTIONS, ...opts.overrides };
+  // The auth routes' rate limit and the failed-authentication limit would trip over a test file's logins
+  // and refusals from one address; their own tests (sessions, hostile-clients) set them.
+  const deps: AppDeps = { db: store.db, ...commandDeps(store, opts.clock), auth: { rateLimitPerMinute: 10_000, failureLimitPerMinute: 10_000 }, sourceOptions: TEST_SOURCE_OPTIONS, ...opts.overrides };
   const app = await buildApp(deps);
   await app.ready();
   const auth = createAuthDeps(store.db, deps.clock, deps.ids);

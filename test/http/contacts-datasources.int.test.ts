@@ -98,7 +98,7 @@ describe('the service surface', () => {
     expect((await t.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ status: 'up' });
     const ready = await t.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json().components.store.status).toBe('up');
+    expect(ready.json()).toEqual({ status: 'up', components: { service: { status: 'up' } } });
   });
 
   it('declares an access scope on every route', () => {

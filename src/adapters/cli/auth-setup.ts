@@ -10,6 +10,7 @@ import type { Db } from '../storage/db.ts';
 export const authOptionsOf = (config: Config): AuthOptions => ({
   jwtSecret: config.jwtSecret ?? loadOrCreateKeyFile(config.dataDir, 'jwt.key'),
   rateLimitPerMinute: config.authRateLimitPerMinute,
+  failureLimitPerMinute: config.authFailureLimitPerMinute,
 });
 
 /**

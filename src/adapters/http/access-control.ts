@@ -8,6 +8,7 @@ import { recordSecurityEvent } from '../../core/auth/sessions.ts';
 import { AppError } from '../../core/errors.ts';
 import { metaOf } from './request-context.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
+import type { AuthFailures } from './auth-failures.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,20 +49,23 @@ async function authenticate(request: FastifyRequest, auth: AuthDeps, lookup: Key
   return claims === null ? { failed: 'invalid_token', method: 'bearer' } : principalOfClaims(claims);
 }
 
-async function record(request: FastifyRequest, auth: AuthDeps, event: Parameters<typeof recordSecurityEvent>[1]): Promise<void> {
+const methodOf = (request: FastifyRequest): Method => (request.headers['x-api-key'] !== undefined ? 'api_key' : 'bearer');
+
+const record = (request: FastifyRequest, auth: AuthDeps, event: Parameters<typeof recordSecurityEvent>[1]): Promise<void> =>
   // A refusal is answered even when the store cannot take the event; the log says so.
-  await auth.store.run((tx) => recordSecurityEvent(tx, event, metaOf(request))).catch((e: unknown) => {
-    request.log.error({ err: e }, 'could not record a security event');
-  });
-}
+  recordWith(auth, (e) => request.log.error({ err: e }, 'could not record a security event'))(event, metaOf(request));
 
 /**
  * Enforces every route's declared access in one onRequest hook, before the body is even parsed:
  * 401 without valid credentials, 403 with valid ones lacking the scope. Both are security events
- * (except a request that sent no credentials at all, which is just a 401).
+ * (except a request that sent no credentials at all, which is just a 401); repeated 401s from one
+ * address are counted into one event per window, and past the limit the address gets 429 (auth-failures.ts).
  */
+export const recordWith = (auth: AuthDeps, log: (e: unknown) => void) => (event: Parameters<typeof recordSecurityEvent>[1], meta: Parameters<typeof recordSecurityEvent>[2]): Promise<void> =>
+  auth.store.run((tx) => recordSecurityEvent(tx, event, meta)).then(() => undefined, log);
+
 export async function registerAccessControl(
-  app: FastifyInstance, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder,
+  app: FastifyInstance, auth: AuthDeps, lookup: KeyLookup, usage: UsageRecorder, failures: AuthFailures,
 ): Promise<void> {
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
@@ -73,6 +77,14 @@ export async function registerAccessControl(
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return; // unknown routes answer 404
+    const wait = failures.retryAfterSeconds(request.ip);
+    if (wait > 0) {
+      // Too many refusals from this address: refused before any look-up, and counted, not recorded one by one.
+      request.authFailure = 'rate_limited';
+      await failures.refused(request.ip, { type: 'AuthenticationFailed', data: { method: methodOf(request), reason: 'rate_limited', keyId: null } }, metaOf(request));
+      void reply.header('retry-after', String(wait));
+      throw new AppError('rate_limited', `too many failed authentications from this address; try again in ${wait} s`, { retryAfterSeconds: wait });
+    }
     const outcome = await authenticate(request, auth, lookup, usage);
     if (outcome !== null && !('failed' in outcome)) {
       request.principal = outcome;
@@ -82,9 +94,10 @@ export async function registerAccessControl(
     if (decision === 'allow') return;
     if (decision === 'unauthenticated') {
       request.authFailure = outcome === null ? 'missing' : 'failed' in outcome ? outcome.failed : 'unauthenticated';
-      if (outcome !== null && 'failed' in outcome) {
-        await record(request, auth, { type: 'AuthenticationFailed', data: { method: outcome.method, reason: outcome.failed, keyId: outcome.keyId ?? null } });
-      }
+      const event = outcome !== null && 'failed' in outcome
+        ? { type: 'AuthenticationFailed' as const, data: { method: outcome.method, reason: outcome.failed, keyId: outcome.keyId ?? null } }
+        : null;
+      await failures.refused(request.ip, event, metaOf(request));
       void reply.header('www-authenticate', 'Bearer realm="monitoring-grid"');
       throw new AppError('unauthenticated', UNAUTHENTICATED);
     }

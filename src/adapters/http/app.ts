@@ -5,10 +5,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { CommandDeps } from '../../core/ports.ts';
 import type { Db } from '../storage/db.ts';
-import { registerAccessControl } from './access-control.ts';
+import { recordWith, registerAccessControl } from './access-control.ts';
+import { createAuthFailures } from './auth-failures.ts';
 import { createAuthDeps, type AuthOptions } from './auth-deps.ts';
 import { createKeyLookup } from './key-lookup.ts';
 import { sendProblem } from './problem.ts';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.ts';
+import { onAjvCreate, registerInputGuards } from './input-guards.ts';
+import { serverOptions, type HttpOptions } from './server-options.ts';
+import { docsCsp, registerSecurityHeaders } from './security-headers.ts';
 import { registerRequestContext } from './request-context.ts';
 import { enforceRouteDeclarations, type RouteEntry } from './route-table.ts';
 import { contactRoutes } from './routes/contacts.ts';
@@ -77,32 +82,46 @@ export interface AppDeps extends CommandDeps {
   readonly webRoot?: string | null;
   /** Bounds of the default source pools (tests: SQLite folders, kill grace); main.ts passes `execution` instead. */
   readonly sourceOptions?: Omit<SourceRegistryOptions, 'secrets' | 'env'>;
+  /** Timeouts, body limit and trusted proxies of the HTTP server; defaults in server-options.ts. */
+  readonly http?: HttpOptions;
   /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
   readonly inspector?: DataSourceInspector;
 }
 
-export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
+export type App = FastifyInstance & {
+  routeTable: readonly RouteEntry[];
+  /** Ends the failed-authentication window now (its counted repeats become events); for tests and shutdown. */
+  flushAuthFailures(): Promise<void>;
+};
 
 /** Builds the HTTP application around its dependencies; nothing here reads the environment. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     genReqId: () => deps.ids.next('request'),
-    trustProxy: false,
-    bodyLimit: 1_048_576,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
+    ...serverOptions(deps.http),
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true }, onCreate: onAjvCreate },
+    frameworkErrors,
+    clientErrorHandler: clientErrorHandler(deps.ids),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const routeTable = enforceRouteDeclarations(app);
   if (deps.tracing) await app.register(fastifyTracingPlugin());
   registerRequestContext(app, deps.ids);
+  registerSecurityHeaders(app);
   const metrics = deps.metrics ?? createMetrics(new Registry(), storeScrapeSources(deps.db));
   registerRequestMetrics(app, metrics);
   const auth = createAuthDeps(deps.db, deps.clock, deps.ids, deps.auth);
   const usage = createUsageRecorder(deps.db, (e) => app.log.error({ err: e }, 'could not record API key use'));
   const keyLookup = await createKeyLookup(deps.db, (e) => app.log.error({ err: e }, 'API key cache listener failed'), deps.auth?.cacheApiKeys);
   app.addHook('onClose', async () => Promise.all([usage.close(), keyLookup.close()]));
-  await registerAccessControl(app, auth, keyLookup.find, usage);
+  const authFailures = createAuthFailures({
+    record: recordWith(auth, (e) => app.log.error({ err: e }, 'could not record a security event')),
+    ...(deps.auth?.failureLimitPerMinute !== undefined ? { limit: deps.auth.failureLimitPerMinute } : {}),
+  });
+  app.addHook('onClose', () => authFailures.close());
+  await registerAccessControl(app, auth, keyLookup.find, usage, authFailures);
+  registerInputGuards(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler({}, (request, reply) =>
     sendProblem(Object.assign(new Error(`no route ${request.method} ${request.url}`), { statusCode: 404 }), request, reply),
@@ -120,7 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       security: [{ apiKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp, uiConfig: { validatorUrl: null } });
 
   const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
   const defaults = deps.execution === undefined ? defaultExecution(deps, app, metrics, liveFeed) : null;
@@ -148,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     { prefix: '/api/v1' },
   );
-  return Object.assign(app, { routeTable }) as unknown as App;
+  return Object.assign(app, { routeTable, flushAuthFailures: () => authFailures.flush() }) as unknown as App;
 }
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */

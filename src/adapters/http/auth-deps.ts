@@ -12,6 +12,8 @@ export interface AuthOptions {
   /** Requests per minute and client IP to login, refresh and logout. Default 20. */
   readonly rateLimitPerMinute?: number;
   readonly policy?: Partial<AuthPolicy>;
+  /** Failed authentications per minute and client address before it gets 429 on every route that needs credentials. Default 30. */
+  readonly failureLimitPerMinute?: number;
   /** Cache API keys per node (default true); false = one store look-up per request (the benchmark's comparison). */
   readonly cacheApiKeys?: boolean;
 }

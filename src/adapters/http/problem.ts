@@ -43,17 +43,48 @@ interface AjvError {
   params: Record<string, unknown>;
 }
 
+/** The values a union of literals allows (TypeBox writes it as anyOf of const or one-value enums). */
+const allowedValues = (errors: readonly AjvError[]): unknown[] =>
+  errors.flatMap((v) => (v.keyword === 'const' ? [v.params.allowedValue] : v.keyword === 'enum' ? ((v.params.allowedValues as unknown[]) ?? []) : []));
+
+/**
+ * A failed union of literals is one error naming the allowed values, not one "must be equal to constant"
+ * per branch and a "must match a schema in anyOf".
+ */
+function foldUnions(errors: readonly AjvError[]): AjvError[] {
+  const out: AjvError[] = [];
+  for (const v of errors) {
+    if (v.keyword !== 'anyOf') continue;
+    const branches = errors.filter((b) => b !== v && b.instancePath === v.instancePath && ['const', 'enum', 'type'].includes(b.keyword));
+    const values = allowedValues(branches);
+    if (values.length === 0) continue;
+    if (branches.some((b) => b.keyword === 'type' && b.params.type === 'null')) values.push(null);
+    out.push({ ...v, keyword: 'enum', message: `must be one of ${[...new Set(values)].map((x) => JSON.stringify(x)).join(', ')}` });
+  }
+  const folded = new Set(out.map((v) => v.instancePath));
+  const rest = errors.filter((v) => !(folded.has(v.instancePath) && ['const', 'enum', 'type', 'anyOf'].includes(v.keyword)));
+  return [...rest, ...out];
+}
+
 /** Fastify's schema errors as field errors with JSON-pointer paths; `body/`, `querystring/` prefixes kept. */
 function fieldErrors(error: FastifyError): FieldError[] {
   const context = (error as { validationContext?: string }).validationContext ?? 'body';
-  return ((error.validation ?? []) as AjvError[]).map((v) => {
+  return foldUnions((error.validation ?? []) as AjvError[]).map((v) => {
     let path = v.instancePath;
     if (v.keyword === 'required') path += `/${String(v.params.missingProperty)}`;
     if (v.keyword === 'additionalProperties') path += `/${String(v.params.additionalProperty)}`;
-    const message = v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is invalid');
+    const message = v.keyword === 'additionalProperties' ? 'is not a known field'
+      : v.keyword === 'enum' && v.params.allowedValues ? `must be one of ${(v.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ')}`
+        : (v.message ?? 'is invalid');
     return { path: `${context === 'body' ? '' : `${context}:`}${path || '/'}`, message };
   });
 }
+
+/**
+ * PostgreSQL's data exceptions that only a value from the request can cause (a character it cannot
+ * store, a number or date beyond its column): a 400, should a value get past the input guards.
+ */
+const DATA_EXCEPTIONS = new Set(['22P05', '22021', '22003', '22008', '22007']);
 
 /** Any thrown value as an AppError: our own, fastify's 4xx, or an unexpected fault (internal). */
 export function toAppError(error: unknown): AppError {
@@ -63,6 +94,8 @@ export function toAppError(error: unknown): AppError {
     const errors = fieldErrors(fe);
     return new AppError('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }
+  const state = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '';
+  if (DATA_EXCEPTIONS.has(state)) return new AppError('validation', 'a value in the request is beyond what the store can hold', undefined, error);
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   const known: Record<number, ErrorCode> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited' };
   if (known[status]) return new AppError(known[status], fe.message);
@@ -91,5 +124,9 @@ export async function sendProblem(error: unknown, request: FastifyRequest, reply
   const appError = toAppError(error);
   const problem = problemOf(appError, request);
   if (problem.status >= 500) request.log.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
-  await reply.status(problem.status).type('application/problem+json').send(problem);
+  // A client may come back: when the store is busy or restarting, and after a rate limit.
+  const retryAfter = appError.details?.retryAfterSeconds;
+  if (appError.code === 'unavailable') void reply.header('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 5));
+  // Also for answers that no hook saw (Fastify's refusals before routing).
+  await reply.status(problem.status).type('application/problem+json').headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).send(problem);
 }

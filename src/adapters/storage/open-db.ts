@@ -10,8 +10,10 @@ import { openPgliteDb } from './pglite-db.ts';
  * process until `close` (a second process gets DataDirInUse, see data-dir-lock.ts). `owner` names this
  * process in that refusal: `the service`, `monitoring-grid replay` ...
  */
-export async function openDb(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number; owner?: string }): Promise<Db> {
-  if (opts.databaseUrl !== null) return openPgDb({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+export async function openDb(opts: { databaseUrl: string | null; dataDir: string; poolSize?: number; connectTimeoutMs?: number; owner?: string }): Promise<Db> {
+  if (opts.databaseUrl !== null) {
+    return openPgDb({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}) });
+  }
   const dir = path.resolve(opts.dataDir, 'pgdata');
   mkdirSync(dir, { recursive: true });
   const lock = await lockDataDir(opts.dataDir, opts.owner ?? 'a MonitoringGrid command');

@@ -36,8 +36,31 @@ export async function insertUser(db: Queryable, u: User): Promise<void> {
   );
 }
 
-export async function setLoginState(db: Queryable, id: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void> {
-  await db.query('UPDATE users SET failed_logins = $2, locked_until = $3, updated_at = $4 WHERE id = $1', [id, failedLogins, lockedUntil, at]);
+/** Rows of addresses that have not failed for a day are dropped as the user's next failure is counted. */
+const FORGET_AFTER_MS = 86_400_000;
+
+export async function setLoginState(db: Queryable, id: string, clientIp: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void> {
+  if (failedLogins === 0 && lockedUntil === null) {
+    await db.query('DELETE FROM login_lockouts WHERE user_id = $1 AND client_ip = $2', [id, clientIp]);
+    return;
+  }
+  await db.query(
+    `INSERT INTO login_lockouts (user_id, client_ip, failures, locked_until, updated_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (user_id, client_ip) DO UPDATE SET failures = $3, locked_until = $4, updated_at = $5`,
+    [id, clientIp, failedLogins, lockedUntil, at],
+  );
+  if (lockedUntil !== null) await db.query('UPDATE users SET locked_until = $2, updated_at = $3 WHERE id = $1', [id, lockedUntil, at]);
+}
+
+async function addFailedLogin(db: Queryable, id: string, clientIp: string, at: Date): Promise<number> {
+  await db.query('DELETE FROM login_lockouts WHERE user_id = $1 AND updated_at < $2 AND (locked_until IS NULL OR locked_until < $3)', [id, new Date(at.getTime() - FORGET_AFTER_MS), at]);
+  const { rows } = await db.query<{ n: number }>(
+    `INSERT INTO login_lockouts (user_id, client_ip, failures, updated_at) VALUES ($1, $2, 1, $3)
+     ON CONFLICT (user_id, client_ip) DO UPDATE SET failures = login_lockouts.failures + 1, updated_at = $3
+     RETURNING failures AS n`,
+    [id, clientIp, at],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export const userRepo = (db: Queryable): UserRepo => ({
@@ -48,9 +71,11 @@ export const userRepo = (db: Queryable): UserRepo => ({
   insert: (u) => insertUser(db, u),
   list: async () => (await db.query<UserRow>('SELECT * FROM users ORDER BY username')).rows.map(toUser),
   setActive: async (id, active, at) => void (await db.query('UPDATE users SET active = $2, updated_at = $3 WHERE id = $1', [id, active, at])),
-  async addFailedLogin(id, at) {
-    const { rows } = await db.query<{ n: number }>('UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 RETURNING failed_logins AS n', [id, at]);
-    return rows[0]?.n ?? 0;
+  async loginLockedUntil(id, clientIp) {
+    const { rows } = await db.query<{ locked_until: Date | null }>('SELECT locked_until FROM login_lockouts WHERE user_id = $1 AND client_ip = $2', [id, clientIp]);
+    const until = rows[0]?.locked_until ?? null;
+    return until === null ? null : new Date(until);
   },
-  setLoginState: (id, f, l, at) => setLoginState(db, id, f, l, at),
+  addFailedLogin: (id, ip, at) => addFailedLogin(db, id, ip, at),
+  setLoginState: (id, ip, f, l, at) => setLoginState(db, id, ip, f, l, at),
 });

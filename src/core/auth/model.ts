@@ -74,9 +74,12 @@ export interface UserRepo {
   /** Every user, by username. */
   list(): Promise<User[]>;
   setActive(id: string, active: boolean, at: Date): Promise<void>;
-  /** Adds one failed login atomically (parallel attempts all count); returns the new count. */
-  addFailedLogin(id: string, at: Date): Promise<number>;
-  setLoginState(id: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void>;
+  /** When sign-ins of this user from this address are locked until; null = not locked. */
+  loginLockedUntil(id: string, clientIp: string): Promise<Date | null>;
+  /** Adds one failed login of this user from this address atomically (parallel attempts all count); returns the new count. */
+  addFailedLogin(id: string, clientIp: string, at: Date): Promise<number>;
+  /** Sets the count and lock of this user and address (0 and null forget them). A lock also shows as the user's `lockedUntil`. */
+  setLoginState(id: string, clientIp: string, failedLogins: number, lockedUntil: Date | null, at: Date): Promise<void>;
 }
 
 export interface ApiKeyRepo {

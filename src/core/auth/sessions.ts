@@ -36,15 +36,18 @@ async function issueTokens(deps: AuthDeps, tx: AuthTx, user: User, familyId: str
 }
 
 /**
- * Checks a password. After `maxFailedLogins` failures in a row the account is locked for
- * `lockoutMinutes`; while locked even the right password is refused. Every outcome is a security event.
+ * Checks a password. After `maxFailedLogins` failures in a row from one client address, sign-ins of
+ * that user from that address are locked for `lockoutMinutes` (even the right password is refused
+ * there); other addresses are not, so a lockout cannot be used to keep a user out. Every outcome is a
+ * security event; an unknown username is not recorded (it may be a password typed into the wrong field).
  */
 export async function login(deps: AuthDeps, username: string, password: string, meta: EventMeta): Promise<SessionResult> {
   const user = await deps.store.read.users.findByUsername(username);
   const now = deps.clock.now();
+  const clientIp = meta.clientIp ?? 'unknown';
   if (user === null) {
     await deps.passwords.verify(await (decoyHash ??= deps.passwords.hash(randomBase62(20, deps.randomBytes))), password);
-    await deps.store.run((tx) => recordSecurityEvent(tx, { type: 'LoginFailed', data: { username, userId: null, reason: 'unknown_user' } }, meta));
+    await deps.store.run((tx) => recordSecurityEvent(tx, { type: 'LoginFailed', data: { username: null, userId: null, reason: 'unknown_user' } }, meta));
     return { ok: false };
   }
   const refuse = async (reason: 'locked' | 'disabled'): Promise<SessionResult> => {
@@ -52,19 +55,20 @@ export async function login(deps: AuthDeps, username: string, password: string, 
     return { ok: false };
   };
   if (!user.active) return refuse('disabled');
-  if (user.lockedUntil !== null && user.lockedUntil > now) return refuse('locked');
+  const lockedUntil = await deps.store.read.users.loginLockedUntil(user.id, clientIp);
+  if (lockedUntil !== null && lockedUntil > now) return refuse('locked');
   const ok = await deps.passwords.verify(user.passwordHash, password);
   return deps.store.run(async (tx) => {
     if (!ok) {
       await recordSecurityEvent(tx, { type: 'LoginFailed', data: { username, userId: user.id, reason: 'bad_password' } }, meta);
-      const failures = await tx.users.addFailedLogin(user.id, now);
+      const failures = await tx.users.addFailedLogin(user.id, clientIp, now);
       if (failures < deps.policy.maxFailedLogins) return { ok: false };
       const until = new Date(now.getTime() + deps.policy.lockoutMinutes * 60_000);
-      await tx.users.setLoginState(user.id, 0, until, now);
-      await recordSecurityEvent(tx, { type: 'AccountLocked', data: { userId: user.id, username, until: until.toISOString() } }, meta);
+      await tx.users.setLoginState(user.id, clientIp, 0, until, now);
+      await recordSecurityEvent(tx, { type: 'AccountLocked', data: { userId: user.id, username, until: until.toISOString(), clientIp } }, meta);
       return { ok: false };
     }
-    await tx.users.setLoginState(user.id, 0, null, now);
+    await tx.users.setLoginState(user.id, clientIp, 0, null, now);
     const sessionId = deps.ids.next('session');
     // From here on the caller is known: the event names the user as its actor.
     await recordSecurityEvent(tx, { type: 'LoginSucceeded', data: { userId: user.id, username, sessionId } }, { ...meta, actor: user.id });

@@ -29,6 +29,14 @@ interface Tokens {
   readonly user: { readonly username: string };
 }
 
+/**
+ * Lets go of a response whose body will not be read: until its body is read or cancelled, a response
+ * holds its connection, and the browser has only a few per server.
+ */
+export function release(res: Response): void {
+  if (res.body && !res.bodyUsed) void res.body.cancel().catch(() => undefined);
+}
+
 async function toApiError(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => null)) as { title?: string; detail?: string; errors?: FieldError[] } | null;
   return new ApiError(res.status, body?.title ?? res.statusText, body?.detail ?? '', body?.errors ?? []);
@@ -46,7 +54,10 @@ async function refreshSession(used: Credentials): Promise<boolean> {
       const res = await fetch(`${API_BASE}/auth/refresh`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: used.refreshToken }),
       });
-      if (!res.ok) return false;
+      if (!res.ok) {
+        release(res);
+        return false;
+      }
       const t = (await res.json()) as Tokens;
       setCredentials({ kind: 'session', username: t.user.username, accessToken: t.accessToken, refreshToken: t.refreshToken });
       return true;
@@ -69,10 +80,11 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
   });
   const used = getCredentials();
   let res = await send(used);
-  if (res.status === 401 && used) {
-    res = (await refreshSession(used)) ? await send(getCredentials()) : res;
-    if (res.status === 401) setCredentials(null);
+  if (res.status === 401 && used && (await refreshSession(used))) {
+    release(res);
+    res = await send(getCredentials());
   }
+  if (res.status === 401 && used) setCredentials(null);
   return res;
 }
 

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { API_BASE, authorizedFetch } from './client.ts';
+import { API_BASE, authorizedFetch, release } from './client.ts';
 import { grants, whoAmI } from './me.ts';
 
 /**
@@ -51,8 +51,11 @@ let lastEventId: string | undefined;
 async function readFeed(signal: AbortSignal): Promise<'refused' | void> {
   const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
   const res = await authorizedFetch(`${API_BASE}/events/live`, { signal, headers });
-  if (res.status === 403) return 'refused';
-  if (!res.ok || !res.body) throw new Error(`live feed answered ${res.status}`);
+  if (!res.ok || !res.body) {
+    release(res);
+    if (res.status === 403) return 'refused';
+    throw new Error(`live feed answered ${res.status}`);
+  }
   setStatus('open');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

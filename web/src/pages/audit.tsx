@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, authorizedFetch, request, API_BASE } from '../api/client.ts';
+import { ApiError, authorizedFetch, release, request, API_BASE } from '../api/client.ts';
 import { errorFor, useAction } from '../api/use-action.ts';
 import { ErrorMessage } from '../components/status.tsx';
 import type { FullAuditEntry } from '../api/admin-types.ts';
@@ -90,7 +90,10 @@ function ExportButton({ body }: { body: Record<string, unknown> }) {
     const res = await authorizedFetch(`${API_BASE}/audittrail/export`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, format: 'csv' }),
     });
-    if (!res.ok) throw new Error(`the export failed (HTTP ${res.status})`);
+    if (!res.ok) {
+      release(res);
+      throw new Error(`the export failed (HTTP ${res.status})`);
+    }
     const url = URL.createObjectURL(await res.blob());
     const a = Object.assign(document.createElement('a'), { href: url, download: 'audit-trail.csv' });
     a.click();

@@ -9,7 +9,7 @@ import { Link } from '../router.tsx';
 const REFRESH_MS = 10_000;
 const kpiLink = (r: { kpiId: string; indicator: string }) => <Link to={`/kpis/${encodeURIComponent(r.kpiId)}`}>{r.indicator}</Link>;
 
-/** Every health component with its detail (the public /health/ready gives statuses only). */
+/** Every health component with its detail (the public /health/ready gives one aggregate status). */
 const readHealth = (signal: AbortSignal): Promise<Health> => api.get<Health>('health', {}, signal);
 
 /** The service's own state: health components, scheduler nodes, running and stuck executions, the queue. Refreshes every 10 s. */

@@ -40,19 +40,19 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: HealthChecks; gro
     schema: { tags: ['Health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.String() }) } },
   }, async () => ({ status: 'up' }));
 
-  // Public, for load balancers and probes: statuses only. The details (connection errors naming internal
-  // hosts, data-source versions, node ids) are for signed-in operators, at /api/v1/health.
+  // Public, for load balancers and probes: one aggregate status. Component names (data sources by name)
+  // and details (connection errors naming internal hosts, versions, node ids) are for signed-in
+  // operators, at /api/v1/health.
   app.get('/health/ready', {
     config: { access: 'public' },
     schema: {
       tags: ['Health'],
-      summary: 'Ready to serve: every component up or degraded (200); a component down is 503. Statuses only; details at /api/v1/health',
+      summary: 'Ready to serve: every component up or degraded (200); a component down is 503. One aggregate component (`service`); each component and its detail at /api/v1/health',
       response: { 200: ReadyView, 503: ReadyView },
     },
   }, async (_request, reply) => {
-    const { status, components } = await readiness(checks, groups);
-    const bare = Object.fromEntries(Object.entries(components).map(([name, c]) => [name, { status: c.status }]));
-    return reply.status(status === 'down' ? 503 : 200).send({ status, components: bare });
+    const { status } = await readiness(checks, groups);
+    return reply.status(status === 'down' ? 503 : 200).send({ status, components: { service: { status } } });
   });
 
   app.get('/api/v1/health', {

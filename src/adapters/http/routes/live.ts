@@ -25,6 +25,8 @@ export const liveRoutes: FastifyPluginAsync<{ feed: LiveFeed }> = async (app, { 
     config: { access: 'audit:read' },
     schema: { tags: ['Events'], summary: 'Server-sent events: KPI executions, alert changes and audit entries as they happen; Last-Event-ID resumes' },
   }, async (request, reply) => {
+    // HEAD (a probe, a link checker) gets the headers only: a stream it cannot read would never end.
+    if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-cache, no-transform').send('');
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
