@@ -150,6 +150,7 @@ export async function runBacktest(deps: BacktestDeps, plan: BacktestPlan, opts: 
   }));
   const totals = prepared.map((p) => p.warmup.length + p.slots.length);
   const all = totals.reduce((a, b) => a + b, 0);
+  opts.onProgress?.(0, all);
   const replays: Replay[] = [];
   let source: BacktestSource | null = null;
   for (const [i, p] of prepared.entries()) {
