@@ -16,7 +16,7 @@ export function backtestColumns(points: readonly BacktestPoint[], series: string
   ];
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "would have opened 3 alerts and sent 9 messages in the last 14 days" */
 export const wouldHave = (r: Pick<RuleBacktest, 'counts'>, days: number): string =>

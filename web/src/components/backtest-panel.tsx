@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { BacktestJob, RuleBacktest } from '../api/types.ts';
 import { formatNumber, formatPercent, formatTime } from '../format.ts';
-import { backtestColumns, edgeNotes, seriesOf, windowsText, wouldHave } from './backtest-data.ts';
+import { backtestColumns, edgeNotes, plural, seriesOf, windowsText, wouldHave } from './backtest-data.ts';
 import { KpiChart } from './kpi-chart.tsx';
 
 const POLL_MS = 1000;
@@ -33,8 +33,8 @@ function RuleSide({ title, rule, series, job, testId }: { title: string; rule: R
   return (
     <div className="backtest-side" data-testid={testId}>
       <h4>{title}</h4>
-      <p className="backtest-count"><strong>{rule.counts.alerts}</strong> alerts · <strong>{rule.counts.messages}</strong> messages
-        <span className="muted small"> ({formatNumber(rule.counts.alertsPerWeek)} alerts a week)</span></p>
+      <p className="backtest-count">{plural(rule.counts.alerts, 'alert')} · {plural(rule.counts.messages, 'message')}
+        <span className="muted small"> ({formatNumber(rule.counts.alertsPerWeek)} a week)</span></p>
       <KpiChart columns={columns} alerts={alerts} thresholds={{ min: null, max: null }} window={window}
         label={`${title}: ${columns[0].length} values with the band, ${alerts.length} alerts marked`} />
     </div>

@@ -28,7 +28,7 @@ export function KpiBacktest({ id }: { id: string }) {
     <>
       <h2 id="backtest-heading">What the rule would have done</h2>
       <div className="row" role="group" aria-labelledby="backtest-heading">
-        <label>Days <input name="backtestDays" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} /></label>
+        <label>Days to replay <input name="backtestDays" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} /></label>
         <label>Sensitivity to try
           <select name="backtestSensitivity" value={sensitivity} onChange={(e) => setSensitivity(e.target.value)}>
             <option value="saved">As saved</option><option value="low">Low</option><option value="medium">Medium</option><option value="high">High</option><option value="none">No band</option>
