@@ -59,6 +59,19 @@ export interface Config {
   readonly demo: DemoConfig;
   /** Alerting and notification delivery (see alertConfig below). */
   readonly alerts: AlertConfig;
+  /** Bounds of one backtest (POST /kpis/{id}/backtest) and of the backtests of a node. */
+  readonly backtest: BacktestConfig;
+}
+
+export interface BacktestConfig {
+  /** Source queries one backtest may run. */
+  readonly maxSourceQueries: number;
+  /** Wall time one backtest may take, seconds. */
+  readonly maxSeconds: number;
+  /** Backtests running at a time per node. */
+  readonly maxRunning: number;
+  /** How long a POST waits for its backtest before answering 202 with the job, ms. */
+  readonly waitMs: number;
 }
 
 export interface DemoConfig {
@@ -175,6 +188,12 @@ export function loadConfig(env: Env): Config {
     metricsToken: r.optional('METRICS_TOKEN'),
     otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
     alerts: alertConfig(r),
+    backtest: {
+      maxSourceQueries: r.int('BACKTEST_MAX_SOURCE_QUERIES', 2_000, 0, 1_000_000),
+      maxSeconds: r.int('BACKTEST_MAX_SECONDS', 300, 1, 86_400),
+      maxRunning: r.int('BACKTEST_MAX_RUNNING', 2, 1, 100),
+      waitMs: r.int('BACKTEST_WAIT_MS', 3_000, 0, 25_000),
+    },
     demo: {
       enabled: r.bool('DEMO', databaseUrl === null),
       outageAfterMinutes: r.int('DEMO_OUTAGE_AFTER_MINUTES', 3, 0, 1440),

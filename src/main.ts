@@ -87,6 +87,10 @@ export async function startService(config: Config, logger: Logger = createLogger
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
       ...(config.webDir !== null ? { webRoot: config.webDir } : {}),
+      backtest: {
+        limits: { maxSourceQueries: config.backtest.maxSourceQueries, maxMs: config.backtest.maxSeconds * 1000 },
+        maxRunning: config.backtest.maxRunning, waitMs: config.backtest.waitMs,
+      },
     });
     const url = role === 'scheduler' ? '' : await app.listen({ port: config.port, host: config.host });
     audit.start();

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
-import { defaultAlertSettings } from '../../src/adapters/delivery/alerting.ts';
-import { createIdGenerator } from '../../src/adapters/ids.ts';
-import { createScheduler } from '../../src/adapters/scheduler/scheduler.ts';
-import { createSourceRegistry } from '../../src/adapters/sources/source-registry.ts';
-import { createUnitOfWork } from '../../src/adapters/storage/unit-of-work.ts';
-import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { DEFAULT_ALERT_POLICY } from '../../src/core/alerts/judgement.ts';
 import { runBacktest } from '../../src/core/backtest/run-backtest.ts';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import { createKpi } from '../../src/core/kpis/kpi-commands.ts';
 import { commandDeps } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
+import { playLive } from '../helpers/play-live.ts';
 import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 
@@ -51,21 +44,7 @@ beforeAll(async () => {
     indicator: 'Parity', owner: 'o', dataSourceId: ds.id, frequencyMinutes: 5, cooldownMinutes: 0,
     query: 'SELECT v AS value FROM kpi_values WHERE at > :windowStart AND at <= :windowEnd',
   }, meta)).id;
-  const ids = createIdGenerator(clock);
-  const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
-  const exec = {
-    uow: createUnitOfWork(store.db, clock), clock, ids, sources, nodeId: 'nod_parity', alertPolicy: DEFAULT_ALERT_POLICY,
-    listeners: [alertOnExecutions({ clock, ids, settings: defaultAlertSettings() })],
-  };
-  const scheduler = createScheduler({ db: store.db, exec }, { maxParallel: 1 });
-  await scheduler.tick(); // one minute before the first slot: its schedule is synced, its first slot is START
-  for (let i = 0; i < SLOTS; i++) {
-    clock.set(new Date(START + i * STEP + 1000).toISOString());
-    await scheduler.tick();
-    await scheduler.idle();
-  }
-  await scheduler.stop(0);
-  await sources.close();
+  await playLive(store.db, clock, { first: START, stepMs: STEP, slots: SLOTS });
 }, 300_000);
 afterAll(async () => {
   await store.close();

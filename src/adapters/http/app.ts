@@ -50,6 +50,10 @@ import type { Tracer } from '../../core/tracer.ts';
 import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
 import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
 import { kpiTestRoutes } from './routes/kpi-test.ts';
+import { kpiBacktestRoutes, type BacktestRouteDeps } from './routes/kpi-backtest.ts';
+import { DEFAULT_BACKTEST_LIMITS, type BacktestLimits } from '../../core/backtest/kpi-backtest.ts';
+import { createBacktestJobs } from '../backtest/backtest-jobs.ts';
+import { recordedHistory } from '../storage/backtest-history.repo.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -86,6 +90,16 @@ export interface AppDeps extends CommandDeps {
   readonly http?: HttpOptions;
   /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
   readonly inspector?: DataSourceInspector;
+  /** Backtest limits (BACKTEST_*); the defaults otherwise. */
+  readonly backtest?: BacktestOptions;
+}
+
+export interface BacktestOptions {
+  readonly limits?: Partial<BacktestLimits>;
+  /** Backtests running at a time per node; default 2. */
+  readonly maxRunning?: number;
+  /** How long a POST waits before answering 202 with the job, ms; default 3,000. */
+  readonly waitMs?: number;
 }
 
 export type App = FastifyInstance & {
@@ -145,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const defaults = deps.execution === undefined ? defaultExecution(deps, app, metrics, liveFeed) : null;
   const execution = deps.execution ?? defaults!.execution;
   const inspector = deps.inspector ?? defaults?.inspector;
+  const backtest = backtestDeps(deps, app, execution, liveFeed);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks }, groups: deps.healthGroups ?? {} });
@@ -159,7 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
       await api.register(userRoutes, { auth });
       await api.register(executionRoutes, { deps: execution, db: deps.db });
-      await api.register(kpiTestRoutes, { deps: execution, settings: deps.alertSettings ?? defaultAlertSettings() });
+      await api.register(kpiTestRoutes, { deps: execution, settings: deps.alertSettings ?? defaultAlertSettings(), backtest });
+      await api.register(kpiBacktestRoutes, { deps: backtest });
       await api.register(schedulerRoutes, { db: deps.db, clock: deps.clock, heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 10_000, scheduler: deps.scheduler });
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
       await api.register(liveRoutes, { feed: liveFeed });
@@ -168,6 +184,25 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     { prefix: '/api/v1' },
   );
   return Object.assign(app, { routeTable, flushAuthFailures: () => authFailures.flush() }) as unknown as App;
+}
+
+/** The backtest's dependencies: the execution's sources and policy, the history, this node's jobs. */
+function backtestDeps(deps: AppDeps, app: FastifyInstance, execution: ExecutionDeps, feed: LiveFeed): BacktestRouteDeps {
+  const o = deps.backtest ?? {};
+  const jobs = createBacktestJobs({
+    clock: deps.clock, ids: deps.ids, maxRunning: o.maxRunning,
+    announce: (job) => feed.publish('backtest', { id: job.id, kpiId: job.kpiId, status: job.status, progress: job.progress }),
+    onError: (err, job) => app.log.error({ err, backtest: job.id }, 'backtest failed'),
+  });
+  app.addHook('preClose', () => jobs.close());
+  return {
+    jobs, waitMs: o.waitMs ?? 3_000,
+    backtest: {
+      uow: deps.uow, clock: deps.clock, sources: execution.sources, alertPolicy: execution.alertPolicy, maxSeries: execution.maxSeries,
+      routing: (deps.alertSettings ?? defaultAlertSettings()).routing, history: recordedHistory(deps.db),
+      limits: { ...DEFAULT_BACKTEST_LIMITS, ...o.limits }, pause: () => new Promise((resolve) => setImmediate(resolve)),
+    },
+  };
 }
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */

@@ -6,10 +6,11 @@ import { committedBefore, currentSnapshot } from '../event-store/snapshot.ts';
 import { createBroadcast } from './live-broadcast.ts';
 
 /**
- * What the dashboard's feed carries: KPI executions, alert changes and audit entries; `reset` when a
+ * What the dashboard's feed carries: KPI executions, alert changes, audit entries and backtest progress
+ * (`{id, kpiId, status, progress}`, published); `reset` when a
  * reconnecting client missed more than can be resumed (it should reload what it shows).
  */
-export type LiveKind = 'execution' | 'alert' | 'audit' | 'reset';
+export type LiveKind = 'execution' | 'alert' | 'audit' | 'backtest' | 'reset';
 
 export interface LiveMessage {
   readonly kind: LiveKind;

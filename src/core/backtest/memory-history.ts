@@ -1,11 +1,13 @@
-import type { SeriesModel } from '../detection/model.ts';
+import { NEW_MODEL, type SeriesModel } from '../detection/model.ts';
 import { servesAsLevel, servesAsSeason, type PastPoint, type ReferencePlan } from '../detection/references.ts';
 import type { SeriesHistory, SeriesPast } from '../executions/judge-series.ts';
 
 /**
  * The execution history of one series in memory, answering the same questions as the store
  * (executions.repo.ts seriesHistory): the latest level points, and the point nearest each seasonal
- * target within the tolerance (a tie goes to the later run, as the store's `id DESC`).
+ * target within the tolerance (a tie goes to the later run, as the store's `id DESC`). Like the store,
+ * a series with neither a model nor any reference for the plan has no past (null); one with references
+ * but no model yet (only backfilled points) has the new model.
  */
 export class MemorySeriesHistory implements SeriesHistory {
   private readonly points: PastPoint[] = [];
@@ -14,10 +16,23 @@ export class MemorySeriesHistory implements SeriesHistory {
 
   constructor(private readonly key = '') {}
 
-  append(point: PastPoint, model: SeriesModel): void {
-    this.points.push(point);
-    this.times.push(point.at.getTime());
-    this.model = model;
+  /**
+   * Records a run's point (and the model it left, or null for a backfilled point, which teaches no
+   * model). Points usually come in time order; an earlier one (a backfilled past window) is inserted
+   * in its place, after the points of the same time, as the store orders it by id.
+   */
+  append(point: PastPoint, model: SeriesModel | null): void {
+    const t = point.at.getTime();
+    const last = this.times[this.times.length - 1];
+    if (last === undefined || t >= last) {
+      this.points.push(point);
+      this.times.push(t);
+    } else {
+      const i = this.before(t + 1);
+      this.points.splice(i, 0, point);
+      this.times.splice(i, 0, t);
+    }
+    if (model !== null) this.model = model;
   }
 
   async load(_kpiId: string, keys: readonly string[], plan: ReferencePlan): Promise<ReadonlyMap<string, SeriesPast>> {
@@ -37,7 +52,9 @@ export class MemorySeriesHistory implements SeriesHistory {
       if (servesAsLevel(this.points[i]!)) recent.push(this.points[i]!);
     }
     const near = (target: Date) => this.nearest(target.getTime(), plan.toleranceMs, end);
-    return { model: this.model!, refs: { recent, daily: plan.daily.map(near), weekly: plan.weekly.map(near) } };
+    const refs = { recent, daily: plan.daily.map(near), weekly: plan.weekly.map(near) };
+    if (this.model === null && recent.length === 0 && refs.daily.every((p) => p === null) && refs.weekly.every((p) => p === null)) return null;
+    return { model: this.model ?? NEW_MODEL, refs };
   }
 
   /** Index of the first point at or after `t`. */
@@ -64,5 +81,28 @@ export class MemorySeriesHistory implements SeriesHistory {
       }
     }
     return best;
+  }
+}
+
+/** The history of every series of one KPI in memory (the backtest of a KPI): one MemorySeriesHistory per key. */
+export class MemoryKpiHistory implements SeriesHistory {
+  private readonly series = new Map<string, MemorySeriesHistory>();
+
+  append(key: string, point: PastPoint, model: SeriesModel | null): void {
+    let h = this.series.get(key);
+    if (h === undefined) {
+      h = new MemorySeriesHistory(key);
+      this.series.set(key, h);
+    }
+    h.append(point, model);
+  }
+
+  async load(_kpiId: string, keys: readonly string[], plan: ReferencePlan): Promise<ReadonlyMap<string, SeriesPast>> {
+    const out = new Map<string, SeriesPast>();
+    for (const key of new Set(keys)) {
+      const past = this.series.get(key)?.find(plan) ?? null;
+      if (past !== null) out.set(key, past);
+    }
+    return out;
   }
 }

@@ -63,10 +63,13 @@ export function runBacktest(rows: readonly BacktestRow[], kpi: Kpi, policy: Aler
   let counters: Counters = NO_COUNTERS;
   let active: { id: string; openingNotified: boolean } | null = null;
   let judged = 0;
+  // One map for every row (the past of the single series), refilled rather than made anew.
+  const past = new Map<string, NonNullable<ReturnType<MemorySeriesHistory['find']>>>();
   for (const row of rows) {
     const { plan, periodMinutes } = planFor(kpi, row.at);
     const found = history.find(plan);
-    const past = found === null ? new Map() : new Map([['', found]]);
+    if (found === null) past.delete('');
+    else past.set('', found);
     const window = { start: new Date(row.at.getTime() - kpi.lastMinutes * 60_000), end: row.at };
     const [j] = judgeLoaded(kpi, policy, window, [{ key: null, value: row.value, historical: null }], past, periodMinutes);
     const s = j!.result;

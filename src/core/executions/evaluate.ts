@@ -29,6 +29,12 @@ export interface EvaluateDeps {
   readonly maxSeries?: number | undefined;
 }
 
+/**
+ * What evaluating one run needs: EvaluateDeps with only the history reads (the backtest answers them
+ * from memory).
+ */
+export type EvaluateRunDeps = Omit<EvaluateDeps, 'uow'> & { readonly uow: { readonly read: { readonly executions: Pick<UnitOfWork['read']['executions'], 'seriesHistory'> } } };
+
 export interface EvaluateOptions {
   readonly trigger: Exclude<ExecutionTrigger, 'backfill'>;
   /** The window ends here: the slot of a scheduled run, now for a manual one. */
@@ -50,7 +56,7 @@ type QueryOutcome =
   | { ok: true; series: RawSeries[]; rows: number }
   | { ok: false; status: 'failed' | 'timeout'; error: string; rows: number };
 
-async function runFor(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: ExecutionWindow, signal?: AbortSignal): Promise<QueryOutcome> {
+async function runFor(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, window: ExecutionWindow, signal?: AbortSignal): Promise<QueryOutcome> {
   const params = { forLastMinutes: kpi.lastMinutes, windowStart: window.start, windowEnd: window.end };
   const run = await (deps.tracer ?? noopTracer).withSpan('kpi.query', { 'db.system': DB_SYSTEM[ds.kind], 'kpi.id': kpi.id }, async (span) => {
     const r = await deps.sources.run(ds, kpi.query, params, kpi.timeoutSeconds * 1000, signal);
@@ -64,7 +70,7 @@ async function runFor(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, window: Exec
 }
 
 /** Runs the query for past windows that have no history; each becomes a `backfill` run. */
-async function backfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, ends: readonly Date[], signal?: AbortSignal): Promise<BackfillRun[]> {
+async function backfill(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, ends: readonly Date[], signal?: AbortSignal): Promise<BackfillRun[]> {
   const runs: BackfillRun[] = [];
   for (const end of ends) {
     const window = windowEnding(kpi, end);
@@ -87,7 +93,7 @@ async function backfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, ends: read
  * the week gets the missing weeks, run by run, until its own history has them (at most `baselineWeeks`
  * queries per run, for its first weeks).
  */
-async function withBackfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, plan: ReferencePlan, series: readonly RawSeries[], past: ReadonlyMap<string, SeriesPast>, signal?: AbortSignal): Promise<{ past: ReadonlyMap<string, SeriesPast>; runs: BackfillRun[] }> {
+async function withBackfill(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, plan: ReferencePlan, series: readonly RawSeries[], past: ReadonlyMap<string, SeriesPast>, signal?: AbortSignal): Promise<{ past: ReadonlyMap<string, SeriesPast>; runs: BackfillRun[] }> {
   if (!usesWindow(kpi.query)) return { past, runs: [] };
   const judged = series.filter((s) => s.historical === null);
   const fresh = judged.filter((s) => !past.has(seriesKey(s.key)));
@@ -127,7 +133,7 @@ async function withBackfill(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, plan: 
 }
 
 /** Runs a KPI once and judges every series; records nothing (see record.ts). */
-export async function evaluateKpi(deps: EvaluateDeps, kpi: Kpi, ds: DataSource, opts: EvaluateOptions): Promise<Evaluation> {
+export async function evaluateKpi(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, opts: EvaluateOptions): Promise<Evaluation> {
   const startedAt = deps.clock.now();
   const window = windowEnding(kpi, opts.windowEnd);
   const base = { runId: deps.ids.next('execution'), kpiId: kpi.id, trigger: opts.trigger, slot: opts.windowEnd, window, startedAt, nodeId: deps.nodeId, traceId: opts.traceId ?? null };

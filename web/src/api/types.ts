@@ -159,6 +159,8 @@ export interface Evaluation {
 /** POST /kpis/test */
 export interface DefinitionTest extends Evaluation {
   readonly messages: { key: string | null; subject: string; body: string; sms: string; severity: string }[];
+  /** With days: the backtest of the definition (done, or running: poll its location). */
+  readonly backtest?: BacktestJob;
 }
 
 export interface Alert {
@@ -199,4 +201,42 @@ export interface AuditEntry {
 export interface Named {
   readonly id: string;
   readonly name: string;
+}
+
+/** One rule's backtest: what it would have done over the replayed windows. */
+export interface RuleBacktest {
+  readonly alerts: { id: string; series: string | null; openedAt: string; resolvedAt: string | null; notifiedAt: string | null; peakDeviationPercent: number | null; why: string }[];
+  readonly counts: { alerts: number; messages: number; alertsPerWeek: number; messagesPerWeek: number; byRecipient: { contactId: string | null; address: string; channel: string; messages: number }[] };
+  readonly ranges: { kind: string; from: string; to: string; windows: number }[];
+  readonly points: BacktestPoint[];
+}
+
+export interface BacktestPoint {
+  readonly at: string;
+  readonly series: string | null;
+  readonly value: number | null;
+  readonly baseline: number | null;
+  readonly bandLow: number | null;
+  readonly bandHigh: number | null;
+  readonly outcome: string;
+  readonly reason: string | null;
+  readonly origin: string;
+  readonly alertId: string | null;
+}
+
+/** POST /kpis/{id}/backtest, GET /kpis/{id}/backtest/{jobId}, and the `backtest` of POST /kpis/test with days. */
+export interface BacktestJob extends Partial<RuleBacktest> {
+  readonly id: string;
+  readonly kpiId: string | null;
+  readonly status: 'running' | 'done' | 'failed' | 'cancelled';
+  readonly progress: { done: number; total: number };
+  readonly error: string | null;
+  readonly location: string;
+  readonly days?: number;
+  readonly from?: string;
+  readonly to?: string;
+  readonly sourceQueries?: number;
+  readonly limitReached?: string | null;
+  readonly windows?: { total: number; history: number; source: number; none: number; notRun: number; failed: number };
+  readonly current?: RuleBacktest | null;
 }

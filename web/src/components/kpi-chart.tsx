@@ -4,10 +4,14 @@ import 'uplot/dist/uPlot.min.css';
 import type { Alert, ExecutionRecord } from '../api/types.ts';
 import { chartData, spans, type ChartColumns } from './chart-data.ts';
 
+type Marked = Pick<Alert, 'openedAt' | 'resolvedAt'>;
+
 export interface ChartProps {
   /** One series' history, any order. */
-  readonly rows: readonly ExecutionRecord[];
-  readonly alerts: readonly Alert[];
+  readonly rows?: readonly ExecutionRecord[];
+  /** Or the columns themselves (a backtest's points). */
+  readonly columns?: ChartColumns;
+  readonly alerts: readonly Marked[];
   /** The KPI's absolute limits, drawn as solid lines when set. */
   readonly thresholds: { readonly min: number | null; readonly max: number | null };
   readonly label: string;
@@ -60,7 +64,7 @@ function recordedBand([xs, , , lows, highs]: ChartColumns): uPlot.Plugin {
 }
 
 /** Vertical marks where alerts opened (alert colour) and resolved (ok colour), and the absolute limits. */
-function markers(alerts: readonly Alert[], thresholds: ChartProps['thresholds']): uPlot.Plugin {
+function markers(alerts: readonly Marked[], thresholds: ChartProps['thresholds']): uPlot.Plugin {
   return {
     hooks: {
       draw: (u) => {
@@ -102,14 +106,14 @@ function markers(alerts: readonly Alert[], thresholds: ChartProps['thresholds'])
 }
 
 /** Value against the baseline and its recorded band over time, with alert markers; the table below it has the same data in words. */
-export function KpiChart({ rows, alerts, thresholds, label, window }: ChartProps) {
+export function KpiChart({ rows, columns, alerts, thresholds, label, window }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const accent = css('--accent');
     const muted = css('--muted');
-    const data = chartData(rows);
+    const data = columns ?? chartData(rows ?? []);
     const opts: uPlot.Options = {
       width: el.clientWidth, height: 280,
       plugins: [recordedBand(data), markers(alerts, thresholds)],
@@ -132,6 +136,6 @@ export function KpiChart({ rows, alerts, thresholds, label, window }: ChartProps
       resize.disconnect();
       plot.destroy();
     };
-  }, [rows, alerts, thresholds.min, thresholds.max, window.from, window.to]);
+  }, [rows, columns, alerts, thresholds.min, thresholds.max, window.from, window.to]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

@@ -4,6 +4,7 @@ import { bodyOf, emptyForm, formOf, type KpiForm } from '../api/kpi-form.ts';
 import type { DefinitionTest, Kpi, Named, Page } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { AlertPolicyFields } from '../components/alert-policy-fields.tsx';
+import { BacktestView, useBacktestJob } from '../components/backtest-panel.tsx';
 import { Field } from '../components/field.tsx';
 import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
@@ -27,6 +28,8 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
   const [failure, setFailure] = useState<Error | null>(null);
   const [test, setTest] = useState<DefinitionTest | null>(null);
   const [busy, setBusy] = useState<'save' | 'test' | null>(null);
+  const [days, setDays] = useState('14');
+  const backtest = useBacktestJob();
   const formRef = useRef<HTMLFormElement>(null);
   // After a refused save or test, the keyboard lands on the first field the API named.
   useEffect(() => {
@@ -63,8 +66,12 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
       navigate(`/kpis/${encodeURIComponent(saved.id)}`);
     });
   };
+  // With days, the test replays the definition over the past too (beside the saved rule, when editing).
   const runTest = () => act('test', async () => {
-    setTest(await api.post<DefinitionTest>(`kpis/test${kpi ? `?id=${encodeURIComponent(kpi.id)}` : ''}`, bodyOf(form)));
+    backtest.follow(null);
+    const result = await api.post<DefinitionTest>(`kpis/test${kpi ? `?id=${encodeURIComponent(kpi.id)}` : ''}`, { ...bodyOf(form), ...(days.trim() === '' ? {} : { days: Number(days) }) });
+    setTest(result);
+    backtest.follow(result.backtest ?? null);
   });
 
   return (
@@ -120,10 +127,15 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
         <div aria-live="polite">
           <ErrorMessage error={failure} />
           {test && <RunResult result={test} title="Test (nothing saved)" />}
+          <ErrorMessage error={backtest.error} />
+          {backtest.job && <BacktestView job={backtest.job} onCancel={() => void backtest.cancel()} />}
         </div>
         <div className="row">
           <button type="submit" disabled={busy !== null}>{busy === 'save' ? 'Saving…' : kpi ? 'Save changes' : 'Create KPI'}</button>
           <button type="button" className="secondary" onClick={() => void runTest()} disabled={busy !== null}>{busy === 'test' ? 'Testing…' : 'Test'}</button>
+          <Field label="Replay the last (days)" error={err('days')} hint="The test shows what the rule would have done; empty = no replay">
+            <input name="days" type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} />
+          </Field>
           <Link to={kpi ? `/kpis/${encodeURIComponent(kpi.id)}` : '/'} className="button secondary">Cancel</Link>
         </div>
       </form>

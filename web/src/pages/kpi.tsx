@@ -9,6 +9,7 @@ import { AuditHistory } from '../components/audit-history.tsx';
 import { StatusBadge } from '../components/badge.tsx';
 import { ExecutionsTable } from '../components/executions-table.tsx';
 import { KpiChart } from '../components/kpi-chart.tsx';
+import { KpiBacktest } from '../components/kpi-backtest.tsx';
 import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatNumber, formatPercent, formatRelative, formatTime } from '../format.ts';
@@ -108,6 +109,8 @@ export function KpiPage({ params, query }: PageProps) {
         Dashed red lines: alerts opened; green: resolved.
         {(k.minThreshold !== null || k.maxThreshold !== null) && ' Solid orange lines: the absolute thresholds (when in view).'}
         {history.data?.truncated && ' Only the newest 3,000 executions are shown; choose a shorter range for all.'}</p>
+
+      <KpiBacktest id={id} />
 
       <h2>Alerts</h2>
       <ErrorMessage error={alerts.error} />

@@ -5,8 +5,10 @@ import type { EvaluateDeps } from '../../../core/executions/evaluate.ts';
 import { testKpiDefinition } from '../../../core/executions/test-definition.ts';
 import { problemResponses } from '../schemas/common.ts';
 import { EvaluationView } from '../schemas/execution.ts';
-import { KpiCreateBody } from '../schemas/kpi.ts';
+import { planBacktest } from '../../../core/backtest/kpi-backtest.ts';
+import { BacktestJobView, KpiTestBody } from '../schemas/backtest.ts';
 import { evaluationView } from './executions.ts';
+import { jobView, startBacktest, type BacktestRouteDeps } from './kpi-backtest.ts';
 
 const TestQuery = Type.Object({
   id: Type.Optional(Type.String({ maxLength: 64, description: 'The KPI being edited: the body changes it, its history feeds the baseline' })),
@@ -17,20 +19,26 @@ const TestView = Type.Object({
   messages: Type.Array(Type.Object({
     key: Type.Union([Type.Null(), Type.String()]), subject: Type.String(), body: Type.String(), sms: Type.String(), severity: Type.String(),
   }), { description: 'The alert message each series with a value would send' }),
+  backtest: Type.Optional(Type.Union([Type.Null(), BacktestJobView], { description: 'With days: the backtest job (done, or running: poll its location)' })),
 });
 
 /** POST /kpis/test: the editor's "test" button; nothing is saved or recorded. */
-export const kpiTestRoutes: FastifyPluginAsyncTypebox<{ deps: EvaluateDeps; settings: AlertSettings }> = async (app, { deps, settings }) => {
+export const kpiTestRoutes: FastifyPluginAsyncTypebox<{ deps: EvaluateDeps; settings: AlertSettings; backtest: BacktestRouteDeps }> = async (app, { deps, settings, backtest }) => {
   app.post('/kpis/test', {
     // Runs arbitrary SQL against a data source: the right of someone who may write KPIs.
     config: { access: 'kpi:write' },
     schema: {
       tags: ['KPIs'], summary: 'Try a KPI definition before saving: value, baseline, deviation, outcome and the rendered alert',
-      description: 'Validated like POST /kpis; runs the query as a dry run (window ending now) and records nothing.',
-      querystring: TestQuery, body: KpiCreateBody, response: { 200: TestView, ...problemResponses },
+      description: 'Validated like POST /kpis; runs the query as a dry run (window ending now) and records nothing. With `days`, '
+        + 'adds `backtest`: the definition replayed over the last days (see POST /kpis/{id}/backtest), compared with the saved rule of `id`.',
+      querystring: TestQuery, body: KpiTestBody, response: { 200: TestView, ...problemResponses },
     },
   }, async (request) => {
-    const { evaluation, messages } = await testKpiDefinition(deps, request.body, { kpiId: request.query.id, link: alertLink(settings, 'alr_preview') });
-    return { ...evaluationView(evaluation, true), messages };
+    const { days, ...input } = request.body;
+    // Validated before anything runs, so a bad days answers 400 without touching the source.
+    const plan = days === undefined ? null : await planBacktest(backtest.backtest, request.query.id, input, days);
+    const { evaluation, messages } = await testKpiDefinition(deps, input, { kpiId: request.query.id, link: alertLink(settings, 'alr_preview') });
+    const job = plan === null ? null : await startBacktest(backtest, request.actor, plan);
+    return { ...evaluationView(evaluation, true), messages, ...(job === null ? {} : { backtest: jobView(job) }) };
   });
 };

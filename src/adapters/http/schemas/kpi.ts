@@ -8,7 +8,7 @@ const policyOverride = (f: AlertPolicyField, description: string) =>
   NullableNumber(Type.Integer({ minimum: ALERT_POLICY_LIMITS[f].min, maximum: ALERT_POLICY_LIMITS[f].max, description }));
 
 /** Fields an operator can set; every one optional here, required ones are checked by the core. */
-const kpiFieldSchemas = {
+export const kpiFieldSchemas = {
   indicator: Type.String({ minLength: 1, maxLength: 200, description: 'Unique name of the KPI' }),
   owner: Type.String({ minLength: 1, maxLength: 200 }),
   priority: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = SMS and email, 2 = email only' }),
