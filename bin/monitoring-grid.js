@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled service: dist/, written by `npm run build` (which `npm start` and `npm pack` run first).
+import { existsSync } from 'node:fs';
 
-register();
-// Tracing (only when OTEL_EXPORTER_OTLP_ENDPOINT is set) must hook http and pg before the app loads them.
-await import('../src/adapters/observability/otel-preload.ts');
-await import('../src/cli.ts');
+const entry = new URL('../dist/entry.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('monitoring-grid: this checkout is not built; run `npm run build` (or `npm start`) first\n');
+  process.exit(1);
+}
+await import(entry.href);

@@ -1,25 +1,10 @@
-import { parseArgs } from 'node:util';
+// The commands of `monitoring-grid`: the table below is the one place a command declares its words,
+// summary, flags and run; help, unknown commands and flags follow from it (adapters/cli/command-line.ts).
+// A command's code is imported when it runs, so `--help` answers without loading the service.
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { AUTH_USAGE, runAuthCommand } from './adapters/cli/auth-commands.ts';
-import { createLogger } from './adapters/observability/logger.ts';
-import { DataDirInUse } from './adapters/storage/data-dir-lock.ts';
-import { migrate } from './adapters/storage/migrate.ts';
-import { openDb } from './adapters/storage/open-db.ts';
-import { startService, type Role } from './main.ts';
-import { formatReplayReport, replay } from './adapters/replay/replay.ts';
-import { BACKTEST_USAGE, runBacktestCommand } from './adapters/cli/backtest-command.ts';
-
-const USAGE = `usage: monitoring-grid <command>
-
-commands:
-  start     run the service: API and scheduler (--role api|scheduler|all, default all)
-  migrate   apply pending database migrations and exit
-${AUTH_USAGE}
-  replay    rebuild every read model from the event store into fresh tables and compare them with
-            the live ones; exit 1 with the differences when they differ (--keep keeps the tables)
-${BACKTEST_USAGE}
-
-Configuration comes from environment variables; see the README.`;
+import { defineCommand, runCommandLine, UsageError, type Command } from './adapters/cli/command-line.ts';
+import type { Db } from './adapters/storage/db.ts';
+import type { Role } from './main.ts';
 
 function configOrExit(): Config {
   try {
@@ -35,14 +20,9 @@ function configOrExit(): Config {
 
 const ROLES: readonly Role[] = ['all', 'api', 'scheduler'];
 
-async function start(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { role: { type: 'string', default: 'all' } }, allowPositionals: true, strict: false });
-  const role = values.role as Role;
-  if (!ROLES.includes(role)) {
-    process.stderr.write(`--role must be one of ${ROLES.join(', ')} (got ${String(values.role)})\n`);
-    process.exit(2);
-  }
+async function start(role: Role): Promise<number> {
   const config = configOrExit();
+  const [{ createLogger }, { startService }] = await Promise.all([import('./adapters/observability/logger.ts'), import('./main.ts')]);
   const logger = createLogger(config.logLevel);
   const service = await startService(config, logger, { role });
   const shutdown = (signal: string) => {
@@ -59,61 +39,99 @@ async function start(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  return 0;
 }
 
-async function migrateOnly(): Promise<void> {
+/** Opens the configured store as `owner`, runs `work` and closes it. */
+async function withStore<T>(owner: string, work: (db: Db) => Promise<T>): Promise<T> {
   const config = configOrExit();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner: 'monitoring-grid migrate' });
+  const { openDb } = await import('./adapters/storage/open-db.ts');
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner });
   try {
-    const applied = await migrate(db);
-    process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'nothing to migrate\n');
+    return await work(db);
   } finally {
     await db.close();
   }
 }
 
-async function replayCommand(keep: boolean): Promise<void> {
-  const config = configOrExit();
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, owner: 'monitoring-grid replay' });
+const migrateOnly = () => withStore('monitoring-grid migrate', async (db) => {
+  const { migrate } = await import('./adapters/storage/migrate.ts');
+  const applied = await migrate(db);
+  process.stdout.write(applied.length > 0 ? `applied migrations ${applied.join(', ')}\n` : 'nothing to migrate\n');
+  return 0;
+});
+
+const replayCommand = (keep: boolean) => withStore('monitoring-grid replay', async (db) => {
+  const [{ migrate }, { formatReplayReport, replay }] = await Promise.all([import('./adapters/storage/migrate.ts'), import('./adapters/replay/replay.ts')]);
+  await migrate(db);
+  const report = await replay(db, { keep });
+  process.stdout.write(`${formatReplayReport(report)}\n${keep ? `rebuilt tables kept in schema ${report.schema}\n` : ''}`);
+  return report.differences.length === 0 && report.unreadable.length === 0 ? 0 : 1;
+});
+
+const auth = () => import('./adapters/cli/auth-commands.ts');
+
+export const COMMANDS: readonly Command[] = [
+  defineCommand({
+    words: ['start'], summary: 'run the service: the API, the dashboard and the scheduler',
+    details: 'Nodes sharing a PostgreSQL store may split the work: --role api serves HTTP only, --role scheduler runs KPIs and deliveries only.',
+    options: { role: { type: 'string', value: 'all|api|scheduler', description: 'what this node runs (default all)' } },
+    run: ({ role = 'all' }) => {
+      if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')} (got ${role})`);
+      return start(role as Role);
+    },
+  }),
+  defineCommand({
+    words: ['migrate'], summary: 'apply pending database migrations and exit (start does this too)',
+    options: {}, run: migrateOnly,
+  }),
+  defineCommand({
+    words: ['user', 'create'], summary: 'create a user; without --password-stdin a password is generated and printed once',
+    options: {
+      username: { type: 'string', value: 'NAME', required: true, description: 'the name to sign in with' },
+      role: { type: 'string', value: 'admin|editor|viewer', required: true, description: 'what the user may do' },
+      'password-stdin': { type: 'boolean', description: 'read the password from standard input instead' },
+    },
+    run: async (v) => (await auth()).createUserCommand({ username: v.username, role: v.role, passwordStdin: v['password-stdin'] }, configOrExit()),
+  }),
+  defineCommand({
+    words: ['apikey', 'create'], summary: 'create an API key and print it (only its hash is stored; it cannot be shown again)',
+    options: {
+      name: { type: 'string', value: 'NAME', required: true, description: 'what the key is for' },
+      scopes: { type: 'string', value: 'SCOPES', required: true, description: "comma-separated scopes, e.g. 'kpi:read,alerts:*'" },
+      owner: { type: 'string', value: 'OWNER', description: 'who answers for the key' },
+      'expires-in-days': { type: 'string', value: 'N', description: 'the key stops working after N days (default: never)' },
+    },
+    run: async (v) => (await auth()).createApiKeyCommand({ name: v.name, scopes: v.scopes, owner: v.owner, expiresInDays: v['expires-in-days'] }, configOrExit()),
+  }),
+  defineCommand({
+    words: ['replay'], summary: 'rebuild every read model from the event store and compare it with the live one',
+    details: 'Rebuilds into fresh tables; exits 1 and prints the differences when they differ.',
+    options: { keep: { type: 'boolean', description: 'keep the rebuilt tables (their schema is printed)' } },
+    run: ({ keep }) => replayCommand(keep === true),
+  }),
+  defineCommand({
+    words: ['backtest'], summary: "judge a CSV of timestamp,value rows with a KPI's rule through the scheduler's engine",
+    details: 'Each row is one scheduled run. Writes timestamp,value,anomaly_score,… per row; prints the alerts opened per week.',
+    options: {
+      input: { type: 'string', value: 'FILE.csv', required: true, description: 'the rows to judge (header timestamp,value)' },
+      output: { type: 'string', value: 'OUT.csv', required: true, description: 'where the judged rows go' },
+      rule: { type: 'string', value: 'RULE.json', description: "the judgement fields of POST /kpis (default: a new KPI's)" },
+    },
+    run: async (v) => (await import('./adapters/cli/backtest-command.ts')).runBacktestCommand(v, { stderr: (s) => process.stderr.write(s), now: () => new Date() }),
+  }),
+];
+
+const FOOTER = 'Configuration comes from environment variables; see the README.';
+
+/** Runs one command line (`process.argv.slice(2)`); the process's exit status is the command's. */
+export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await migrate(db);
-    const report = await replay(db, { keep });
-    process.stdout.write(`${formatReplayReport(report)}\n${keep ? `rebuilt tables kept in schema ${report.schema}\n` : ''}`);
-    process.exitCode = report.differences.length === 0 && report.unreadable.length === 0 ? 0 : 1;
-  } finally {
-    await db.close();
-  }
-}
-
-export async function main(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const command = positionals[0];
-  switch (command) {
-    case 'start':
-      return start(argv);
-    case 'migrate':
-      return migrateOnly();
-    case 'user':
-    case 'apikey':
-      process.exitCode = await runAuthCommand(argv, configOrExit());
-      return;
-    case 'replay':
-      return replayCommand(argv.includes('--keep'));
-    case 'backtest':
-      process.exitCode = runBacktestCommand(argv.slice(1), { stderr: (s) => process.stderr.write(s), now: () => new Date() });
-      return;
-    default:
-      process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);
-      process.exit(command ? 2 : 0);
-  }
-}
-
-main(process.argv.slice(2)).catch((e: unknown) => {
-  // Another process holds the embedded store: an expected refusal, told without a stack trace.
-  if (e instanceof DataDirInUse) {
-    process.stderr.write(`${e.message}\n`);
+    process.exitCode = await runCommandLine(COMMANDS, argv, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }, FOOTER);
+  } catch (e) {
+    // Another process holds the embedded store: an expected refusal, told without a stack trace.
+    const { DataDirInUse } = await import('./adapters/storage/data-dir-lock.ts');
+    process.stderr.write(`${e instanceof DataDirInUse ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   }
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+}

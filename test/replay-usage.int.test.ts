@@ -14,6 +14,7 @@ import { openDb } from '../src/adapters/storage/open-db.ts';
 import { alertOnExecutions } from '../src/core/alerts/from-execution.ts';
 import type { ExecutionDeps } from '../src/core/executions/execute-now.ts';
 import { buildTestApp, commandDeps, type TestApp } from './helpers/app.ts';
+import { cliArgs } from './helpers/cli.ts';
 import { testClock } from './helpers/clock.ts';
 import { buildContact, buildKpi } from './helpers/factories.ts';
 import { createSqliteSource, generateRows, TEST_SOURCE_OPTIONS, type MonitoredDb } from './helpers/monitored.ts';
@@ -45,7 +46,7 @@ async function openStore(): Promise<TestStore> {
 function replayCommand(): { status: number | null; stdout: string; stderr: string } {
   const { DATABASE_URL: _unset, ...rest } = process.env;
   const env = { ...rest, LOG_LEVEL: 'silent', ...(store.url ? { DATABASE_URL: store.url } : { DATA_DIR: dataDir! }) };
-  return spawnSync(process.execPath, ['bin/monitoring-grid.js', 'replay'], { env, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, cliArgs('replay'), { env, encoding: 'utf8', timeout: 120_000 });
 }
 
 const api = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditProjection } from '../src/adapters/audit/audit-projection.ts';
 import { formatReplayReport, replay } from '../src/adapters/replay/replay.ts';
 import { buildTestApp, type TestApp } from './helpers/app.ts';
+import { cliArgs } from './helpers/cli.ts';
 import { testClock } from './helpers/clock.ts';
 import { buildContact, buildDataSource, buildKpi } from './helpers/factories.ts';
 import { storeKind } from './helpers/store.ts';
@@ -106,7 +107,7 @@ describe('replay', () => {
   });
 
   it.runIf(storeKind() === 'postgres')('monitoring-grid replay exits 1 with a readable diff, 0 when all match', async () => {
-    const run = () => spawnSync(process.execPath, ['bin/monitoring-grid.js', 'replay'], {
+    const run = () => spawnSync(process.execPath, cliArgs('replay'), {
       env: { ...process.env, DATABASE_URL: t.store.url!, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000,
     });
     const clean = run();

@@ -27,8 +27,7 @@ let rows = 0;
 const started = performance.now();
 for (const name of Object.keys(windows).sort()) {
   const output = path.join(out, name.replace(/\//g, '_'));
-  const args = ['--input', path.join(dir, 'data', name), '--output', output, ...(values.rule ? ['--rule', values.rule] : [])];
-  const status = runBacktestCommand(args, { stderr: () => undefined, now: () => new Date() });
+  const status = runBacktestCommand({ input: path.join(dir, 'data', name), output, rule: values.rule }, { stderr: () => undefined, now: () => new Date() });
   if (status !== 0) throw new Error(`backtest of ${name} exited ${status}`);
   const lines = readFileSync(output, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
   const times = lines.map((l) => time(l[0]!));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAuthCommand, type CliIo } from '../../src/adapters/cli/auth-commands.ts';
+import { createApiKeyCommand, createUserCommand, type CliIo } from '../../src/adapters/cli/auth-commands.ts';
 import { ensureAdministrator } from '../../src/adapters/cli/auth-setup.ts';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
 import { createIdGenerator } from '../../src/adapters/ids.ts';
@@ -53,7 +53,7 @@ async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
 describe.runIf(storeKind() === 'postgres')('monitoring-grid apikey create / user create', () => {
   it('apikey create prints a working key on stdout, details on stderr, and records the actor cli', async () => {
     const out = io();
-    expect(await runAuthCommand(['apikey', 'create', '--name', 'automation', '--scopes', 'admin:*'], config, out)).toBe(0);
+    expect(await createApiKeyCommand({ name: 'automation', scopes: 'admin:*' }, config, out)).toBe(0);
     const key = out.stdout.trim();
     expect(key).toMatch(/^mgk_[0-9A-Za-z]{38}$/);
     expect(out.stderr).toContain('shown this once');
@@ -72,23 +72,20 @@ describe.runIf(storeKind() === 'postgres')('monitoring-grid apikey create / user
 
   it('user create with --password-stdin prints nothing secret; without it, a generated password once', async () => {
     const piped = io('a-long-enough-password\n');
-    expect(await runAuthCommand(['user', 'create', '--username', 'ann', '--role', 'editor', '--password-stdin'], config, piped)).toBe(0);
+    expect(await createUserCommand({ username: 'ann', role: 'editor', passwordStdin: true }, config, piped)).toBe(0);
     expect(piped.stdout).toBe('');
     const generated = io();
-    expect(await runAuthCommand(['user', 'create', '--username', 'bob', '--role', 'viewer'], config, generated)).toBe(0);
+    expect(await createUserCommand({ username: 'bob', role: 'viewer' }, config, generated)).toBe(0);
     expect(generated.stdout.trim()).toMatch(/^[0-9A-Za-z]{20}$/);
   });
 
   it('bad input: a clear message and exit status 2, no stack trace', async () => {
     const bad = io();
-    expect(await runAuthCommand(['apikey', 'create', '--name', 'x', '--scopes', 'kpi:nope'], config, bad)).toBe(2);
+    expect(await createApiKeyCommand({ name: 'x', scopes: 'kpi:nope' }, config, bad)).toBe(2);
     expect(bad.stderr).toContain('kpi:nope is not a scope');
     const dup = io('a-long-enough-password');
-    expect(await runAuthCommand(['user', 'create', '--username', 'ann', '--role', 'editor', '--password-stdin'], config, dup)).toBe(2);
+    expect(await createUserCommand({ username: 'ann', role: 'editor', passwordStdin: true }, config, dup)).toBe(2);
     expect(dup.stderr).toContain('exists already');
-    const unknown = io();
-    expect(await runAuthCommand(['apikey', 'create', '--colour', 'red'], config, unknown)).toBe(2);
-    expect(unknown.stderr).toContain('usage');
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirInUse, lockDataDir } from '../../src/adapters/storage/data-dir-lock.ts';
+import { cliArgs } from '../helpers/cli.ts';
 import { storeKind } from '../helpers/store.ts';
 import { startServiceProcess, type ServiceProcess } from '../web/service-process.ts';
 
@@ -20,7 +21,7 @@ const cliEnv = () => {
   const { DATABASE_URL: _none, ...env } = process.env;
   return { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_PASSWORD };
 };
-const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/monitoring-grid.js', ...args], { env: cliEnv(), encoding: 'utf8', timeout: 120_000 });
+const cli = (...args: string[]) => spawnSync(process.execPath, cliArgs(...args), { env: cliEnv(), encoding: 'utf8', timeout: 120_000 });
 const start = () => startServiceProcess({ ...cliEnv(), DATABASE_URL: '', LOG_LEVEL: 'warn' } as Record<string, string>);
 
 async function login(url: string): Promise<string> {

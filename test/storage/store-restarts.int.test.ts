@@ -1,19 +1,18 @@
 // Issue 11: a lost store connection is an error of one request or run, never of the process. Two
 // service nodes under write load while their store (a PostgreSQL of this test's own) restarts 20 times.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs } from '../helpers/cli.ts';
 import { startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres.ts';
 import { storeKind } from '../helpers/store.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/monitoring-grid.js', import.meta.url));
 const RESTARTS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Node { child: ChildProcess; url: string; exits: number; output: string }
 
 async function startNode(databaseUrl: string, name: string): Promise<Node> {
-  const child = spawn(process.execPath, [BIN, 'start'], {
+  const child = spawn(process.execPath, cliArgs('start'), {
     env: {
       ...process.env, PORT: '0', LOG_LEVEL: 'error', DATABASE_URL: databaseUrl, DEMO: 'false', ADMIN_PASSWORD: 'restart-trial-password',
       SCHEDULER_HEARTBEAT_SECONDS: '1', SCHEDULER_POLL_MS: '100', WEB_DIR: '/nonexistent',

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../bin/monitoring-grid.js', import.meta.url));
+import { cliArgs } from '../helpers/cli.ts';
 
 export interface ServiceProcess {
   /** The dashboard's address as the service printed it (`MonitoringGrid dashboard: …`). */
@@ -16,7 +14,7 @@ export interface ServiceProcess {
 
 /** Starts `monitoring-grid start` as `npm start` does, on a free port, and waits for the printed address. */
 export async function startServiceProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start'], {
+  const child: ChildProcess = spawn(process.execPath, cliArgs('start'), {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

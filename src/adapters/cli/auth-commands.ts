@@ -1,18 +1,15 @@
-import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { createApiKey } from '../../core/auth/api-key-commands.ts';
 import { createUser, generatePassword } from '../../core/auth/user-commands.ts';
+import type { AuthDeps } from '../../core/auth/model.ts';
 import { isAppError } from '../../core/errors.ts';
+import type { EventMeta } from '../../core/ports.ts';
 import { createAuthDeps } from '../http/auth-deps.ts';
 import { createIdGenerator } from '../ids.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openDb } from '../storage/open-db.ts';
 import { systemClock } from '../system-clock.ts';
-
-export const AUTH_USAGE = `  user create --username NAME --role admin|editor|viewer [--password-stdin]
-            create a user; without --password-stdin a password is generated and printed once
-  apikey create --name NAME --scopes 'kpi:read,alerts:*' [--owner OWNER] [--expires-in-days N]
-            create an API key and print it (only its hash is stored; it cannot be shown again)`;
+import { UsageError } from './command-line.ts';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -30,55 +27,12 @@ const processIo: CliIo = {
   },
 };
 
-const OPTIONS = {
-  username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' },
-  name: { type: 'string' }, scopes: { type: 'string' }, owner: { type: 'string' }, 'expires-in-days': { type: 'string' },
-} as const;
-
-/**
- * `monitoring-grid user create` and `apikey create`, run against the configured store (migrated first,
- * so they work for first setup). Events name the actor `cli`. Returns the exit status.
- */
-export async function runAuthCommand(argv: readonly string[], config: Config, io: CliIo = processIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
-  } catch (e) {
-    io.err(`${(e as Error).message}\nusage:\n${AUTH_USAGE}\n`);
-    return 2;
-  }
-  const { positionals, values } = parsed;
-  const [what, action] = positionals;
-  if (action !== 'create' || (what !== 'user' && what !== 'apikey')) {
-    io.err(`usage:\n${AUTH_USAGE}\n`);
-    return 2;
-  }
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, owner: `monitoring-grid ${what} create` });
+async function withAuthDeps(config: Config, owner: string, work: (deps: AuthDeps, meta: EventMeta) => Promise<number>, io: CliIo): Promise<number> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, owner });
   try {
     await migrate(db);
     const ids = createIdGenerator(systemClock);
-    const deps = createAuthDeps(db, systemClock, ids);
-    const meta = { actor: 'cli', correlationId: ids.next('correlation') };
-    if (what === 'user') {
-      const piped = values['password-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : null;
-      const password = piped ?? generatePassword(deps);
-      const user = await createUser(deps, { username: values.username ?? '', role: values.role ?? '', password }, meta);
-      io.err(`created user ${user.username} (${user.id}), role ${user.role}\n`);
-      if (piped === null) io.out(`${password}\n`);
-      return 0;
-    }
-    const days = values['expires-in-days'] === undefined ? null : Number(values['expires-in-days']);
-    if (days !== null && !(days > 0)) {
-      io.err('--expires-in-days must be a positive number\n');
-      return 2;
-    }
-    const { apiKey, key } = await createApiKey(deps, {
-      name: values.name ?? '', owner: values.owner, scopes: (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-      expiresAt: days === null ? null : new Date(systemClock.now().getTime() + days * 86_400_000),
-    }, meta);
-    io.err(`created API key ${apiKey.name} (${apiKey.id}), scopes ${apiKey.scopes.join(', ')}; it is shown this once:\n`);
-    io.out(`${key}\n`);
-    return 0;
+    return await work(createAuthDeps(db, systemClock, ids), { actor: 'cli', correlationId: ids.next('correlation') });
   } catch (e) {
     if (!isAppError(e)) throw e;
     io.err(`${e.message}\n`);
@@ -86,4 +40,43 @@ export async function runAuthCommand(argv: readonly string[], config: Config, io
   } finally {
     await db.close();
   }
+}
+
+/**
+ * `monitoring-grid user create`, run against the configured store (migrated first, so it works for
+ * first setup); without `passwordStdin` a password is generated and printed once. Events name the actor
+ * `cli`. Returns the exit status (2: refused, e.g. the user exists).
+ */
+export function createUserCommand(
+  values: { readonly username: string; readonly role: string; readonly passwordStdin?: boolean | undefined }, config: Config, io: CliIo = processIo,
+): Promise<number> {
+  return withAuthDeps(config, 'monitoring-grid user create', async (deps, meta) => {
+    const piped = values.passwordStdin ? (await io.readStdin()).replace(/\r?\n$/, '') : null;
+    const password = piped ?? generatePassword(deps);
+    const user = await createUser(deps, { username: values.username, role: values.role, password }, meta);
+    io.err(`created user ${user.username} (${user.id}), role ${user.role}\n`);
+    if (piped === null) io.out(`${password}\n`);
+    return 0;
+  }, io);
+}
+
+/**
+ * `monitoring-grid apikey create`: prints the key once (only its hash is stored). `scopes` is a comma
+ * list; `expiresInDays` a positive number of days (none: the key does not expire). Returns the exit status.
+ */
+export function createApiKeyCommand(
+  values: { readonly name: string; readonly scopes: string; readonly owner?: string | undefined; readonly expiresInDays?: string | undefined },
+  config: Config, io: CliIo = processIo,
+): Promise<number> {
+  const days = values.expiresInDays === undefined ? null : Number(values.expiresInDays);
+  if (days !== null && !(days > 0)) throw new UsageError('--expires-in-days must be a positive number');
+  return withAuthDeps(config, 'monitoring-grid apikey create', async (deps, meta) => {
+    const { apiKey, key } = await createApiKey(deps, {
+      name: values.name, owner: values.owner, scopes: values.scopes.split(',').map((s) => s.trim()).filter(Boolean),
+      expiresAt: days === null ? null : new Date(systemClock.now().getTime() + days * 86_400_000),
+    }, meta);
+    io.err(`created API key ${apiKey.name} (${apiKey.id}), scopes ${apiKey.scopes.join(', ')}; it is shown this once:\n`);
+    io.out(`${key}\n`);
+    return 0;
+  }, io);
 }

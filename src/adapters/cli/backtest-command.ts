@@ -1,30 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DEFAULT_ALERT_POLICY } from '../../core/alerts/judgement.ts';
 import { BacktestInputError, commonStepMinutes, OUTPUT_HEADER, outputLine, parseBacktestCsv } from '../../core/backtest/csv.ts';
 import { backtestKpi, runBacktest } from '../../core/backtest/run-backtest.ts';
 import { isAppError } from '../../core/errors.ts';
 import type { KpiInput } from '../../core/kpis/kpi.ts';
 
-export const BACKTEST_USAGE = `  backtest  --input FILE.csv --output OUT.csv [--rule RULE.json]: judge a CSV of timestamp,value rows
-            (one scheduled run each) with a KPI's rule (the judgement fields of POST /kpis; default: a new
-            KPI's) through the scheduler's own engine; writes timestamp,value,anomaly_score,… per row`;
-
 const WEEK_MS = 7 * 86_400_000;
 
-/** Runs the command; returns the exit status (0 done, 1 bad input or rule, 2 bad usage). */
-export function runBacktestCommand(argv: readonly string[], io: { stderr: (s: string) => void; now: () => Date }): number {
-  let values: { input?: string; output?: string; rule?: string };
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: { input: { type: 'string' }, output: { type: 'string' }, rule: { type: 'string' } }, allowPositionals: true, strict: true }));
-  } catch (e) {
-    io.stderr(`${(e as Error).message}\nusage: monitoring-grid backtest --input FILE.csv --output OUT.csv [--rule RULE.json]\n`);
-    return 2;
-  }
-  if (values.input === undefined || values.output === undefined) {
-    io.stderr('usage: monitoring-grid backtest --input FILE.csv --output OUT.csv [--rule RULE.json]\n');
-    return 2;
-  }
+/**
+ * `monitoring-grid backtest`: judges the CSV at `input` with the rule in the JSON file `rule` (default: a
+ * new KPI's) and writes one line per row to `output`. Returns the exit status (0 done, 1 bad input or rule).
+ */
+export function runBacktestCommand(
+  values: { readonly input: string; readonly output: string; readonly rule?: string | undefined },
+  io: { stderr: (s: string) => void; now: () => Date },
+): number {
   const started = performance.now();
   try {
     const rows = parseBacktestCsv(readFileSync(values.input, 'utf8'));

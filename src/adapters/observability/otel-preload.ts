@@ -1,6 +1,7 @@
 /**
- * Loaded before the application (bin/monitoring-grid.js) so that OpenTelemetry can hook the modules it
- * instruments (http, pg) as they load: ESM needs import-in-the-middle's loader hook registered first.
+ * Loaded before the application (by src/entry.ts, which bin/monitoring-grid.js runs) so that OpenTelemetry
+ * can hook the modules it instruments (http, pg) as they load: ESM needs import-in-the-middle's loader
+ * hook registered first.
  * Does nothing, and loads nothing of OpenTelemetry's SDK, unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
  */
 import { register } from 'node:module';
