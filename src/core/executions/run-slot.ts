@@ -56,7 +56,9 @@ function leaseSignal(running: RunningSlot, stopBeforeLeaseEndMs: number): { sign
   const c = new AbortController();
   const timer = setTimeout(() => c.abort('the run reached the end of its lease'), runBudgetMs(running.claim, running.startedAt, stopBeforeLeaseEndMs));
   const forward = () => c.abort(running.abort.signal.reason);
-  running.abort.signal.addEventListener('abort', forward, { once: true });
+  // Aborted before the query began (the watchdog or shutdown came first): the query never starts.
+  if (running.abort.signal.aborted) forward();
+  else running.abort.signal.addEventListener('abort', forward, { once: true });
   return { signal: c.signal, stop: () => { clearTimeout(timer); running.abort.signal.removeEventListener('abort', forward); } };
 }
 
