@@ -18,6 +18,7 @@ import { openPgDb } from '../src/adapters/storage/pg-db.ts';
 import { createUnitOfWork } from '../src/adapters/storage/unit-of-work.ts';
 import { createDataSource } from '../src/core/datasources/datasource-commands.ts';
 import type { Clock } from '../src/core/ports.ts';
+import { traceStore, type StoreTrace } from './store-trace.ts';
 import { percentile, type Benchmark, type BenchRow } from './benchmark.ts';
 
 const ADMIN = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,7 +26,11 @@ const N = Number(process.env.BENCH_KPIS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 5);
 const QUERY = 'SELECT 1 AS value';
 
-const urlOf = (db: string) => Object.assign(new URL(ADMIN), { pathname: `/${db}` }).toString();
+const urlOf = (db: string, user?: string) => {
+  const u = Object.assign(new URL(ADMIN), { pathname: `/${db}` });
+  if (user !== undefined) Object.assign(u, { username: user, password: '' });
+  return u.toString();
+};
 
 async function admin(sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: ADMIN });
@@ -66,7 +71,7 @@ function shiftedClock(): { clock: Clock; slot: Date } {
   return { clock: { now: () => new Date(Date.now() + offset) }, slot };
 }
 
-async function throughScheduler(store: Db, nodes: number, concurrency: number, log: (m: string) => void) {
+async function throughScheduler(store: Db, nodes: number, concurrency: number, log: (m: string) => void, trace?: StoreTrace) {
   const { clock, slot } = shiftedClock();
   await store.query('DELETE FROM executions');
   await store.query('UPDATE kpi_runs SET next_run_at = $1, running_slot = NULL, lease_token = NULL, lease_until = NULL', [slot]);
@@ -74,7 +79,7 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
   const schedulers: Scheduler[] = [];
   const sources = [];
   for (let i = 0; i < nodes; i++) {
-    const db = nodes === 1 ? store : openPgDb({ connectionString: (store as Db & { url?: string }).url ?? '', max: concurrency + 4 });
+    const db = nodes === 1 ? (trace?.db ?? store) : openPgDb({ connectionString: (store as Db & { url?: string }).url ?? '', max: concurrency + 4 });
     if (nodes > 1) pools.push(db);
     const ids = createIdGenerator(clock);
     const registry = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
@@ -88,12 +93,15 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all(schedulers.map((s) => s.stop()));
+  if (trace !== undefined) log(`store round trips: ${(trace.roundTrips() / N).toFixed(2)} per evaluation\n${trace.report()}`);
   await Promise.all([...sources.map((s) => s.close()), ...pools.map((p) => p.close())]);
   const { rows } = await store.query<{ lag: number; end_ms: number; status: string; node_id: string }>(
     "SELECT extract(epoch FROM started_at - slot_at) * 1000 AS lag, extract(epoch FROM finished_at - slot_at) * 1000 AS end_ms, status, node_id FROM executions WHERE trigger = 'schedule'",
   );
   const seconds = Math.max(...rows.map((r) => r.end_ms)) / 1000;
   const failed = rows.filter((r) => r.status !== 'success').length;
+  const { rows: errors } = await store.query<{ error: string; n: number }>("SELECT error, count(*)::int AS n FROM executions WHERE status <> 'success' GROUP BY error ORDER BY n DESC LIMIT 3");
+  for (const e of errors) log(`${e.n} runs failed: ${e.error}`);
   const lags = rows.map((r) => r.lag);
   const perNode = [...new Set(rows.map((r) => r.node_id))].map((id) => rows.filter((r) => r.node_id === id).length);
   log(`${nodes} node(s): ${rows.length} runs (${failed} not successful) in ${seconds.toFixed(2)} s; per node ${perNode.join('/')}`);
@@ -109,6 +117,9 @@ const benchmark: Benchmark = {
     const sourceName = `mg_bench_src_${suffix}`;
     await admin(`CREATE DATABASE ${storeName}`);
     await admin(`CREATE DATABASE ${sourceName}`);
+    // The source is read as a plain read-only user, as a KPI data source must be (a superuser is refused).
+    const reader = `mg_bench_reader_${suffix}`;
+    await admin(`CREATE ROLE ${reader} LOGIN`);
     const store = Object.assign(openPgDb({ connectionString: urlOf(storeName), max: CONCURRENCY + 4 }), { url: urlOf(storeName) });
     try {
       await migrate(store);
@@ -116,17 +127,17 @@ const benchmark: Benchmark = {
       const ids = createIdGenerator(clock);
       const src = new URL(urlOf(sourceName));
       const ds = await createDataSource({ uow: createUnitOfWork(store, clock), clock, ids, secrets: createSecretBox(randomBytes(32)) },
-        { name: 'bench', kind: 'postgres', host: src.hostname, port: Number(src.port || 5432), database: sourceName, user: decodeURIComponent(src.username) || 'postgres', maxConnections: CONCURRENCY }, { actor: 'bench', correlationId: 'cor_bench' });
+        { name: 'bench', kind: 'postgres', host: src.hostname, port: Number(src.port || 5432), database: sourceName, user: reader, maxConnections: CONCURRENCY }, { actor: 'bench', correlationId: 'cor_bench' });
       await store.query(
         `INSERT INTO kpis SELECT 'kpi_bench' || lpad(i::text, 6, '0'), 'bench ' || i, 'bench', 2, 1, NULL, 'UTC', 1, 10, 'both', NULL, NULL, 'any', 4, 'mean',
                 $1, $2, '', '', '{}', 30, 30, true, 1, now(), now() FROM generate_series(1, $3::int) AS i`, [ds.id, QUERY, N]);
       await store.query("INSERT INTO kpi_runs (kpi_id, kpi_version, schedule_signature) SELECT id, version, $1 FROM kpis", [JSON.stringify({ kind: 'interval', frequencyMinutes: 1 })]);
       log('warming up');
-      await raw(urlOf(sourceName), CONCURRENCY, 500, false);
-      const rawRate = await raw(urlOf(sourceName), CONCURRENCY, N, false);
-      const rawTxRate = await raw(urlOf(sourceName), CONCURRENCY, N, true);
-      const one = await throughScheduler(store, 1, CONCURRENCY, log);
-      const rawRate3 = await raw(urlOf(sourceName), CONCURRENCY * 3, N, false);
+      await raw(urlOf(sourceName, reader), CONCURRENCY, 500, false);
+      const rawRate = await raw(urlOf(sourceName, reader), CONCURRENCY, N, false);
+      const rawTxRate = await raw(urlOf(sourceName, reader), CONCURRENCY, N, true);
+      const one = await throughScheduler(store, 1, CONCURRENCY, log, process.env.BENCH_TRACE ? traceStore(store) : undefined);
+      const rawRate3 = await raw(urlOf(sourceName, reader), CONCURRENCY * 3, N, false);
       const three = await throughScheduler(store, 3, CONCURRENCY, log);
       const rows: BenchRow[] = [
         { case: `1 node, ${N} KPIs`, measured: one.rate, unit: 'evals/s', baseline: rawRate, note: `raw pg: plain SELECT at concurrency ${CONCURRENCY}` },
@@ -144,6 +155,7 @@ const benchmark: Benchmark = {
       await store.close();
       await admin(`DROP DATABASE IF EXISTS ${storeName} WITH (FORCE)`);
       await admin(`DROP DATABASE IF EXISTS ${sourceName} WITH (FORCE)`);
+      await admin(`DROP ROLE IF EXISTS mg_bench_reader_${suffix}`);
     }
   },
 };

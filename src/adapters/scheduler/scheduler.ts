@@ -4,9 +4,12 @@ import type { DataSource } from '../../core/datasources/datasource.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
 import type { Db } from '../storage/db.ts';
 import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
-import { claimDue, expireLease, heartbeat, syncSchedules, type Claim } from '../storage/kpi-runs.repo.ts';
-import { failedEvaluation, recordUnderLease, runClaim, type RunOutcome, type Running } from './run-claim.ts';
+import { claimDue, expireLease, heartbeat, syncSchedules } from '../storage/kpi-runs.repo.ts';
 import { killWaitMs } from '../sources/source-pool.ts';
+import { createGroupCommit } from '../../core/executions/group-commit.ts';
+import { isStuck, type Claim } from '../../core/executions/lease.ts';
+import { recordLeased, type LeasedOutcome, type LeasedRecording } from '../../core/executions/record.ts';
+import { failedEvaluation, recordSlot, runSlot, type RunningSlot, type RunSlotDeps, type SlotOutcome } from '../../core/executions/run-slot.ts';
 
 export interface SchedulerOptions {
   /** Executions at a time on this node; default 5 (MAX_PARALLEL_EXECUTIONS). */
@@ -31,6 +34,8 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 };
 
 const CLEANUP_INTERVAL_MS = 3_600_000;
+/** Recordings committed together at most (a transaction of history rows and leases; see group-commit.ts). */
+const MAX_RECORDINGS_PER_COMMIT = 200;
 const DS_CACHE_MS = 5_000;
 
 export interface SchedulerCounters {
@@ -62,7 +67,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const clock = exec.clock;
   const nodeId = exec.nodeId;
   const startedAt = clock.now();
-  const running = new Map<string, Running>();
+  const running = new Map<string, RunningSlot>();
   const queue: Claim[] = [];
   const counters: SchedulerCounters = { claimed: 0, recorded: 0, tookOver: 0, leaseLost: 0, stuck: 0, errors: 0, peakRunning: 0, cleanedUp: 0 };
   const last = { heartbeat: -Infinity, health: clock.now().getTime(), cleanup: -Infinity, sync: -Infinity, expired: -Infinity };
@@ -84,21 +89,41 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     return ds;
   };
 
-  const count = (o: RunOutcome) => {
+  // Runs that finish while a recording transaction is in flight are recorded together in the next one.
+  const recorder = createGroupCommit<LeasedRecording, LeasedOutcome>((items) => recordLeased(exec, items), { maxBatch: MAX_RECORDINGS_PER_COMMIT, key: (i) => i.kpi.id });
+  // A run waiting for its recording holds its lease but no longer its source: its place goes to the next
+  // claim at once (at most MAX_RECORDINGS_PER_COMMIT wait), and the waiting recordings commit together.
+  const slotDeps: RunSlotDeps = {
+    ...exec, dataSource: (id) => dataSource(id),
+    record: (r) => {
+      const outcome = recorder.submit(r);
+      wake?.();
+      return outcome;
+    },
+  };
+  /** Runs still evaluating (querying their source): what MAX_PARALLEL_EXECUTIONS bounds. */
+  const evaluating = (): number => {
+    let n = 0;
+    for (const r of running.values()) if (!r.settled) n++;
+    return n;
+  };
+  const mayLaunch = () => evaluating() < opts.maxParallel && recorder.pending() < MAX_RECORDINGS_PER_COMMIT;
+
+  const count = (o: SlotOutcome) => {
     if (o === 'recorded') counters.recorded++;
     if (o === 'lease_lost') counters.leaseLost++;
   };
 
-  const launch = (claim: Running['claim']) => {
-    const r: Running = { claim, startedAt: clock.now(), abort: new AbortController(), settled: false, done: Promise.resolve() };
+  const launch = (claim: Claim) => {
+    const r: RunningSlot = { claim, startedAt: clock.now(), abort: new AbortController(), settled: false, done: Promise.resolve() };
     running.set(claim.kpi.id, r);
     deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
-    counters.peakRunning = Math.max(counters.peakRunning, running.size);
+    counters.peakRunning = Math.max(counters.peakRunning, evaluating());
     // Stopped early enough that the kill grace, the kill itself and a margin still end within the lease.
-    r.done = runClaim(exec, r, dataSource, opts.queryKillGraceMs + killWaitMs(opts.queryKillGraceMs) + Math.min(1000, opts.leaseGraceMs / 4))
+    r.done = runSlot(slotDeps, r, opts.queryKillGraceMs + killWaitMs(opts.queryKillGraceMs) + Math.min(1000, opts.leaseGraceMs / 4))
       .then(count, (e: unknown) => report(e, 'execution failed to record'))
       .finally(() => {
-        running.delete(claim.kpi.id);
+        if (running.get(claim.kpi.id) === r) running.delete(claim.kpi.id);
         wake?.();
       });
   };
@@ -106,16 +131,16 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   /** An execution past its timeout plus the grace is stuck: cancel it, record `stuck`, free its lease. */
   const healthCheck = async (now: Date) => {
     for (const r of running.values()) {
-      if (r.settled || now.getTime() - r.startedAt.getTime() <= r.claim.kpi.timeoutSeconds * 1000 + opts.leaseGraceMs) continue;
+      if (r.settled || !isStuck(r.claim.kpi, r.startedAt, now, opts.leaseGraceMs)) continue;
       r.abort.abort();
       counters.stuck++;
       const evaluation = failedEvaluation(exec, r.claim, r.startedAt, 'stuck', `ran past its timeout of ${r.claim.kpi.timeoutSeconds} s plus ${opts.leaseGraceMs / 1000} s; cancelled`);
-      await recordUnderLease(exec, r, evaluation).then(count, (e: unknown) => report(e, 'recording a stuck execution failed'));
+      await recordSlot(slotDeps, r, evaluation).then(count, (e: unknown) => report(e, 'recording a stuck execution failed'));
     }
   };
 
   const beat = (stopped = false) =>
-    heartbeat(db, { nodeId, hostname: hostname(), pid: process.pid, role: opts.role, startedAt, running: running.size, counters: { ...counters } }, clock.now(), stopped);
+    heartbeat(db, { nodeId, hostname: hostname(), pid: process.pid, role: opts.role, startedAt, running: evaluating(), counters: { ...counters } }, clock.now(), stopped);
 
   const housekeeping = async (now: Date, full: boolean) => {
     const t = now.getTime();
@@ -146,8 +171,8 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     // Claims are taken in batches and queued: a claim costs a transaction, and when runs finish one
     // by one, claiming one at a time would cost one per run. At most maxParallel wait in the queue
     // (their leases run from the claim); at most maxParallel run.
-    if (queue.length < opts.maxParallel - running.size) {
-      const capacity = 2 * opts.maxParallel - running.size - queue.length;
+    if (queue.length < opts.maxParallel - evaluating()) {
+      const capacity = 2 * opts.maxParallel - evaluating() - queue.length;
       // Dead nodes' leases are rare: look for them every full round and once a second while busy.
       const expiredToo = full || now.getTime() - last.expired >= 1000;
       if (expiredToo) last.expired = now.getTime();
@@ -159,7 +184,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       queue.push(...claims);
     }
     let started = 0;
-    while (running.size < opts.maxParallel && queue.length > 0 && !stopping) {
+    while (mayLaunch() && queue.length > 0 && !stopping) {
       launch(queue.shift()!);
       started++;
     }
@@ -185,7 +210,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
           // A full round means more may be due: go again as soon as a slot frees up.
           const started = await round(false).catch((e: unknown) => (report(e, 'scheduler tick failed'), 0));
           if (stopping) break;
-          if (started === 0 || running.size >= opts.maxParallel) await sleep(opts.pollIntervalMs);
+          if (started === 0 || !mayLaunch()) await sleep(opts.pollIntervalMs);
         }
       })();
     },
@@ -198,6 +223,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       const drained = await Promise.race([Promise.all(all.map((r) => r.done)).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref())]);
       if (!drained) {
         for (const r of running.values()) {
+          if (r.settled) continue; // recording: its transaction releases the lease
           r.abort.abort();
           await expireLease(db, r.claim.kpi.id, r.claim.leaseToken, clock.now()).catch((e: unknown) => report(e, 'handing a lease back failed'));
         }

@@ -83,7 +83,7 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
 
   return {
     run(text, params, limits, signal) {
-      const state: { client: pg.PoolClient | null; killed: boolean; broken: boolean; cancelled: boolean } = { client: null, killed: false, broken: false, cancelled: false };
+      const state: { client: pg.PoolClient | null; killed: boolean; cancelled: boolean; broken: boolean } = { client: null, killed: false, cancelled: false, broken: false };
       const pid = () => (state.client as unknown as { processID: number } | null)?.processID ?? null;
       const drop = () => {
         const c = state.client;
@@ -92,7 +92,11 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
         c?.release(true);
       };
       return supervise(limits, signal, {
-        cancel: () => { state.cancelled = true; const p = pid(); if (p !== null) void signalBackend('pg_cancel_backend', p); },
+        cancel: () => {
+          state.cancelled = true; // a cancel before the connection is there stops the run once it is
+          const p = pid();
+          if (p !== null) void signalBackend('pg_cancel_backend', p);
+        },
         kill: async () => {
           state.killed = true;
           const p = pid();
@@ -108,6 +112,11 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
         }
         state.client = client;
         if (state.killed) { drop(); return stopped('timeout', limits); }
+        if (state.cancelled) {
+          state.client = null;
+          client.release();
+          return stopped('timeout', limits);
+        }
         client.on('error', () => (state.broken = true));
         try {
           return await runIn(client, text, params, limits, state);

@@ -2,7 +2,7 @@ import type { ExecutionResult, ExecutionStatus } from '../../core/executions/out
 import { NEW_MODEL, parseModel, type SeriesModel } from '../../core/detection/model.ts';
 import type { PastPoint, ReferencePlan } from '../../core/detection/references.ts';
 import type { SeriesPast } from '../../core/executions/judge-series.ts';
-import type { BackfillRun, ExecutionRepo, KpiRunSummary, RecordedRun } from '../../core/executions/ports.ts';
+import type { BackfillRun, ExecutionRepo, HeldLease, KpiRunSummary, RecordedRun, RunToSave } from '../../core/executions/ports.ts';
 import { seriesKey, seriesKeyOut, type RunState } from '../../core/executions/transitions.ts';
 import type { Queryable } from './db.ts';
 
@@ -44,34 +44,36 @@ export const HISTORY_ROWS_PER_STATEMENT = 2_000;
 const tuplesOf = (rows: RowValues[], params: unknown[]): string[] => rows.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`);
 
 /**
- * The history rows of a run, its new run state and its series' models: one statement (one round trip)
- * for the usual run, more when the rows would pass the parameter limit (the caller's transaction keeps
- * them together).
+ * The history rows of runs (of different KPIs), their new run states and their series' models: one
+ * statement (one round trip) for the usual batch, more when the rows would pass the parameter limit
+ * (the caller's transaction keeps them together). A run state moves only forward (last_run_at).
  */
-async function insertRowsAndState(db: Queryable, all: RowValues[], kpiId: string, run: ExecutionResult, next: RunState, models: ReadonlyMap<string, SeriesModel>): Promise<void> {
+async function insertRowsAndStates(db: Queryable, runs: readonly RunToSave[]): Promise<void> {
+  if (runs.length === 0) return;
+  const all = runs.flatMap((r) => [...r.backfill.flatMap((b) => backfillRows(r.kpiId, r.run.nodeId, b)), ...runRows(r.run)]);
   const last = Math.max(0, all.length - HISTORY_ROWS_PER_STATEMENT);
   for (let i = 0; i < last; i += HISTORY_ROWS_PER_STATEMENT) {
     const params: unknown[] = [];
     const chunk = all.slice(i, Math.min(i + HISTORY_ROWS_PER_STATEMENT, last));
     await db.query(`INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuplesOf(chunk, params).join(', ')}`, params);
   }
-  const rows = all.slice(last);
   const params: unknown[] = [];
-  const tuples = tuplesOf(rows, params);
-  const firstValue = run.series.find((s) => s.value !== null)?.value ?? null;
+  const tuples = tuplesOf(all.slice(last), params);
   const p = (v: unknown) => `$${params.push(v)}`;
-  const started = p(run.startedAt);
-  const kpi = p(kpiId);
-  const modelsCte = models.size === 0 ? '' : `, models AS (
+  const models = runs.flatMap((r) => [...r.models].map(([key, model]) => ({ kpiId: r.kpiId, key, model: JSON.stringify(model), at: r.run.finishedAt })));
+  const modelsCte = models.length === 0 ? '' : `, models AS (
        INSERT INTO series_models (kpi_id, series_key, model, updated_at)
-       SELECT ${kpi}, m.key, m.model, ${p(run.finishedAt)}
-         FROM unnest(${p([...models.keys()])}::text[], ${p([...models.values()].map((m) => JSON.stringify(m)))}::jsonb[]) AS m(key, model)
+       SELECT * FROM unnest(${p(models.map((m) => m.kpiId))}::text[], ${p(models.map((m) => m.key))}::text[], ${p(models.map((m) => m.model))}::jsonb[], ${p(models.map((m) => m.at))}::timestamptz[])
        ON CONFLICT (kpi_id, series_key) DO UPDATE SET model = EXCLUDED.model, updated_at = EXCLUDED.updated_at)`;
+  const col = <T>(f: (r: RunToSave) => T) => p(runs.map(f));
   await db.query(
     `WITH history AS (INSERT INTO executions (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')})${modelsCte}
-     UPDATE kpi_runs SET last_run_at = ${started}, last_status = ${p(next.lastStatus)}, last_value = ${p(firstValue)},
-            last_error = ${p(run.error)}, breaching_keys = ${p(next.breachingKeys)}
-      WHERE kpi_id = ${kpi} AND (last_run_at IS NULL OR last_run_at <= ${started})`,
+     UPDATE kpi_runs r SET last_run_at = s.started, last_status = s.status, last_value = s.value, last_error = s.error,
+            breaching_keys = ARRAY(SELECT jsonb_array_elements_text(s.keys))
+       FROM unnest(${col((r) => r.kpiId)}::text[], ${col((r) => r.run.startedAt)}::timestamptz[], ${col((r) => r.next.lastStatus)}::text[],
+                   ${col((r) => r.run.series.find((x) => x.value !== null)?.value ?? null)}::float8[], ${col((r) => r.run.error)}::text[],
+                   ${col((r) => JSON.stringify(r.next.breachingKeys))}::jsonb[]) AS s(kpi_id, started, status, value, error, keys)
+      WHERE r.kpi_id = s.kpi_id AND (r.last_run_at IS NULL OR r.last_run_at <= s.started)`,
     params,
   );
 }
@@ -137,18 +139,18 @@ export async function lockRunState(db: Queryable, kpiId: string): Promise<RunSta
   return { lastStatus: rows[0]?.last_status ?? null, breachingKeys: rows[0]?.breaching_keys ?? [] };
 }
 
-export async function saveRun(db: Queryable, kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState, models: ReadonlyMap<string, SeriesModel>): Promise<void> {
-  await insertRowsAndState(db, [...backfill.flatMap((b) => backfillRows(kpiId, run.nodeId, b)), ...runRows(run)], kpiId, run, next, models);
-}
+export const saveRuns = (db: Queryable, runs: readonly RunToSave[]): Promise<void> => insertRowsAndStates(db, runs);
 
-/** The UPDATE locks the row too, so the state it returns is the one the recorder may change. */
-export async function releaseLease(db: Queryable, kpiId: string, leaseToken: string): Promise<RunState | null> {
-  const { rows } = await db.query<{ last_status: ExecutionStatus | null; breaching_keys: string[] }>(
-    `UPDATE kpi_runs SET lease_token = NULL, lease_owner = NULL, lease_until = NULL, running_slot = NULL, running_since = NULL
-      WHERE kpi_id = $1 AND lease_token = $2 RETURNING last_status, breaching_keys`,
-    [kpiId, leaseToken],
+/** Ends scheduled runs' leases still held (the UPDATE locks the rows, so the states returned are the ones the recorder may change); the leases another node took over are missing from the answer. */
+export async function releaseLeases(db: Queryable, leases: readonly HeldLease[]): Promise<ReadonlyMap<string, RunState>> {
+  if (leases.length === 0) return new Map();
+  const { rows } = await db.query<{ kpi_id: string; last_status: ExecutionStatus | null; breaching_keys: string[] }>(
+    `UPDATE kpi_runs r SET lease_token = NULL, lease_owner = NULL, lease_until = NULL, running_slot = NULL, running_since = NULL
+       FROM unnest($1::text[], $2::text[]) AS l(kpi_id, token)
+      WHERE r.kpi_id = l.kpi_id AND r.lease_token = l.token RETURNING r.kpi_id, r.last_status, r.breaching_keys`,
+    [leases.map((l) => l.kpiId), leases.map((l) => l.leaseToken)],
   );
-  return rows[0] === undefined ? null : { lastStatus: rows[0].last_status, breachingKeys: rows[0].breaching_keys };
+  return new Map(rows.map((r) => [r.kpi_id, { lastStatus: r.last_status, breachingKeys: r.breaching_keys }]));
 }
 
 export async function runSummaries(db: Queryable, kpiIds: readonly string[]): Promise<KpiRunSummary[]> {
@@ -180,8 +182,10 @@ export async function lastRunWithValue(db: Queryable, kpiId: string): Promise<Re
 export const executionRepo = (db: Queryable): ExecutionRepo => ({
   seriesHistory: (kpiId, keys, plan) => seriesHistory(db, kpiId, keys, plan),
   lockRunState: (kpiId) => lockRunState(db, kpiId),
-  saveRun: (kpiId, run, backfill, next, models) => saveRun(db, kpiId, run, backfill, next, models),
-  releaseLease: (kpiId, token) => releaseLease(db, kpiId, token),
+  saveRun: (kpiId, run, backfill, next, models) => saveRuns(db, [{ kpiId, run, backfill, next, models }]),
+  saveRuns: (runs) => saveRuns(db, runs),
+  releaseLease: async (kpiId, token) => (await releaseLeases(db, [{ kpiId, leaseToken: token }])).get(kpiId) ?? null,
+  releaseLeases: (leases) => releaseLeases(db, leases),
   setKpiVersion: async (kpiId, version) => void (await db.query('UPDATE kpis SET version = $2 WHERE id = $1', [kpiId, version])),
   summaries: (ids) => runSummaries(db, ids),
   lastRunWithValue: (kpiId) => lastRunWithValue(db, kpiId),

@@ -1,33 +1,25 @@
+import { attemptOf, claimedSlot, leaseEnd, type Claim } from '../../core/executions/lease.ts';
 import { kpiSchedule, type Kpi } from '../../core/kpis/kpi.ts';
-import { latestSlot, nextSlot } from '../../core/kpis/schedule.ts';
+import { nextSlot } from '../../core/kpis/schedule.ts';
 import type { Db, Queryable } from './db.ts';
 import { toKpi } from './kpis.repo.ts';
 
-/** A KPI slot this node now holds the lease of. */
-export interface Claim {
-  readonly kpi: Kpi;
-  readonly slot: Date;
-  readonly leaseToken: string;
-  readonly leaseUntil: Date;
-  /** The node whose lease expired, when this claim takes a dead node's run over. */
-  readonly tookOverFrom: string | null;
-  /** 1 for a slot's first run; each takeover of its expired lease counts one more. */
-  readonly attempt: number;
-}
+export type { Claim };
 
 const signature = (k: Pick<Kpi, 'frequencyMinutes' | 'cron' | 'timezone'>): string => JSON.stringify(kpiSchedule(k));
 
 /**
- * Gives every active KPI a run row with its next slot, and recomputes the next slot when the schedule
- * changed. Idempotent, so every node may run it: slots are computed from the schedule alone.
+ * Gives every created or changed KPI (flagged `schedule_dirty` by its write) a run row with its next
+ * slot, and recomputes the next slot when the schedule changed; then clears the flag of the versions
+ * it saw (a KPI changed meanwhile stays flagged). A poll with nothing changed is one probe of an empty
+ * partial index. Idempotent, so every node may run it: slots are computed from the schedule alone.
  */
 export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
-  const { rows } = await db.query<{ id: string; version: number; frequency_minutes: number | null; cron: string | null; timezone: string }>(
-    `SELECT k.id, k.version, k.frequency_minutes, k.cron, k.timezone FROM kpis k LEFT JOIN kpi_runs r ON r.kpi_id = k.id
-      WHERE k.active AND (r.kpi_id IS NULL OR r.kpi_version <> k.version) LIMIT 5000`,
+  const { rows } = await db.query<{ id: string; version: number; active: boolean; frequency_minutes: number | null; cron: string | null; timezone: string }>(
+    'SELECT id, version, active, frequency_minutes, cron, timezone FROM kpis WHERE schedule_dirty ORDER BY id LIMIT 5000',
   );
   if (rows.length === 0) return 0;
-  const items = rows.flatMap((r) => {
+  const items = rows.filter((r) => r.active).flatMap((r) => {
     const s = { frequencyMinutes: r.frequency_minutes, cron: r.cron, timezone: r.timezone };
     try {
       return [{ id: r.id, version: r.version, signature: signature(s), next: nextSlot(kpiSchedule(s), now).toISOString() }];
@@ -35,13 +27,20 @@ export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
       return []; // a cron that never fires again: nothing to schedule
     }
   });
+  if (items.length > 0) {
+    await db.query(
+      `INSERT INTO kpi_runs (kpi_id, kpi_version, schedule_signature, next_run_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[])
+       ON CONFLICT (kpi_id) DO UPDATE SET kpi_version = EXCLUDED.kpi_version, schedule_signature = EXCLUDED.schedule_signature,
+         next_run_at = CASE WHEN kpi_runs.schedule_signature = EXCLUDED.schedule_signature AND kpi_runs.next_run_at IS NOT NULL
+                            THEN kpi_runs.next_run_at ELSE EXCLUDED.next_run_at END`,
+      [items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.signature), items.map((i) => i.next)],
+    );
+  }
   await db.query(
-    `INSERT INTO kpi_runs (kpi_id, kpi_version, schedule_signature, next_run_at)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::timestamptz[])
-     ON CONFLICT (kpi_id) DO UPDATE SET kpi_version = EXCLUDED.kpi_version, schedule_signature = EXCLUDED.schedule_signature,
-       next_run_at = CASE WHEN kpi_runs.schedule_signature = EXCLUDED.schedule_signature AND kpi_runs.next_run_at IS NOT NULL
-                          THEN kpi_runs.next_run_at ELSE EXCLUDED.next_run_at END`,
-    [items.map((i) => i.id), items.map((i) => i.version), items.map((i) => i.signature), items.map((i) => i.next)],
+    `UPDATE kpis k SET schedule_dirty = false FROM unnest($1::text[], $2::int[]) AS s(id, version)
+      WHERE k.id = s.id AND k.version = s.version AND k.schedule_dirty`,
+    [rows.map((r) => r.id), rows.map((r) => r.version)],
   );
   return items.length;
 }
@@ -66,25 +65,27 @@ export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit:
     const expired = opts.expiredToo === false ? [] : (await pick('r.running_slot IS NOT NULL AND r.lease_until < $1', 'r.lease_until', opts.limit)).rows;
     const due = expired.length < opts.limit ? (await pick('r.running_slot IS NULL AND r.next_run_at <= $1', 'r.next_run_at', opts.limit - expired.length)).rows : [];
     const rows = [...expired, ...due];
-    const claims: Claim[] = rows.map((row) => {
+    const claimed = rows.map((row) => {
       const kpi = toKpi(row as never);
       const takeover = row.running_slot !== null;
-      return {
-        kpi, slot: takeover ? new Date(row.running_slot!) : latestSlot(kpiSchedule(kpi), opts.now), leaseToken: opts.token(),
-        leaseUntil: new Date(opts.now.getTime() + kpi.timeoutSeconds * 1000 + opts.leaseGraceMs), tookOverFrom: takeover ? row.lease_owner : null,
-        attempt: takeover ? row.run_attempt + 1 : 1,
+      const { slot, next } = claimedSlot(kpi, opts.now, takeover ? new Date(row.running_slot!) : null);
+      const claim: Claim = {
+        kpi, slot, leaseToken: opts.token(), leaseUntil: leaseEnd(kpi, opts.now, opts.leaseGraceMs),
+        tookOverFrom: takeover ? row.lease_owner : null, attempt: attemptOf(takeover ? row.run_attempt : null),
       };
+      return { claim, next };
     });
+    const claims = claimed.map((c) => c.claim);
     if (claims.length === 0) return claims;
     await tx.query(
       `UPDATE kpi_runs r SET running_slot = c.slot, next_run_at = CASE WHEN r.running_slot IS NULL THEN c.next ELSE r.next_run_at END, lease_token = c.token, lease_until = c.until,
-              lease_owner = $6, running_since = $7, attempt = CASE WHEN r.running_slot IS NULL THEN 1 ELSE r.attempt + 1 END
-         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::timestamptz[]) AS c(kpi_id, slot, next, token, until)
+              lease_owner = $6, running_since = $7, attempt = c.attempt
+         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::timestamptz[], $8::int[]) AS c(kpi_id, slot, next, token, until, attempt)
         WHERE r.kpi_id = c.kpi_id`,
       [
         claims.map((c) => c.kpi.id), claims.map((c) => c.slot.toISOString()),
-        claims.map((c) => nextSlot(kpiSchedule(c.kpi), opts.now).toISOString()), claims.map((c) => c.leaseToken),
-        claims.map((c) => c.leaseUntil.toISOString()), opts.nodeId, opts.now,
+        claimed.map((c) => c.next.toISOString()), claims.map((c) => c.leaseToken),
+        claims.map((c) => c.leaseUntil.toISOString()), opts.nodeId, opts.now, claims.map((c) => c.attempt),
       ],
     );
     return claims;

@@ -94,7 +94,8 @@ export async function insertKpi(db: Queryable, k: Kpi): Promise<void> {
 
 export async function updateKpiRow(db: Queryable, k: Kpi): Promise<void> {
   const sets = COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ');
-  await db.query(`UPDATE kpis SET ${sets} WHERE id = $1`, values(k)).catch(rethrowUnique(k));
+  // Any change may move the schedule or the active flag: the scheduler's sync looks at the KPI again.
+  await db.query(`UPDATE kpis SET ${sets}, schedule_dirty = true WHERE id = $1`, values(k)).catch(rethrowUnique(k));
 }
 
 export async function deleteKpiRow(db: Queryable, id: string): Promise<void> {

@@ -20,9 +20,21 @@ export function judgementsOf(recorded: ExecutionRecorded): SeriesJudgement[] {
   }));
 }
 
+/**
+ * Whether a run can change anything alerting keeps: not a success after a success with no incident
+ * opened or ended. Then the KPI's failure streak is 0 already and no "KPI failing" alert is open (the
+ * success before reset and resolved them), and no series opens or resolves a breach: nothing to lock.
+ */
+export function mayChangeAlerts(recorded: Pick<ExecutionRecorded, 'previous' | 'result'>): boolean {
+  const { previous, result } = recorded;
+  if (result.status !== 'success' || previous.lastStatus !== 'success') return true;
+  return result.series.some((s) => s.incident === 'opened' || s.incident === 'ended');
+}
+
 /** The listener the execution side calls inside the transaction that records a run. */
 export function alertOnExecutions(deps: AlertDeps): ExecutionRecordedListener {
   return async (tx, recorded) => {
+    if (!mayChangeAlerts(recorded)) return;
     const judgements = judgementsOf(recorded);
     if (judgements.length === 0) return;
     // A run by hand is its caller's doing, alerts included; a scheduled one the scheduler's.

@@ -50,7 +50,8 @@ export interface Evaluation {
   readonly models: ReadonlyMap<string, SeriesModel>;
 }
 
-const windowEnding = (kpi: Kpi, end: Date): ExecutionWindow => ({ start: new Date(end.getTime() - kpi.lastMinutes * 60_000), end });
+/** A run's window: the KPI's last minutes up to `end` (a scheduled run's slot). */
+export const windowEnding = (kpi: Pick<Kpi, 'lastMinutes'>, end: Date): ExecutionWindow => ({ start: new Date(end.getTime() - kpi.lastMinutes * 60_000), end });
 
 type QueryOutcome =
   | { ok: true; series: RawSeries[]; rows: number }

@@ -65,6 +65,21 @@ export interface RecordedRun {
   }[];
 }
 
+/** One run to save: its history rows, its new run state and what its series' models learned. */
+export interface RunToSave {
+  readonly kpiId: string;
+  readonly run: ExecutionResult;
+  readonly backfill: readonly BackfillRun[];
+  readonly next: RunState;
+  readonly models: ReadonlyMap<string, SeriesModel>;
+}
+
+/** A scheduled run's lease, by its KPI. */
+export interface HeldLease {
+  readonly kpiId: string;
+  readonly leaseToken: string;
+}
+
 /** The execution history and run state, inside or outside a transaction. */
 export interface ExecutionRepo {
   /** The models and reference points of a KPI's series for a plan (see SeriesHistory). */
@@ -73,11 +88,15 @@ export interface ExecutionRepo {
   lockRunState(kpiId: string): Promise<RunState>;
   /** The history rows, the run state and what each series' model learned. */
   saveRun(kpiId: string, run: ExecutionResult, backfill: readonly BackfillRun[], next: RunState, models: ReadonlyMap<string, SeriesModel>): Promise<void>;
+  /** saveRun for many runs (of different KPIs) in as few statements as the parameter limit allows. */
+  saveRuns(runs: readonly RunToSave[]): Promise<void>;
   /**
    * Ends a scheduled run's lease if `leaseToken` still holds it, locking the run state like
    * lockRunState and returning it; null when another node took the lease over.
    */
   releaseLease(kpiId: string, leaseToken: string): Promise<RunState | null>;
+  /** releaseLease for many leases in one statement: the run states of the leases still held, by KPI. */
+  releaseLeases(leases: readonly HeldLease[]): Promise<ReadonlyMap<string, RunState>>;
   /** Keeps the KPI read model's version equal to its stream's after appending execution events. */
   setKpiVersion(kpiId: string, version: number): Promise<void>;
   summaries(kpiIds: readonly string[]): Promise<KpiRunSummary[]>;
@@ -89,6 +108,8 @@ export interface ExecutionRecorded {
   readonly kpi: Kpi;
   readonly result: ExecutionResult;
   readonly backfill: readonly BackfillRun[];
+  /** The run state before this run (the last recorded status, the series in an incident). */
+  readonly previous: RunState;
   /** The KPI-stream events this run appended (already in `tx`). */
   readonly events: readonly DomainEvent[];
   readonly trigger: ExecutionTrigger;
