@@ -1,6 +1,7 @@
 import type { AlertOpenedData } from './alert-events.ts';
 
-export type AlertKind = 'breach' | 'failing';
+/** summary = the series one run opened past the cap of alerts per run (ALERT_MAX_PER_RUN), in one alert. */
+export type AlertKind = 'breach' | 'failing' | 'summary';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /** auto = M normal executions; manual = by a person; ran_again = a failing KPI ran successfully. */
 export type Resolution = 'auto' | 'manual' | 'ran_again';

@@ -34,7 +34,7 @@ export function AlertPage({ params }: PageProps) {
         <div className="row"><StatusBadge status={a.status} /><span className={`severity ${a.severity}`}>{a.severity}</span><HistoryLink type="alert" id={a.id} name="this alert" /></div>
       </div>
       <p className="muted">
-        {a.kind === 'failing' ? 'The KPI failed to run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
+        {a.kind === 'failing' ? 'The KPI failed to run' : a.kind === 'summary' ? 'The series past the cap of alerts per run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
         {a.key && <> (series {a.key})</>} · priority {a.priority} · opened {formatTime(a.openedAt)} · {a.id}
       </p>
       <dl className="figures wide" aria-label="Measured">

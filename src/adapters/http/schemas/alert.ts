@@ -9,7 +9,7 @@ const literals = <const T extends readonly string[]>(values: T): TUnion<{ -reado
 
 export const Severity = literals(SEVERITIES);
 export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
-export const AlertKind = literals(['breach', 'failing'] as const);
+export const AlertKind = literals(['breach', 'failing', 'summary'] as const);
 export const Channel = literals(['email', 'sms', 'webhook', 'slack', 'log'] as const);
 export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
 
