@@ -246,6 +246,8 @@ export interface AlertConfig {
   readonly reminderMinutes: number;
   readonly escalateAfterMinutes: number;
   readonly workerIntervalMs: number;
+  /** ALERT_MAX_PER_RUN: alerts one run of a KPI may open; past it one summary alert. */
+  readonly maxAlertsPerRun: number;
   /** The base of links in messages; null = http://HOST:PORT. */
   readonly publicUrl: string | null;
 }
@@ -300,6 +302,7 @@ function alertConfig(r: Reader): AlertConfig {
     reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, POLICY.reminderMinutes.min, POLICY.reminderMinutes.max),
     escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, POLICY.escalateAfterMinutes.min, POLICY.escalateAfterMinutes.max),
     workerIntervalMs: r.int('ALERT_WORKER_INTERVAL_MS', 1000, 50, 600_000),
+    maxAlertsPerRun: r.int('ALERT_MAX_PER_RUN', 100, 1, 10_000),
     publicUrl,
   };
 }

@@ -6,6 +6,7 @@ import type { Range } from './detection/rule.ts';
 import type { Changes } from './shared/changes.ts';
 import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
+import type { SilenceEvent } from './silences/silence-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -46,7 +47,8 @@ export type DomainEvent =
       };
     }
   | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }
-  | AlertEvent;
+  | AlertEvent
+  | SilenceEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -56,4 +58,5 @@ export const streamIds = {
   contact: (id: string) => `contact-${id}`,
   dataSource: (id: string) => `datasource-${id}`,
   alert: (id: string) => `alert-${id}`,
+  silence: (id: string) => `silence-${id}`,
 } as const;

@@ -5,6 +5,7 @@ import type { Kpi } from './kpis/kpi.ts';
 import type { DomainEvent } from './events.ts';
 import type { ExecutionRepo } from './executions/ports.ts';
 import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
+import type { SilenceRepo } from './silences/silence-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -104,6 +105,7 @@ export interface TxPorts {
   readonly executions: ExecutionRepo;
   readonly alerts: AlertRepo;
   readonly outbox: OutboxRepo;
+  readonly silences: SilenceRepo;
 }
 
 export interface UnitOfWork {

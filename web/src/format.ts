@@ -25,4 +25,5 @@ export const STATUS_LABEL: Record<string, string> = {
   alerting: 'Alerting', failing: 'Failing', breaching: 'Breaching', ok: 'OK', no_history: 'No history', inactive: 'Inactive',
   open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved', success: 'Success', failed: 'Failed', timeout: 'Timeout', stuck: 'Stuck',
   breach: 'Breach', no_judgement: 'No judgement',
+  silenced: 'Silenced', scheduled: 'Scheduled', ended: 'Ended', expired: 'Expired',
 };

@@ -9,6 +9,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { DataSourcesPage } from './pages/datasources.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
+import { SilencesPage } from './pages/silences.tsx';
 import { SystemPage } from './pages/system.tsx';
 import { TimelinePage } from './pages/timeline.tsx';
 import { UsersPage } from './pages/users.tsx';
@@ -26,6 +27,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/alerts', title: 'Alerts', component: AlertsPage, inNav: true },
   { path: '/alerts/:id', title: 'Alert', component: AlertPage, inNav: false },
   { path: '/notifications', title: 'Deliveries', component: NotificationsPage, inNav: false },
+  { path: '/silences', title: 'Silences', component: SilencesPage, inNav: false },
   { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
   { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
   { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true, needs: 'admin:*' },

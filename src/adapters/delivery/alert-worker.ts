@@ -1,5 +1,6 @@
 import { runAlertTimers, type AlertCommandDeps } from '../../core/alerts/alert-commands.ts';
 import type { Notification, Notifier } from '../../core/alerts/alert-ports.ts';
+import { expireSilences } from '../../core/silences/silence-commands.ts';
 import { recordDeliveries, type DeliveryResult, type RetryPolicy } from '../../core/alerts/delivery.ts';
 import type { EventMeta } from '../../core/ports.ts';
 import { noopTracer, type Tracer } from '../../core/tracer.ts';
@@ -76,6 +77,7 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
   async function tick(): Promise<TickResult> {
     let timers = 0;
     for (let handled = -1; handled !== 0; timers += handled) handled = await runAlertTimers(o, meta());
+    await expireSilences(o, meta());
     let sent = 0;
     let failed = 0;
     for (;;) {

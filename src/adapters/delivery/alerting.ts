@@ -24,6 +24,7 @@ export function alertSettingsOf(c: AlertConfig, linkBaseUrl: string): AlertSetti
     },
     routing: { mailEnabled: c.smtpUrl !== null, smsGatewayDomain: c.smsGatewayDomain, webhooks: c.webhooks.map(({ name, kind, kpis }) => ({ name, kind, kpis })) },
     linkBaseUrl: c.publicUrl ?? linkBaseUrl,
+    maxAlertsPerRun: c.maxAlertsPerRun,
   };
 }
 

@@ -31,6 +31,7 @@ import type { DataSourceInspector } from '../../core/datasources/inspection.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { silenceRoutes } from './routes/silences.ts';
 import { defaultAlertSettings } from '../delivery/alerting.ts';
 import type { AlertSettings } from '../../core/alerts/notify.ts';
 import { storeHealth } from './store-health.ts';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
       await api.register(liveRoutes, { feed: liveFeed });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
+      await api.register(silenceRoutes, { deps: { ...deps, policy: (deps.alertSettings ?? defaultAlertSettings()).policy } });
     },
     { prefix: '/api/v1' },
   );

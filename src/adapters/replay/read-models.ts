@@ -7,6 +7,7 @@ import { insertContact } from '../storage/contacts.repo.ts';
 import { insertDataSource } from '../storage/data-sources.repo.ts';
 import type { Queryable } from '../storage/db.ts';
 import { insertKpi } from '../storage/kpis.repo.ts';
+import { insertSilence } from '../storage/silences.repo.ts';
 
 /**
  * A read model that replay can rebuild: its tables, and how to fill them from the events. Replay runs
@@ -24,7 +25,7 @@ export interface ReplayableReadModel {
 }
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
-  kpi: insertKpi, contact: insertContact, datasource: insertDataSource,
+  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence,
 };
 
 /**
@@ -37,10 +38,10 @@ export class UnreadableStream extends Error {
   }
 }
 
-/** KPIs, contacts and data sources: the state tables written in the same transaction as their events. */
+/** KPIs, contacts, data sources and silences: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

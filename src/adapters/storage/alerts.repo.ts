@@ -15,6 +15,7 @@ interface AlertRow {
   opening_notified: boolean; notify_at: Date | null; last_notified_at: Date | null; escalated_at: Date | null;
   acknowledged_at: Date | null; acknowledged_by: string | null; acknowledge_note: string | null; resolved_at: Date | null;
   resolved_by: string | null; resolve_note: string | null; resolution: Alert['resolution']; next_timer_at: Date | null; version: number;
+  silence_id: string | null; silenced_until: Date | null;
 }
 
 const date = (d: Date | null): Date | null => (d === null ? null : new Date(d));
@@ -26,21 +27,21 @@ export const toAlert = (r: AlertRow): Alert => ({
   openingNotified: r.opening_notified, notifyAt: date(r.notify_at), lastNotifiedAt: date(r.last_notified_at), escalatedAt: date(r.escalated_at),
   acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, acknowledgeNote: r.acknowledge_note,
   resolvedAt: date(r.resolved_at), resolvedBy: r.resolved_by, resolveNote: r.resolve_note, resolution: r.resolution,
-  nextTimerAt: date(r.next_timer_at), version: r.version,
+  nextTimerAt: date(r.next_timer_at), silenceId: r.silence_id, silencedUntil: date(r.silenced_until), version: r.version,
 });
 
 const COLUMNS = [
   'id', 'kind', 'kpi_id', 'indicator', 'key', 'status', 'severity', 'priority', 'execution_id', 'opened_at', 'value', 'baseline',
   'deviation_percent', 'thresholds', 'reasons', 'error', 'subject', 'body', 'opening_notified', 'notify_at', 'last_notified_at',
   'escalated_at', 'acknowledged_at', 'acknowledged_by', 'acknowledge_note', 'resolved_at', 'resolved_by', 'resolve_note',
-  'resolution', 'next_timer_at', 'version', 'band',
+  'resolution', 'next_timer_at', 'version', 'band', 'silence_id', 'silenced_until',
 ] as const;
 
 const values = (a: Alert): unknown[] => [
   a.id, a.kind, a.kpiId, a.indicator, a.key, a.status, a.severity, a.priority, a.executionId, a.openedAt, a.value, a.baseline,
   a.deviationPercent, JSON.stringify(a.thresholds), JSON.stringify(a.reasons), a.error, a.subject, a.body, a.openingNotified,
   a.notifyAt, a.lastNotifiedAt, a.escalatedAt, a.acknowledgedAt, a.acknowledgedBy, a.acknowledgeNote, a.resolvedAt, a.resolvedBy,
-  a.resolveNote, a.resolution, a.nextTimerAt, a.version, a.band === null ? null : JSON.stringify(a.band),
+  a.resolveNote, a.resolution, a.nextTimerAt, a.version, a.band === null ? null : JSON.stringify(a.band), a.silenceId, a.silencedUntil,
 ];
 
 export async function insertAlert(db: Queryable, a: Alert): Promise<void> {
@@ -71,6 +72,8 @@ export async function listAlerts(db: Queryable, f: AlertFilter): Promise<Page<Al
   if (f.kpiId !== undefined) where.add((p) => `kpi_id = ${p}`, f.kpiId);
   if (f.severity !== undefined) where.add((p) => `severity = ${p}`, f.severity);
   if (f.kind !== undefined) where.add((p) => `kind = ${p}`, f.kind);
+  if (f.silenceId !== undefined) where.add((p) => `silence_id = ${p}`, f.silenceId);
+  if (f.silenced !== undefined) where.add((p) => `(silence_id IS NOT NULL) = ${p}`, f.silenced);
   if (f.from !== undefined) where.add((p) => `opened_at >= ${p}`, f.from);
   if (f.to !== undefined) where.add((p) => `opened_at < ${p}`, f.to);
   const after = decodeCursor(f.cursor);
@@ -108,6 +111,16 @@ export async function claimDueTimers(db: Queryable, now: Date, limit: number): P
   return rows.map((r) => r.id);
 }
 
+export async function listActiveAlerts(db: Queryable): Promise<Alert[]> {
+  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`);
+  return rows.map(toAlert);
+}
+
+/** The alerts a silence holds become due for the timer worker (which then reconsiders them). */
+export async function wakeSilencedAlerts(db: Queryable, silenceId: string, at: Date): Promise<void> {
+  await db.query(`UPDATE alerts SET next_timer_at = $2 WHERE silence_id = $1 AND status <> 'resolved'`, [silenceId, at]);
+}
+
 /** An owner is a team or a person: the active contacts named so, or with that email, are its contacts. */
 export async function ownerContacts(db: Queryable, owner: string): Promise<Contact[]> {
   const { rows } = await db.query<Parameters<typeof toContact>[0]>(
@@ -127,4 +140,6 @@ export const alertRepo = (db: Queryable): AlertRepo => ({
   statistics: (f): Promise<AlertStatistics> => alertStatistics(db, f),
   claimDueTimers: (now, limit) => claimDueTimers(db, now, limit),
   ownerContacts: (owner) => ownerContacts(db, owner),
+  listActive: () => listActiveAlerts(db),
+  wakeSilenced: (silenceId, at) => wakeSilencedAlerts(db, silenceId, at),
 });

@@ -8,6 +8,7 @@ import { executionRepo } from './executions.repo.ts';
 import { kpiRepo } from './kpis.repo.ts';
 import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
+import { silenceRepo } from './silences.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -26,6 +27,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts 
   executions: executionRepo(q),
   alerts: alertRepo(q),
   outbox: outboxRepo(q),
+  silences: silenceRepo(q),
 });
 
 /** Binds the core's ports to one transaction of the store. */

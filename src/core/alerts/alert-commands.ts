@@ -5,6 +5,7 @@ import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideAcknowledge, decideOnTime, decideResolve } from './decide.ts';
 import { policyFor } from './judgement.ts';
 import { notifyOpening } from './handle-judgements.ts';
+import { reconsiderSilence } from './silencing.ts';
 import { queueNotifications, type AlertDeps } from './notify.ts';
 
 export interface AlertCommandDeps extends AlertDeps {
@@ -98,7 +99,11 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
     return;
   }
   const policy = policyFor(deps.settings.policy, kpi);
-  for (const intent of decideOnTime(alert, policy, kpi.cooldownMinutes, now)) {
+  const wasSilenced = alert.silenceId !== null;
+  alert = await reconsiderSilence(tx, alert, kpi, await tx.silences.listActive(now), now, meta);
+  // What a silence held back goes out when it is over: the opening notification first.
+  if (wasSilenced && alert.silenceId === null && !alert.openingNotified) alert = await notifyOpening(tx, deps, alert, kpi, now);
+  for (const intent of alert.silenceId !== null ? [] : decideOnTime(alert, policy, kpi.cooldownMinutes, now)) {
     if (intent.type === 'notify_opening') alert = await notifyOpening(tx, deps, alert, kpi, now);
     if (intent.type === 'remind') {
       await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'reminder');

@@ -28,6 +28,9 @@ export interface AlertOpenedData {
   readonly body: string;
   /** When the opening notification goes out: null = at once, else when the cooldown ends. */
   readonly notifyAt: string | null;
+  /** The silence it opened under (nobody notified until it ends); absent in events before silences. */
+  readonly silenceId?: string | null;
+  readonly silencedUntil?: string | null;
 }
 
 export type NotificationPurpose = 'opened' | 'reminder' | 'escalation' | 'resolved';
@@ -51,6 +54,10 @@ export type AlertEvent =
       readonly type: 'AlertResolved';
       readonly data: { readonly id: string; readonly by: string; readonly resolution: Resolution; readonly note: string | null; readonly at: string };
     }
+  /** A silence holds the alert (again, or until a later end): no notification, reminder or escalation until `until`. */
+  | { readonly type: 'AlertSilenced'; readonly data: { readonly id: string; readonly silenceId: string; readonly until: string; readonly at: string } }
+  /** The silence is over (ended, expired, or no longer matching); notifications held back go out now. */
+  | { readonly type: 'AlertUnsilenced'; readonly data: { readonly id: string; readonly silenceId: string; readonly at: string } }
   | { readonly type: 'NotificationSent'; readonly data: DeliveryData }
   | {
       readonly type: 'NotificationFailed';

@@ -13,6 +13,10 @@ export interface AlertFilter {
   readonly kpiId?: string | undefined;
   readonly severity?: Severity | undefined;
   readonly kind?: AlertKind | undefined;
+  /** Only the alerts this silence holds. */
+  readonly silenceId?: string | undefined;
+  /** true = only silenced alerts, false = only those not silenced. */
+  readonly silenced?: boolean | undefined;
   /** Opened at or after / before. */
   readonly from?: Date | undefined;
   readonly to?: Date | undefined;
@@ -50,6 +54,10 @@ export interface AlertRepo {
   statistics(filter: Pick<AlertFilter, 'kpiId' | 'from' | 'to'>): Promise<AlertStatistics>;
   /** Ids of active alerts whose timer is due, locked and skipping those another node holds. */
   claimDueTimers(now: Date, limit: number): Promise<string[]>;
+  /** Every open or acknowledged alert, not locked (a silence looks for those it matches). */
+  listActive(): Promise<Alert[]>;
+  /** Makes the timers of the active alerts a silence holds due at `at`, so the timer worker looks at them again. */
+  wakeSilenced(silenceId: string, at: Date): Promise<void>;
   /** The contacts whose name or email is the KPI's owner: who an escalation goes to. */
   ownerContacts(owner: string): Promise<Contact[]>;
 }

@@ -1,12 +1,13 @@
 import type { AlertOpenedData } from './alert-events.ts';
 
-export type AlertKind = 'breach' | 'failing';
+/** summary = the series one run opened past the cap of alerts per run (ALERT_MAX_PER_RUN), in one alert. */
+export type AlertKind = 'breach' | 'failing' | 'summary';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /** auto = M normal executions; manual = by a person; ran_again = a failing KPI ran successfully. */
 export type Resolution = 'auto' | 'manual' | 'ran_again';
 
 /** The alert log entry: the read model of one `alert-<id>` stream. What it opened with comes from AlertOpened. */
-export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt'> {
+export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt' | 'silenceId' | 'silencedUntil'> {
   readonly status: AlertStatus;
   readonly openedAt: Date;
   /** Whether the opening notification was queued for at least one recipient (decides the recovery one). */
@@ -24,6 +25,9 @@ export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt'> {
   readonly resolution: Resolution | null;
   /** The next moment the timer worker has something to do for this alert; null = nothing. */
   readonly nextTimerAt: Date | null;
+  /** The silence holding it (see core/silences); null = not silenced. */
+  readonly silenceId: string | null;
+  readonly silencedUntil: Date | null;
   readonly version: number;
 }
 

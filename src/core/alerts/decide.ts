@@ -74,12 +74,15 @@ export function decideOnStatus(
 }
 
 export type TimerIntent =
+  | { readonly type: 'silence_over' }
   | { readonly type: 'notify_opening' }
   | { readonly type: 'remind' }
   | { readonly type: 'escalate' };
 
 function timers(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): { type: TimerIntent['type']; at: Date }[] {
   if (alert.status === 'resolved') return [];
+  // A silenced alert waits for its silence's end, and nothing else (see silencing.ts).
+  if (alert.silenceId !== null) return alert.silencedUntil === null ? [] : [{ type: 'silence_over', at: alert.silencedUntil }];
   const due: { type: TimerIntent['type']; at: Date }[] = [];
   if (!alert.openingNotified && alert.notifyAt !== null) due.push({ type: 'notify_opening', at: alert.notifyAt });
   if (alert.status !== 'open') return due;
@@ -123,6 +126,10 @@ export function evolve(alert: Alert | null, event: AlertEvent): Alert {
   switch (event.type) {
     case 'AlertAcknowledged':
       return { ...alert, status: 'acknowledged', acknowledgedAt: new Date(event.data.at), acknowledgedBy: event.data.by, acknowledgeNote: event.data.note };
+    case 'AlertSilenced':
+      return { ...alert, silenceId: event.data.silenceId, silencedUntil: new Date(event.data.until) };
+    case 'AlertUnsilenced':
+      return { ...alert, silenceId: null, silencedUntil: null };
     case 'AlertEscalated':
       return { ...alert, escalatedAt: new Date(event.data.at) };
     case 'AlertResolved':
@@ -142,6 +149,7 @@ function opened(d: AlertOpenedData): Alert {
     deviationPercent: d.deviationPercent, thresholds: d.thresholds, band: d.band ?? null, reasons: d.reasons, error: d.error, subject: d.subject,
     body: d.body, openingNotified: false, notifyAt: d.notifyAt === null ? null : new Date(d.notifyAt), lastNotifiedAt: null,
     escalatedAt: null, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null, resolvedAt: null, resolvedBy: null,
-    resolveNote: null, resolution: null, nextTimerAt: null, version: 0,
+    resolveNote: null, resolution: null, nextTimerAt: null, silenceId: d.silenceId ?? null,
+    silencedUntil: d.silencedUntil == null ? null : new Date(d.silencedUntil), version: 0,
   };
 }

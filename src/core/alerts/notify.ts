@@ -15,6 +15,8 @@ export interface AlertSettings {
   readonly routing: RoutingSettings;
   /** The base of `{link}`: the alert's page on the dashboard, `<linkBaseUrl>/#/alerts/<id>`. */
   readonly linkBaseUrl: string;
+  /** The alerts one run of a KPI may open (ALERT_MAX_PER_RUN, default 100); past it one summary alert. */
+  readonly maxAlertsPerRun?: number;
 }
 
 export interface AlertDeps {
@@ -43,12 +45,19 @@ export function messageFor(alert: Alert, purpose: NotificationPurpose, detail: s
   }
 }
 
-/** What a webhook or Slack receives. Slack wants `text`; our own webhook gets the alert as data. */
-function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m: Message, link: string): Record<string, unknown> | null {
+/** The alert list of a KPI on the dashboard: where a message about many of its alerts points. */
+export const alertsLink = (settings: AlertSettings, kpiId: string): string =>
+  `${settings.linkBaseUrl.replace(/\/+$/, '')}/#/alerts?kpiId=${encodeURIComponent(kpiId)}`;
+
+/**
+ * What a webhook or Slack receives. Slack wants `text`; our own webhook gets the alert as data, and
+ * for a message about several alerts of one run (grouped) their ids as `alertIds`.
+ */
+function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m: Message, link: string, alertIds: readonly string[] | null): Record<string, unknown> | null {
   if (r.channel === 'slack') return { text: `${m.subject}\n${m.body}` };
   if (r.channel !== 'webhook') return null;
   return {
-    purpose, subject: m.subject, body: m.body,
+    purpose, subject: m.subject, body: m.body, ...(alertIds === null ? {} : { alertIds }),
     alert: {
       id: alert.id, kind: alert.kind, kpiId: alert.kpiId, indicator: alert.indicator, key: seriesKeyOut(alert.key), status: alert.status,
       severity: alert.severity, value: alert.value, baseline: alert.baseline, deviationPercent: alert.deviationPercent,
@@ -65,15 +74,26 @@ export async function queueNotifications(
   tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority'>, contacts: readonly Contact[],
   purpose: NotificationPurpose, detail = '', withWebhooks = true,
 ): Promise<number> {
+  return queueMessage(tx, deps, alert, kpi, contacts, purpose, messageFor(alert, purpose, detail), { withWebhooks });
+}
+
+/**
+ * Writes one outbox row per recipient of a given message, recorded on `alert` (a grouped message on the
+ * first alert of its group, with `alertIds` naming them all). Returns how many were queued.
+ */
+export async function queueMessage(
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority'>, contacts: readonly Contact[],
+  purpose: NotificationPurpose, m: Message, o: { withWebhooks?: boolean; alertIds?: readonly string[]; link?: string } = {},
+): Promise<number> {
   const now = deps.clock.now();
-  const m = messageFor(alert, purpose, detail);
-  const link = alertLink(deps.settings, alert.id);
+  const withWebhooks = o.withWebhooks ?? true;
+  const link = o.link ?? alertLink(deps.settings, alert.id);
   const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, withWebhooks).map((r) => {
     const sms = r.kind === 'sms';
     return {
       id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,
       contactId: r.contactId, subject: sms ? '' : m.subject, body: sms ? m.subject.slice(0, SMS_MAX_CHARS) : m.body,
-      payload: payloadFor(r, alert, purpose, m, link), createdAt: now,
+      payload: payloadFor(r, alert, purpose, m, link, o.alertIds ?? null), createdAt: now,
     };
   });
   if (rows.length > 0) await tx.outbox.enqueue(rows);

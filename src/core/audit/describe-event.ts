@@ -12,7 +12,7 @@ export interface EventDescription {
 
 /** The words for an entity type in a sentence ("data source"), from the stream prefix ("datasource"). */
 const NOUNS: Record<string, string> = {
-  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', user: 'user', apikey: 'API key',
+  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
@@ -60,7 +60,7 @@ const listChanges = (changes: Changes): string =>
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
-const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource' };
+const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -106,8 +106,18 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
     return ` owned by ${String(s.owner)}, ${schedule}, rule: ${rule || 'none'}`;
   }
   if (entityType === 'contact') return ` (${[s.email, s.phone].filter(Boolean).join(', ')})`;
+  if (entityType === 'silence') return ` by ${String(s.createdBy)} from ${String(s.startsAt)} to ${String(s.endsAt)}${scopeWords(s)}, comment ${show(s.comment)}`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;
   return '';
+}
+
+/** What a silence matches, in words: "for KPIs kpi_1, kpi_2, keys DE*". */
+function scopeWords(s: Record<string, unknown>): string {
+  const parts = [
+    Array.isArray(s.kpiIds) ? `KPIs ${s.kpiIds.join(', ')}` : null, s.owner ? `owner ${String(s.owner)}` : null,
+    s.keyPattern ? `keys ${String(s.keyPattern)}` : null, s.priority ? `priority ${String(s.priority)}` : null, s.severity ? `severity ${String(s.severity)}` : null,
+  ].filter((p) => p !== null);
+  return parts.length > 0 ? ` for ${parts.join(', ')}` : '';
 }
 
 /** The display name an event gives its entity, if any (a create, or a rename). */

@@ -33,6 +33,10 @@ const SENTENCES: Record<string, Describe> = {
   AlertResolved: (label, d) => `Resolved ${label} ${RESOLUTIONS[String(d.resolution)] ?? String(d.resolution)}${d.resolution === 'manual' ? ` by ${String(d.by)}` : ''}${noteOf(d)}`,
   AlertEscalated: (label, d) =>
     `Escalated ${label} to the owner's contact${Array.isArray(d.contactIds) && d.contactIds.length > 1 ? 's' : ''} after ${num(d.afterMinutes)} minutes unacknowledged`,
+  AlertSilenced: (label, d) => `Silenced ${label} by silence ${String(d.silenceId)} until ${String(d.until)}: nobody is notified until then`,
+  AlertUnsilenced: (label, d) => `Silence ${String(d.silenceId)} no longer holds ${label}: what it held back is sent now`,
+  SilenceEnded: (label, d) => `Ended ${label} by ${String(d.by)}${noteOf(d)}`,
+  SilenceExpired: (label) => `${label[0]!.toUpperCase()}${label.slice(1)} expired: its end came`,
   NotificationSent: (label, d) => `Sent the ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} (attempt ${num(d.attempt)})`,
   NotificationFailed: (label, d) =>
     `The ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} failed (attempt ${num(d.attempt)}): ${String(d.error)}; ${

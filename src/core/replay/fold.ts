@@ -5,6 +5,7 @@ import { NO_POLICY_OVERRIDES } from '../kpis/alert-policy.ts';
 import { KPI_FIELDS, type Kpi } from '../kpis/kpi.ts';
 import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
+import { SILENCE_FIELDS, type Silence } from '../silences/silence.ts';
 
 /** How the events of one entity type rebuild its state: the key of the full state in *Created/*Deleted, and its fields. */
 interface EntitySpec {
@@ -18,16 +19,19 @@ interface EntitySpec {
    * 0702 gives the live rows the same null.)
    */
   readonly defaults: Record<string, unknown>;
+  /** Event suffixes besides Updated whose `changes` apply like an update (a silence's Ended, Expired). */
+  readonly changing?: readonly string[];
 }
 
 const SPECS = {
   kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null } },
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
   datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
+  silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
-export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource }
+export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 
@@ -44,7 +48,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
   if (state === null) return null;
   if (suffix === 'Deleted') return null;
   if (suffix === 'Activated' || suffix === 'Deactivated') return { ...state, active: suffix === 'Activated', ...stamp };
-  if (suffix === 'Updated') {
+  if (suffix === 'Updated' || spec.changing?.includes(suffix)) {
     const next: State = { ...state, ...stamp };
     for (const [field, change] of Object.entries((data.changes ?? {}) as Changes)) {
       if (spec.fields.includes(field)) next[field] = change.to;

@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   alert: 'alr',
   notification: 'ntf',
   backtest: 'btj',
+  silence: 'sil',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -183,6 +183,25 @@ export interface Alert {
   readonly band: Band | null;
   readonly reasons: readonly BreachReason[];
   readonly subject: string;
+  /** The silence holding it: recorded, nobody notified until it ends. */
+  readonly silenceId: string | null;
+  readonly silencedUntil: string | null;
+}
+
+export interface Silence {
+  readonly id: string;
+  readonly kpiIds: readonly string[] | null;
+  readonly owner: string | null;
+  readonly keyPattern: string | null;
+  readonly priority: 1 | 2 | null;
+  readonly severity: string | null;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly comment: string;
+  readonly createdBy: string;
+  readonly state: 'active' | 'ended' | 'expired';
+  readonly inForce: boolean;
+  readonly version: number;
 }
 
 export interface AuditEntry {

@@ -8,6 +8,7 @@ import { useResource } from '../api/use-resource.ts';
 import { StatusBadge } from '../components/badge.tsx';
 import { Field } from '../components/field.tsx';
 import { HistoryLink } from '../components/history-link.tsx';
+import { SilenceAlert } from '../components/silence-alert.tsx';
 import { NotificationsTable } from '../components/notifications-table.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { formatNumber, formatPercent, formatTime } from '../format.ts';
@@ -33,7 +34,7 @@ export function AlertPage({ params }: PageProps) {
         <div className="row"><StatusBadge status={a.status} /><span className={`severity ${a.severity}`}>{a.severity}</span><HistoryLink type="alert" id={a.id} name="this alert" /></div>
       </div>
       <p className="muted">
-        {a.kind === 'failing' ? 'The KPI failed to run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
+        {a.kind === 'failing' ? 'The KPI failed to run' : a.kind === 'summary' ? 'The series past the cap of alerts per run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
         {a.key && <> (series {a.key})</>} · priority {a.priority} · opened {formatTime(a.openedAt)} · {a.id}
       </p>
       <dl className="figures wide" aria-label="Measured">
@@ -57,6 +58,7 @@ export function AlertPage({ params }: PageProps) {
         {a.resolvedAt && <li>Resolved {formatTime(a.resolvedAt)} ({a.resolution?.replace('_', ' ') ?? '—'}) by {actor(a.resolvedBy)}{a.resolveNote && <>: <q className="note">{a.resolveNote}</q></>}</li>}
       </ul>
       {a.status !== 'resolved' && <AlertActions alert={a} onChanged={alert.reload} />}
+      {a.status !== 'resolved' && <SilenceAlert alert={a} onChanged={alert.reload} />}
       <h2>Message as sent</h2>
       <div className="card message-preview">
         <p><strong>Subject:</strong> {a.subject}</p>

@@ -16,9 +16,9 @@ export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 /** The alert log: filters in the URL, newest first, bulk resolve, live as alerts open and change. */
 export function AlertsPage({ query }: PageProps) {
-  const filter = { status: query.get('status') ?? '', severity: query.get('severity') ?? '', kpiId: query.get('kpiId') ?? '' };
+  const filter = { status: query.get('status') ?? '', severity: query.get('severity') ?? '', kpiId: query.get('kpiId') ?? '', silenceId: query.get('silenceId') ?? '' };
   const kpis = useResource((s) => api.get<Page<Kpi>>('kpis', { limit: 500 }, s), []);
-  const alerts = usePages((cursor, s) => api.get<Page<Alert>>('alerts', { ...filter, cursor, limit: 50 }, s), [filter.status, filter.severity, filter.kpiId]);
+  const alerts = usePages((cursor, s) => api.get<Page<Alert>>('alerts', { ...filter, cursor, limit: 50 }, s), [filter.status, filter.severity, filter.kpiId, filter.silenceId]);
   useLiveReload((m) => m.kind === 'alert', alerts.reload);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const setFilter = (name: string, value: string) => {
@@ -35,7 +35,10 @@ export function AlertsPage({ query }: PageProps) {
     <section>
       <div className="page-head">
         <h1>Alerts</h1>
-        <Link to="/notifications" className="button secondary">Deliveries and dead letters</Link>
+        <div className="row">
+          <Link to="/silences" className="button secondary">Silences</Link>
+          <Link to="/notifications" className="button secondary">Deliveries and dead letters</Link>
+        </div>
       </div>
       <form className="filters row" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
         <label>Status
@@ -75,7 +78,7 @@ export function AlertsPage({ query }: PageProps) {
                     <input type="checkbox" aria-label={`Select alert ${a.subject}`} checked={selected.has(a.id)} onChange={(e) => toggle(a.id, e.target.checked)} />
                   )}</td>
                   <td>{formatTime(a.openedAt)}</td>
-                  <td><StatusBadge status={a.status} /></td>
+                  <td><StatusBadge status={a.status} />{a.silenceId && <> <StatusBadge status="silenced" /></>}</td>
                   <td><span className={`severity ${a.severity}`}>{a.severity}</span></td>
                   <td><Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link></td>
                   <td>{a.key || '—'}</td>

@@ -16,7 +16,7 @@ import { IdParams, pageOf, problemResponses } from '../schemas/common.ts';
 const tags = ['Alerts'];
 const dateOf = (s: string | undefined): Date | undefined => (s === undefined ? undefined : new Date(s));
 /** The note is optional, so is the body: `curl -XPOST …/acknowledge` with nothing else must work. */
-const bodyOptional = async (request: { body: unknown }): Promise<void> => {
+export const bodyOptional = async (request: { body: unknown }): Promise<void> => {
   request.body ??= {};
 };
 

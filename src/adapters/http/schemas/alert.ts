@@ -9,7 +9,7 @@ const literals = <const T extends readonly string[]>(values: T): TUnion<{ -reado
 
 export const Severity = literals(SEVERITIES);
 export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
-export const AlertKind = literals(['breach', 'failing'] as const);
+export const AlertKind = literals(['breach', 'failing', 'summary'] as const);
 export const Channel = literals(['email', 'sms', 'webhook', 'slack', 'log'] as const);
 export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
 
@@ -35,7 +35,9 @@ const alertFields = {
   notifyAt: Nullable(DateTime), lastNotifiedAt: Nullable(DateTime), escalatedAt: Nullable(DateTime),
   acknowledgedAt: Nullable(DateTime), acknowledgedBy: Nullable(Type.String()), acknowledgeNote: Nullable(Type.String()),
   resolvedAt: Nullable(DateTime), resolvedBy: Nullable(Type.String()), resolveNote: Nullable(Type.String()),
-  resolution: Nullable(literals(['auto', 'manual', 'ran_again'] as const)), version: Type.Integer(),
+  resolution: Nullable(literals(['auto', 'manual', 'ran_again'] as const)),
+  silenceId: Nullable(Type.String({ description: 'the silence holding it: recorded, nobody notified until it ends' })),
+  silencedUntil: Nullable(DateTime), version: Type.Integer(),
 };
 
 export const AlertView = Type.Object(alertFields);
@@ -48,7 +50,9 @@ const range = {
 };
 
 export const AlertListQuery = Type.Object({
-  status: Type.Optional(AlertStatus), severity: Type.Optional(Severity), kind: Type.Optional(AlertKind), ...range, ...PageQuery,
+  status: Type.Optional(AlertStatus), severity: Type.Optional(Severity), kind: Type.Optional(AlertKind), ...range,
+  silenceId: Type.Optional(Type.String({ maxLength: 64, description: 'only the alerts this silence holds' })),
+  silenced: Type.Optional(Type.Boolean({ description: 'true: only silenced alerts; false: only the others' })), ...PageQuery,
 }, { additionalProperties: false });
 
 export const StatisticsQuery = Type.Object(range, { additionalProperties: false });
