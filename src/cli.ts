@@ -8,6 +8,7 @@ import { openDb } from './adapters/storage/open-db.ts';
 import { startService, type Role } from './main.ts';
 import { formatReplayReport, replay } from './adapters/replay/replay.ts';
 import { BACKTEST_USAGE, runBacktestCommand } from './adapters/cli/backtest-command.ts';
+import { CONFIG_USAGE, runConfigCommand } from './adapters/cli/config-command.ts';
 
 const USAGE = `usage: monitoring-grid <command>
 
@@ -18,6 +19,7 @@ ${AUTH_USAGE}
   replay    rebuild every read model from the event store into fresh tables and compare them with
             the live ones; exit 1 with the differences when they differ (--keep keeps the tables)
 ${BACKTEST_USAGE}
+${CONFIG_USAGE}
 
 Configuration comes from environment variables; see the README.`;
 
@@ -101,6 +103,11 @@ export async function main(argv: string[]): Promise<void> {
       return replayCommand(argv.includes('--keep'));
     case 'backtest':
       process.exitCode = runBacktestCommand(argv.slice(1), { stderr: (s) => process.stderr.write(s), now: () => new Date() });
+      return;
+    case 'config':
+      process.exitCode = await runConfigCommand(argv.slice(1), {
+        stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), apiKey: process.env.MG_API_KEY,
+      });
       return;
     default:
       process.stderr.write(`${command ? `unknown command ${command}\n` : ''}${USAGE}\n`);

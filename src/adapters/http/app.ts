@@ -45,6 +45,7 @@ import type { Tracer } from '../../core/tracer.ts';
 import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
 import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
 import { kpiTestRoutes } from './routes/kpi-test.ts';
+import { configRoutes } from './routes/config.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -145,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditTrailRoutes, { db: deps.db, tracer: deps.tracer ?? otelTracer });
       await api.register(liveRoutes, { feed: liveFeed });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
+      await api.register(configRoutes, { deps, inspector });
     },
     { prefix: '/api/v1' },
   );

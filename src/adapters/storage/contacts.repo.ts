@@ -24,6 +24,11 @@ export async function getContacts(db: Queryable, ids: readonly string[]): Promis
   return rows.map(toContact);
 }
 
+export async function findContactByName(db: Queryable, name: string): Promise<Contact | null> {
+  const { rows } = await db.query<ContactRow>('SELECT * FROM contacts WHERE name = $1', [name]);
+  return rows[0] ? toContact(rows[0]) : null;
+}
+
 export async function listContacts(db: Queryable, f: { active?: boolean | undefined; q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<Contact>> {
   const where = new Where();
   if (f.active !== undefined) where.add((p) => `active = ${p}`, f.active);
@@ -56,6 +61,7 @@ export async function deleteContactRow(db: Queryable, id: string): Promise<void>
 export const contactRepo = (db: Queryable): ContactRepo => ({
   get: (id) => getContact(db, id),
   getMany: (ids) => getContacts(db, ids),
+  findByName: (name) => findContactByName(db, name),
   list: (f) => listContacts(db, f),
   insert: (c) => insertContact(db, c),
   update: (c) => updateContactRow(db, c),
