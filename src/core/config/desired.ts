@@ -72,8 +72,9 @@ function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDat
   const known = referable(read, state, opts.prune);
   const sourceOf = (name: string) => files.find((d) => d.name === name)?.fields ?? (opts.prune ? undefined : state.dataSources.find((d) => d.name === name));
   return read.entries.kpis.map(({ at, entry }) => {
-    const { dataSource, contacts: names, ...rest } = entry as Entry & { dataSource: string; contacts?: string[] };
-    const input: KpiInput = { ...(rest as KpiInput), dataSourceId: dataSource.trim(), contactIds: (names ?? []).map((n) => n.trim()) };
+    // A field the reader refused is absent here (and the file is refused anyway).
+    const { dataSource, contacts: names, ...rest } = entry as Entry & { dataSource?: string; contacts?: string[] };
+    const input: KpiInput = { ...(rest as KpiInput), dataSourceId: (dataSource ?? '').trim(), contactIds: (names ?? []).map((n) => n.trim()) };
     const fields = kpiFromInput(input, opts.now);
     errors.push(...located(at, validateKpi(fields, sourceOf(fields.dataSourceId) ?? null)));
     if (!known.dataSources.has(fields.dataSourceId)) {
@@ -91,8 +92,11 @@ function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDat
  * the references between them find (paths into the file). Checked with the same rules as the API's.
  */
 export function resolveDesired(read: ReadDocument, state: ConfigState, opts: ResolveOptions): { desired: DesiredState; errors: FieldError[] } {
-  const errors: FieldError[] = [...read.errors];
-  const ds = dataSources(read.entries.dataSources, state, errors);
-  const desired: DesiredState = { dataSources: ds, contacts: contacts(read.entries.contacts, errors), kpis: kpis(read, state, ds, opts, errors) };
-  return { desired, errors };
+  const found: FieldError[] = [];
+  const ds = dataSources(read.entries.dataSources, state, found);
+  const desired: DesiredState = { dataSources: ds, contacts: contacts(read.entries.contacts, found), kpis: kpis(read, state, ds, opts, found) };
+  return { desired, errors: [...read.errors, ...found.filter((e) => !read.errors.some((r) => related(r.path, e.path)))] };
 }
+
+/** A problem of a field the reader refused already (a missing query is not also an empty one). */
+const related = (a: string, b: string): boolean => a === b || b.startsWith(`${a}/`) || a.startsWith(`${b}/`);

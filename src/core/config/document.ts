@@ -62,22 +62,25 @@ function checkField(spec: FieldSpec, v: unknown, path: string, errors: FieldErro
   }
 }
 
+/** An entry without its fields that have problems (recorded in `errors`), so its other fields can still be checked. */
 function readEntry(section: SectionName, raw: unknown, path: string, errors: FieldErrors): Entry | null {
   const spec = SECTIONS[section];
   if (!isObject(raw)) {
     errors.add(path, `must be a mapping of ${spec.entity} fields, not ${typeName(raw)}`);
     return null;
   }
-  const before = errors.list.length;
+  const entry: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(raw)) {
     const f = spec.fields[field];
+    const before = errors.list.length;
     if (f === undefined) errors.add(`${path}/${field}`, `is not a known field of a ${spec.entity}`);
     else checkField(f, v, `${path}/${field}`, errors);
+    if (errors.list.length === before) entry[field] = v;
   }
   for (const [field, f] of Object.entries(spec.fields)) {
     if (f.required && raw[field] === undefined) errors.add(`${path}/${field}`, 'is required');
   }
-  return errors.list.length === before ? raw : null;
+  return entry;
 }
 
 function readSection(section: SectionName, raw: unknown, errors: FieldErrors, names: Set<string>): LocatedEntry[] {
@@ -109,7 +112,10 @@ function readSection(section: SectionName, raw: unknown, errors: FieldErrors, na
 }
 
 export interface ReadDocument {
-  /** The entries whose shape is right (all of them when `errors` is empty); none when the file is no mapping. */
+  /**
+   * Every entry that is a mapping, without its fields that have problems: their other fields can still be
+   * checked, but nothing may be applied while `errors` has any.
+   */
   readonly entries: Sections<readonly LocatedEntry[]>;
   readonly errors: FieldError[];
   /** Every name the file gives per section, also of entries with errors (so references to them are no error). */
