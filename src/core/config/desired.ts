@@ -39,11 +39,11 @@ const located = (at: string, errors: readonly FieldError[]): FieldError[] =>
 
 function dataSources(items: readonly LocatedEntry[], state: ConfigState, errors: FieldError[]): DesiredDataSource[] {
   const stored = new Map(state.dataSources.map((d) => [d.name, d]));
-  return items.map(({ at, entry }) => {
+  return items.map(({ at, entry, complete }) => {
     const { password, ...input } = entry as DataSourceInput & { password?: string | null };
     const fields = dataSourceFromInput(input);
     const keepPassword = password === STORED_PASSWORD;
-    errors.push(...located(at, validateDataSource(fields, keepPassword)));
+    if (complete) errors.push(...located(at, validateDataSource(fields, keepPassword)));
     if (keepPassword && !stored.get(fields.name)?.sealedPassword) {
       errors.push({ path: `${at}/password`, message: `no password is stored for data source ${fields.name} here: give passwordEnv, or store the password through the API first` });
     }
@@ -52,9 +52,9 @@ function dataSources(items: readonly LocatedEntry[], state: ConfigState, errors:
 }
 
 function contacts(items: readonly LocatedEntry[], errors: FieldError[]): Desired<ContactFields>[] {
-  return items.map(({ at, entry }) => {
+  return items.map(({ at, entry, complete }) => {
     const fields = contactFromInput(entry as Partial<ContactFields>);
-    errors.push(...located(at, validateContact(fields)));
+    if (complete) errors.push(...located(at, validateContact(fields)));
     return { at, name: fields.name, fields };
   });
 }
@@ -71,12 +71,12 @@ function referable(read: ReadDocument, state: ConfigState, prune: boolean) {
 function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDataSource[], opts: ResolveOptions, errors: FieldError[]): Desired<KpiFields>[] {
   const known = referable(read, state, opts.prune);
   const sourceOf = (name: string) => files.find((d) => d.name === name)?.fields ?? (opts.prune ? undefined : state.dataSources.find((d) => d.name === name));
-  return read.entries.kpis.map(({ at, entry }) => {
+  return read.entries.kpis.map(({ at, entry, complete }) => {
     // A field the reader refused is absent here (and the file is refused anyway).
     const { dataSource, contacts: names, ...rest } = entry as Entry & { dataSource?: string; contacts?: string[] };
     const input: KpiInput = { ...(rest as KpiInput), dataSourceId: (dataSource ?? '').trim(), contactIds: (names ?? []).map((n) => n.trim()) };
     const fields = kpiFromInput(input, opts.now);
-    errors.push(...located(at, validateKpi(fields, sourceOf(fields.dataSourceId) ?? null)));
+    if (complete) errors.push(...located(at, validateKpi(fields, sourceOf(fields.dataSourceId) ?? null)));
     if (!known.dataSources.has(fields.dataSourceId)) {
       errors.push({ path: `${at}/dataSource`, message: `no data source named ${JSON.stringify(fields.dataSourceId)}${opts.prune ? ' in the file' : ' in the file or the store'}` });
     }

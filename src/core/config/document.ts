@@ -17,6 +17,11 @@ export interface ConfigDocument {
 export interface LocatedEntry {
   readonly at: string;
   readonly entry: Entry;
+  /**
+   * False when a field of the entry was refused for its type: the rules of the entity (which may span
+   * fields) are then not checked, so that one wrong value is not reported twice in other words.
+   */
+  readonly complete: boolean;
 }
 
 export type Sections<T> = Readonly<Record<SectionName, T>>;
@@ -63,24 +68,26 @@ function checkField(spec: FieldSpec, v: unknown, path: string, errors: FieldErro
 }
 
 /** An entry without its fields that have problems (recorded in `errors`), so its other fields can still be checked. */
-function readEntry(section: SectionName, raw: unknown, path: string, errors: FieldErrors): Entry | null {
+function readEntry(section: SectionName, raw: unknown, path: string, errors: FieldErrors): { entry: Entry; complete: boolean } | null {
   const spec = SECTIONS[section];
   if (!isObject(raw)) {
     errors.add(path, `must be a mapping of ${spec.entity} fields, not ${typeName(raw)}`);
     return null;
   }
   const entry: Record<string, unknown> = {};
+  let complete = true;
   for (const [field, v] of Object.entries(raw)) {
     const f = spec.fields[field];
     const before = errors.list.length;
     if (f === undefined) errors.add(`${path}/${field}`, `is not a known field of a ${spec.entity}`);
     else checkField(f, v, `${path}/${field}`, errors);
     if (errors.list.length === before) entry[field] = v;
+    else if (f !== undefined) complete = false;
   }
   for (const [field, f] of Object.entries(spec.fields)) {
     if (f.required && raw[field] === undefined) errors.add(`${path}/${field}`, 'is required');
   }
-  return entry;
+  return { entry, complete };
 }
 
 function readSection(section: SectionName, raw: unknown, errors: FieldErrors, names: Set<string>): LocatedEntry[] {
@@ -98,7 +105,7 @@ function readSection(section: SectionName, raw: unknown, errors: FieldErrors, na
   const seen = new Map<string, number>();
   const entries: LocatedEntry[] = [];
   raw.forEach((item, i) => {
-    const entry = readEntry(section, item, `${path}/${i}`, errors);
+    const read = readEntry(section, item, `${path}/${i}`, errors);
     const name = isObject(item) ? item[key] : undefined;
     if (typeof name === 'string') {
       const first = seen.get(name.trim());
@@ -106,7 +113,7 @@ function readSection(section: SectionName, raw: unknown, errors: FieldErrors, na
       else seen.set(name.trim(), i);
       names.add(name.trim());
     }
-    if (entry !== null) entries.push({ at: `${path}/${i}`, entry });
+    if (read !== null) entries.push({ at: `${path}/${i}`, ...read });
   });
   return entries;
 }
