@@ -259,7 +259,7 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect((await a.inject({ method: 'GET', url: '/api/v1/datasources' })).json().items.map((d: { name: string }) => d.name)).not.toContain('first-new');
   });
 
-  it('lets config:read export and plan but not apply; anonymous callers get 401; the schema is public', async () => {
+  it('lets config:read export and plan but not apply; anonymous callers get 401; any key reads the schema', async () => {
     const reader = await givenKey(a, { scopes: ['config:read'] });
     const headers = { 'x-api-key': reader.key };
     expect((await a.inject({ method: 'GET', url: '/api/v1/config', headers })).statusCode).toBe(200);
@@ -268,7 +268,8 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect((await a.inject({ method: 'GET', url: '/api/v1/config', anonymous: true })).statusCode).toBe(401);
     const kpiOnly = await givenKey(a, { scopes: ['kpi:*'] });
     expect((await a.inject({ method: 'GET', url: '/api/v1/config', headers: { 'x-api-key': kpiOnly.key } })).statusCode).toBe(403);
-    const schema = await a.inject({ method: 'GET', url: '/api/v1/config/schema', anonymous: true });
+    expect((await a.inject({ method: 'GET', url: '/api/v1/config/schema', anonymous: true })).statusCode).toBe(401);
+    const schema = await a.inject({ method: 'GET', url: '/api/v1/config/schema', headers: { 'x-api-key': kpiOnly.key } });
     expect(schema.statusCode).toBe(200);
     expect(schema.json().properties.kpis.items.required).toEqual(['indicator', 'owner', 'dataSource', 'query']);
   });

@@ -68,7 +68,8 @@ export const configRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps; inspec
   });
 
   app.get('/config/schema', {
-    config: { access: 'public' },
+    // Any credential (public routes are few, see DESIGN.md); `monitoring-grid config schema` prints it offline.
+    config: { access: 'authenticated' },
     schema: { tags, summary: 'The JSON Schema of a configuration file', response: { 200: Type.Unknown() } },
   }, async (_request, reply) => reply.type('application/schema+json; charset=utf-8').send(JSON.stringify(configJsonSchema(), null, 2)));
 
