@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
+import { settle } from '../helpers/subscriptions.ts';
+import { createAuditProjection } from '../../src/adapters/audit/audit-projection.ts';
 
 /** The configuration file through the API: export, plan, apply, on a store that other tests do not share. */
 let a: TestApp;
@@ -86,6 +88,13 @@ describe('export, apply on a fresh store, export again', () => {
     const { rows } = await b.store.db.query<{ type: string; actor: string }>(
       "SELECT type, metadata->>'actor' AS actor FROM events WHERE metadata->>'correlationId' = $1 ORDER BY position", [correlationId]);
     expect(rows).toEqual([{ type: 'ContactUpdated', actor: b.adminKeyId }, { type: 'KpiUpdated', actor: b.adminKeyId }]);
+    // The audit trail shows the apply as that one correlation id.
+    await settle(createAuditProjection(b.store.db));
+    const trail = await b.inject({ method: 'POST', url: '/api/v1/audittrail/search', payload: { correlationId } });
+    expect(trail.json().items.map((e: { actor: string }) => e.actor)).toEqual([b.adminKeyId, b.adminKeyId]);
+    expect(trail.json().items.map((e: { entityType: string; changes: object }) => [e.entityType, Object.keys(e.changes)])).toEqual([
+      ['kpi', ['frequencyMinutes']], ['contact', ['email']],
+    ]);
     await apply(b, exported);
   });
 
