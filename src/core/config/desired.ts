@@ -70,7 +70,9 @@ function referable(read: ReadDocument, state: ConfigState, prune: boolean) {
 
 function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDataSource[], opts: ResolveOptions, errors: FieldError[]): Desired<KpiFields>[] {
   const known = referable(read, state, opts.prune);
-  const sourceOf = (name: string) => files.find((d) => d.name === name)?.fields ?? (opts.prune ? undefined : state.dataSources.find((d) => d.name === name));
+  const inFile = new Map(files.map((d) => [d.name, d.fields]));
+  const inStore = new Map(state.dataSources.map((d) => [d.name, d]));
+  const sourceOf = (name: string) => inFile.get(name) ?? (opts.prune ? undefined : inStore.get(name));
   return read.entries.kpis.map(({ at, entry, complete }) => {
     // A field the reader refused is absent here (and the file is refused anyway).
     const { dataSource, contacts: names, ...rest } = entry as Entry & { dataSource?: string; contacts?: string[] };

@@ -2,7 +2,7 @@ import { diffFields, hasChanges, type Changes } from '../shared/changes.ts';
 import type { Entry } from './document.ts';
 import type { Desired, DesiredDataSource, DesiredState } from './desired.ts';
 import { SECTIONS, SECTION_ORDER, type SectionName } from './fields.ts';
-import { contactEntry, dataSourceEntry, kpiByName, kpiEntry, type ConfigState } from './state.ts';
+import { contactEntry, dataSourceEntry, kpiEntry, kpiNamer, type ConfigState } from './state.ts';
 
 export type ChangeAction = 'create' | 'update' | 'delete';
 export type ChangeKind = 'dataSource' | 'contact' | 'kpi';
@@ -42,8 +42,10 @@ function currentOf(section: SectionName, state: ConfigState): Current[] {
       return state.dataSources.map((d) => ({ id: d.id, version: d.version, name: d.name, entry: dataSourceEntry(d, d.sealedPassword !== null) }));
     case 'contacts':
       return state.contacts.map((c) => ({ id: c.id, version: c.version, name: c.name, entry: contactEntry(c) }));
-    case 'kpis':
-      return state.kpis.map((k) => ({ id: k.id, version: k.version, name: k.indicator, entry: kpiEntry(kpiByName(k, state)) }));
+    case 'kpis': {
+      const byNames = kpiNamer(state);
+      return state.kpis.map((k) => ({ id: k.id, version: k.version, name: k.indicator, entry: kpiEntry(byNames(k)) }));
+    }
   }
 }
 

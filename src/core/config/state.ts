@@ -59,25 +59,26 @@ export function kpiEntry(k: KpiFields): Entry {
   return entry;
 }
 
-/** A KPI with the names of its data source and contacts in place of their ids (the file's terms). */
-export function kpiByName(k: KpiFields, state: ConfigState): KpiFields {
+/** Gives a KPI the names of its data source and contacts in place of their ids (the file's terms). */
+export function kpiNamer(state: ConfigState): (k: KpiFields) => KpiFields {
   const dsName = new Map(state.dataSources.map((d) => [d.id, d.name]));
   const contactName = new Map(state.contacts.map((c) => [c.id, c.name]));
-  return {
+  return (k) => ({
     ...k,
     dataSourceId: dsName.get(k.dataSourceId) ?? k.dataSourceId,
     contactIds: k.contactIds.map((id) => contactName.get(id) ?? id).sort(),
-  };
+  });
 }
 
 const byName = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /** The configuration file of the store: names instead of ids, no secrets, sorted by name. */
 export function exportDocument(state: ConfigState): ConfigDocument {
+  const byNames = kpiNamer(state);
   return {
     version: FILE_VERSION,
     dataSources: [...state.dataSources].sort(byName((d) => d.name)).map((d) => dataSourceEntry(d, d.sealedPassword !== null)),
     contacts: [...state.contacts].sort(byName((c) => c.name)).map(contactEntry),
-    kpis: [...state.kpis].sort(byName((k) => k.indicator)).map((k) => kpiEntry(kpiByName(k, state))),
+    kpis: [...state.kpis].sort(byName((k) => k.indicator)).map((k) => kpiEntry(byNames(k))),
   };
 }
