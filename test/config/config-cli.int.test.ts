@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,7 @@ afterAll(async () => {
     c.kill('SIGTERM');
   })));
   await Promise.all(stores.map((s) => s.close()));
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('monitoring-grid config', () => {
@@ -103,7 +104,10 @@ describe('monitoring-grid config', () => {
     const planned = await cli(fresh, 'plan', '-f', 'edited.yaml');
     expect(planned.code).toBe(2);
     expect(planned.stdout).toMatch(/^~ update kpi "[^"]+" \(\/kpis\/0\)\n {4}cooldownMinutes: \d+ → \d+\n\nplan: 0 to create, 1 to update, 0 to delete \(plan id [0-9a-f]{16}\)\n$/);
-    expect((await cli(fresh, 'apply', '-f', 'edited.yaml')).code).toBe(0);
+    // Only the reviewed plan is applied: the id of another plan applies nothing.
+    expect(await cli(fresh, 'apply', '-f', 'edited.yaml', '--plan-id', '0123456789abcdef')).toMatchObject({ code: 1, stderr: expect.stringMatching(/changed since that plan/) });
+    const planId = /plan id ([0-9a-f]{16})/.exec(planned.stdout)![1]!;
+    expect((await cli(fresh, 'apply', '-f', 'edited.yaml', '--plan-id', planId)).code).toBe(0);
     expect((await cli(fresh, 'plan', '-f', 'edited.yaml')).code).toBe(0);
   }, 60_000);
 
