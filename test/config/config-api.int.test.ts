@@ -268,6 +268,16 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect((await a.inject({ method: 'GET', url: '/api/v1/datasources' })).json().items.map((d: { name: string }) => d.name)).not.toContain('first-new');
   });
 
+  it('two applies at once of the same new contact: one creates it, the other finds it or is a 409, never a 500', async () => {
+    const file = 'version: 1\ncontacts:\n  - {name: Zed, email: zed@example.com}\n';
+    const results = await Promise.all([apply(a, file), apply(a, file), apply(a, file)]);
+    expect(results.map((r) => r.statusCode).every((s) => s === 200 || s === 409)).toBe(true);
+    expect(results.filter((r) => r.statusCode === 200 && r.json().changes.length === 1)).toHaveLength(1);
+    expect((await a.inject({ method: 'GET', url: '/api/v1/contacts?q=Zed' })).json().items).toHaveLength(1);
+    const again = await a.inject({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'Zed', email: 'other@example.com' } });
+    expect(again.statusCode).toBe(409);
+  });
+
   it('lets config:read export and plan but not apply; anonymous callers get 401; any key reads the schema', async () => {
     const reader = await givenKey(a, { scopes: ['config:read'] });
     const headers = { 'x-api-key': reader.key };
