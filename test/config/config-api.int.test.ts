@@ -4,6 +4,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
 import { settle } from '../helpers/subscriptions.ts';
 import { createAuditProjection } from '../../src/adapters/audit/audit-projection.ts';
+import { replay } from '../../src/adapters/replay/replay.ts';
 
 /** The configuration file through the API: export, plan, apply, on a store that other tests do not share. */
 let a: TestApp;
@@ -70,6 +71,8 @@ describe('export, apply on a fresh store, export again', () => {
     expect(await eventCount(b)).toBe(before + 5);
     expect(await exportYaml(b)).toBe(exported);
     expect((await plan(b, exported)).json()).toMatchObject({ changes: [] });
+    // Through the ordinary commands: the events rebuild exactly the rows apply wrote.
+    expect((await replay(b.store.db)).differences).toEqual([]);
   });
 
   it('applies the same file a second time without a change or an event', async () => {
@@ -213,11 +216,16 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect(file).toMatch(/name: sealed[\s\S]*?password: stored/);
     expect(file).not.toContain('sealed-secret-value');
     expect((await plan(a, file)).json().changes).toEqual([]);
+    const hasPassword = async () => (await a.inject({ method: 'GET', url: '/api/v1/datasources' })).json().items.find((d: { name: string }) => d.name === 'sealed').hasPassword;
+    expect((await apply(a, file)).json().changes).toEqual([]);
+    expect(await hasPassword()).toBe(true);
     const without = file.replace(/(name: sealed[\s\S]*?)\n\s+password: stored/, '$1');
-    expect((await plan(a, without)).json().changes).toEqual([
-      { action: 'update', kind: 'dataSource', name: 'sealed', at: '/dataSources/1', changes: { password: { from: 'stored', to: null } } },
-    ]);
-    // On a store where no password is stored, the marker is refused: the file cannot bring one.
+    const removal = [{ action: 'update', kind: 'dataSource', name: 'sealed', at: '/dataSources/1', changes: { password: { from: 'stored', to: null } } }];
+    expect((await plan(a, without)).json().changes).toEqual(removal);
+    expect((await apply(a, without)).json().changes).toEqual(removal);
+    expect(await hasPassword()).toBe(false);
+    // Where no password is stored, the marker is refused: the file cannot bring one.
+    expect((await plan(a, file)).json().errors).toEqual([expect.objectContaining({ path: '/dataSources/1/password' })]);
     const elsewhere = await plan(b, file);
     expect(elsewhere.statusCode).toBe(400);
     expect(elsewhere.json().errors).toEqual([expect.objectContaining({ path: '/dataSources/1/password', message: expect.stringMatching(/no password is stored/) })]);

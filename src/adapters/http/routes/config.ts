@@ -78,7 +78,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps; inspec
     bodyLimit: CONFIG_BODY_LIMIT,
     schema: {
       tags, summary: 'What applying a configuration file would change', description: 'Changes nothing. 400 lists every problem of the file with its line.',
-      querystring: PruneQuery, body: FileBody, response: { 200: PlanView, ...fileProblems },
+      consumes: FILE_TYPES, querystring: PruneQuery, body: FileBody, response: { 200: PlanView, ...fileProblems },
     },
   }, async (request) => {
     const file = readConfigFile(request.body);
@@ -93,7 +93,7 @@ export const configRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps; inspec
     schema: {
       tags, summary: 'Apply a configuration file, all or nothing',
       description: 'Through the ordinary commands in one transaction: one event per change, all with this request\'s correlation id. A second apply of the same file changes nothing.',
-      querystring: PruneQuery, headers: PlanHeaders, body: FileBody, response: { 200: PlanView, ...fileProblems },
+      consumes: FILE_TYPES, querystring: PruneQuery, headers: PlanHeaders, body: FileBody, response: { 200: PlanView, ...fileProblems },
     },
   }, async (request) => {
     const file = readConfigFile(request.body);
