@@ -71,6 +71,38 @@ const replayCommand = (keep: boolean) => withStore('monitoring-grid replay', asy
 
 const auth = () => import('./adapters/cli/auth-commands.ts');
 
+/** `config export|plan|apply|schema`: the configuration as one file, through a running service's API. */
+function configCommands(): Command[] {
+  const remote = {
+    url: { type: 'string', value: 'URL', description: 'the service (default http://127.0.0.1:8080)' },
+    'api-key': { type: 'string', value: 'KEY', description: 'an API key with the config scope (default: MG_API_KEY)' },
+  } as const;
+  const file = { file: { type: 'string', value: 'FILE', short: 'f', required: true, description: 'the configuration file (YAML or JSON)' } } as const;
+  const prune = { prune: { type: 'boolean', description: 'delete what the file does not name' } } as const;
+  const run = async (sub: 'export' | 'plan' | 'apply' | 'schema', values: object) =>
+    (await import('./adapters/cli/config-command.ts')).runConfigCommand(sub, values, {
+      stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), apiKey: process.env.MG_API_KEY,
+    });
+  return [
+    defineCommand({
+      words: ['config', 'export'], summary: 'write the whole configuration as one file (YAML; JSON with --json or an .json name)',
+      options: { ...remote, out: { type: 'string', value: 'FILE', description: 'write here instead of standard output' }, json: { type: 'boolean', description: 'JSON instead of YAML' } },
+      run: (v) => run('export', v),
+    }),
+    defineCommand({
+      words: ['config', 'plan'], summary: 'show what applying a configuration file would change',
+      details: 'Exit status 0: nothing to change; 2: changes; 1: errors (each with its file line).',
+      options: { ...remote, ...file, ...prune }, run: (v) => run('plan', v),
+    }),
+    defineCommand({
+      words: ['config', 'apply'], summary: 'apply a configuration file, all or nothing',
+      options: { ...remote, ...file, ...prune, 'plan-id': { type: 'string', value: 'ID', description: 'apply only if the configuration is still what this plan saw' } },
+      run: (v) => run('apply', v),
+    }),
+    defineCommand({ words: ['config', 'schema'], summary: "print the configuration file's JSON Schema", options: {}, run: () => run('schema', {}) }),
+  ];
+}
+
 export const COMMANDS: readonly Command[] = [
   defineCommand({
     words: ['start'], summary: 'run the service: the API, the dashboard and the scheduler',
@@ -120,6 +152,7 @@ export const COMMANDS: readonly Command[] = [
     },
     run: async (v) => (await import('./adapters/cli/backtest-command.ts')).runBacktestCommand(v, { stderr: (s) => process.stderr.write(s), now: () => new Date() }),
   }),
+  ...configCommands(),
 ];
 
 const FOOTER = 'Configuration comes from environment variables; see the README.';

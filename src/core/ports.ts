@@ -81,6 +81,8 @@ export interface KpiRepo {
 export interface ContactRepo {
   get(id: string): Promise<Contact | null>;
   getMany(ids: readonly string[]): Promise<Contact[]>;
+  /** Names are unique (migration 0920), so a configuration file can refer to a contact by name. */
+  findByName(name: string): Promise<Contact | null>;
   list(filter: { active?: boolean | undefined; q?: string | undefined; cursor?: string | undefined; limit: number }): Promise<Page<Contact>>;
   insert(contact: Contact): Promise<void>;
   update(contact: Contact): Promise<void>;

@@ -8,6 +8,8 @@ export interface OptionSpec {
   readonly description: string;
   /** The command cannot run without it (string options only). */
   readonly required?: boolean;
+  /** A one-letter alias (`-f`). */
+  readonly short?: string;
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -48,7 +50,8 @@ const PROGRAM = 'monitoring-grid';
 const HELP_FLAGS = ['--help', '-h'];
 const USAGE_STATUS = 2;
 
-const flagOf = (name: string, o: OptionSpec): string => (o.type === 'string' ? `--${name} ${o.value ?? 'VALUE'}` : `--${name}`);
+const flagOf = (name: string, o: OptionSpec): string =>
+  `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
 
 export function synopsis(command: Command): string {
   const flags = Object.entries(command.options).map(([name, o]) => (o.required ? flagOf(name, o) : `[${flagOf(name, o)}]`));
@@ -117,7 +120,7 @@ export async function runCommandLine(commands: readonly Command[], argv: readonl
   }
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, { type: o.type }]));
+    const options = Object.fromEntries(Object.entries(command.options).map(([k, o]) => [k, o.short ? { type: o.type, short: o.short } : { type: o.type }]));
     ({ values } = parseArgs({ args: argv.slice(command.words.length) as string[], options, strict: true, allowPositionals: false }));
     const missing = Object.entries(command.options).filter(([k, o]) => o.required && values[k] === undefined).map(([k]) => `--${k}`);
     if (missing.length > 0) throw new UsageError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required`);

@@ -55,6 +55,7 @@ import { kpiBacktestRoutes, type BacktestRouteDeps } from './routes/kpi-backtest
 import { DEFAULT_BACKTEST_LIMITS, type BacktestLimits } from '../../core/backtest/kpi-backtest.ts';
 import { createBacktestJobs } from '../backtest/backtest-jobs.ts';
 import { recordedHistory } from '../storage/backtest-history.repo.ts';
+import { configRoutes } from './routes/config.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(liveRoutes, { feed: liveFeed });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
       await api.register(silenceRoutes, { deps: { ...deps, policy: (deps.alertSettings ?? defaultAlertSettings()).policy } });
+      await api.register(configRoutes, { deps, inspector });
     },
     { prefix: '/api/v1' },
   );

@@ -8,6 +8,8 @@ export const SCOPES = [
   'contacts:read', 'contacts:write',
   'datasources:read', 'datasources:write',
   'audit:read',
+  // The whole configuration as one file (KPIs, contacts, data sources): export, plan and apply.
+  'config:read', 'config:write',
   'admin:*',
 ] as const;
 

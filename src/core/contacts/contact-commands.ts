@@ -8,12 +8,18 @@ import { contactFromInput, diffContact, validateContact, type Contact, type Cont
 const loadContact = (tx: TxPorts, id: string, expectedVersion: number | undefined): Promise<Contact> =>
   loadForChange((x) => tx.contacts.get(x), 'contact', id, expectedVersion);
 
+async function checkNameFree(tx: TxPorts, name: string, selfId?: string): Promise<void> {
+  const other = await tx.contacts.findByName(name);
+  if (other !== null && other.id !== selfId) throw conflict(`a contact named ${name} exists already`, { id: other.id });
+}
+
 export async function createContact(deps: CommandDeps, input: ContactInput, meta: EventMeta): Promise<Contact> {
   const now = deps.clock.now();
   const fields = contactFromInput(input);
   const errors = validateContact(fields);
   if (errors.length > 0) throw invalid(errors);
   return deps.uow.run(async (tx) => {
+    await checkNameFree(tx, fields.name);
     const contact: Contact = { ...fields, id: deps.ids.next('contact'), version: 1, createdAt: now, updatedAt: now };
     await tx.events.append(streamIds.contact(contact.id), 'no_stream', [{ type: 'ContactCreated', data: { id: contact.id, contact: fields } }], meta);
     await tx.contacts.insert(contact);
@@ -30,6 +36,7 @@ export async function updateContact(deps: CommandDeps, id: string, patch: Contac
     if (!hasChanges(changes)) return current;
     const errors = validateContact(next);
     if (errors.length > 0) throw invalid(errors);
+    if (next.name !== current.name) await checkNameFree(tx, next.name, id);
     const version = await tx.events.append(streamIds.contact(id), current.version, [{ type: 'ContactUpdated', data: { id, changes } }], meta);
     const updated: Contact = { ...current, ...next, version, updatedAt: now };
     await tx.contacts.update(updated);
