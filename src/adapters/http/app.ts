@@ -45,6 +45,9 @@ import type { Tracer } from '../../core/tracer.ts';
 import { DEFAULT_WEB_ROOT, webRoutes } from './web-static.ts';
 import { kpiOverviewRoutes } from './routes/kpi-overview.ts';
 import { kpiTestRoutes } from './routes/kpi-test.ts';
+import { channelRoutes, type ChannelRouteDeps } from './routes/channels.ts';
+import { createChannelDelivery } from '../notifiers/channel-delivery.ts';
+import { channelRepo } from '../storage/channels.repo.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -79,6 +82,8 @@ export interface AppDeps extends CommandDeps {
   readonly sourceOptions?: Omit<SourceRegistryOptions, 'secrets' | 'env'>;
   /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
   readonly inspector?: DataSourceInspector;
+  /** Sends channels' test messages and lists the configured webhooks; default: stored channels only, unsigned, 5 s. */
+  readonly channels?: ChannelRouteDeps;
 }
 
 export type App = FastifyInstance & { routeTable: readonly RouteEntry[] };
@@ -135,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(kpiOverviewRoutes, { db: deps.db });
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps, inspector });
+      await api.register(channelRoutes, { deps, channels: deps.channels ?? defaultChannels(deps) });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
@@ -150,6 +156,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
   return Object.assign(app, { routeTable }) as unknown as App;
 }
+
+/** Channels for an app built without them (tests, tools): the stored ones, no configured webhooks. */
+const defaultChannels = (deps: AppDeps): ChannelRouteDeps => ({
+  configured: [],
+  delivery: createChannelDelivery({ channels: channelRepo(deps.db), secrets: deps.secrets, configured: [], webhookSecret: null, timeoutMs: 5000, clock: deps.clock }),
+});
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
 function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): { execution: ExecutionDeps; inspector: DataSourceInspector } {

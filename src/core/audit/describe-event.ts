@@ -12,12 +12,12 @@ export interface EventDescription {
 
 /** The words for an entity type in a sentence ("data source"), from the stream prefix ("datasource"). */
 const NOUNS: Record<string, string> = {
-  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', user: 'user', apikey: 'API key',
+  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', user: 'user', apikey: 'API key', channel: 'channel',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
 /** Fields holding secrets (or their ciphertext): the trail says that they changed, never the value. */
-const SECRET_FIELDS = new Set(['sealedPassword', 'password', 'passwordHash', 'secret', 'token', 'keyHash']);
+const SECRET_FIELDS = new Set(['sealedPassword', 'password', 'passwordHash', 'secret', 'token', 'keyHash', 'sealedSecrets']);
 
 const show = (v: unknown): string => {
   if (v === null || v === undefined) return 'nothing';
@@ -60,7 +60,7 @@ const listChanges = (changes: Changes): string =>
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
-const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource' };
+const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', channel: 'channel' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -78,6 +78,7 @@ export function describeEvent(type: string, entityType: string, entityId: string
   if (known && verb === 'Created' && state) {
     const changes = asChanges(state, 'created');
     if (entityType === 'datasource') changes.password = { from: 'unset', to: data.sealedPassword ? 'set' : 'unset' };
+    if (entityType === 'channel') changes.secrets = { from: [], to: data.secretNames ?? [] };
     return { summary: `Created ${label}${createdDetail(entityType, state)}`, changes };
   }
   if (known && verb === 'Updated' && isChanges(data.changes)) {
@@ -106,6 +107,7 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
     return ` owned by ${String(s.owner)}, ${schedule}, rule: ${rule || 'none'}`;
   }
   if (entityType === 'contact') return ` (${[s.email, s.phone].filter(Boolean).join(', ')})`;
+  if (entityType === 'channel') return ` (${String(s.kind)})`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;
   return '';
 }

@@ -7,6 +7,7 @@ export const SCOPES = [
   'alerts:read', 'alerts:write',
   'contacts:read', 'contacts:write',
   'datasources:read', 'datasources:write',
+  'channels:read', 'channels:write',
   'audit:read',
   'admin:*',
 ] as const;

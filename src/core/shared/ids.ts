@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   node: 'nod',
   alert: 'alr',
   notification: 'ntf',
+  channel: 'chn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
