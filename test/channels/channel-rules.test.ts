@@ -45,6 +45,12 @@ describe('channel settings', () => {
     expect(validateChannel({ name: 'ok', kind: 'email', kpis: null, owners: null, active: true }, { address: 'not-an-address' })[0]?.path).toBe('/settings/address');
   });
 
+  it('refuses a Telegram token that is not one (it goes into the request path: "../" would leave it)', () => {
+    const c = { name: 'tg', kind: 'telegram' as const, kpis: null, owners: null, active: true };
+    expect(validateChannel(c, { botToken: '123:abc/../../evil', chatId: '1' }).map((e) => e.path)).toEqual(['/settings/botToken']);
+    expect(validateChannel(c, { botToken: '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', chatId: '@ops_channel' })).toEqual([]);
+  });
+
   it('splits the secrets from the rest, and merges a patch: a value replaces, null removes, absent stays', () => {
     expect(splitSettings('telegram', { botToken: 't', chatId: '1', url: 'http://x' })).toEqual({ settings: { chatId: '1', url: 'http://x' }, secrets: { botToken: 't' } });
     expect(splitSettings('slack', { url: 'https://hooks' })).toEqual({ settings: {}, secrets: { url: 'https://hooks' } });

@@ -97,7 +97,7 @@ describe('creating and reading channels', () => {
 
 describe('changing and deleting', () => {
   it('merges settings: a new secret replaces the old, one left out is kept; the kind stays; If-Match guards the version', async () => {
-    const c = (await post({ name: 'Team chat', kind: 'telegram', settings: { botToken: 'first-token-value-xyz', chatId: '4242', url: tg.url } })).json();
+    const c = (await post({ name: 'Team chat', kind: 'telegram', settings: { botToken: '111:first-token-value-xyz-000000', chatId: '4242', url: tg.url } })).json();
     const renamed = await t.inject({ method: 'PATCH', url: `/api/v1/channels/${c.id}`, headers: { 'if-match': '"1"' }, payload: { name: 'Team chat DE' } });
     expect(renamed.json()).toMatchObject({ name: 'Team chat DE', version: 2, secrets: { botToken: true } });
     const rotated = await t.inject({ method: 'PATCH', url: `/api/v1/channels/${c.id}`, payload: { settings: { botToken: TG_TOKEN } } });
@@ -178,7 +178,7 @@ describe('secrets at rest and in the logs; replay', () => {
     expect(dump).toContain('Slack secrets'); // the search finds what is meant to be there
     expect(dump).toContain('internal error for [secret]');
     expect(logs).toContain('/api/v1/channels');
-    for (const secret of [PD_KEY, TG_TOKEN, 'first-token-value-xyz', hookSecret, 'configured-secret-path']) {
+    for (const secret of [PD_KEY, TG_TOKEN, '111:first-token-value-xyz-000000', hookSecret, 'configured-secret-path']) {
       expect(dump.includes(secret), `${secret} in the database`).toBe(false);
       expect(logs.includes(secret), `${secret} in the logs`).toBe(false);
     }

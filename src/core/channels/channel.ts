@@ -28,7 +28,7 @@ export const CHANNEL_SETTINGS: Record<ChannelKind, Record<string, SettingSpec>> 
   slack: { url: req(true, httpUrl) },
   msteams: { url: req(true, httpUrl) },
   discord: { url: req(true, httpUrl) },
-  telegram: { botToken: req(true), chatId: req(false, (v) => (/^(-?\d{1,20}|@[A-Za-z0-9_]{5,64})$/.test(v) ? null : 'must be a numeric chat id or @channelname')), url: opt(false, httpUrl) },
+  telegram: { botToken: req(true, (v) => (/^\d{1,20}:[A-Za-z0-9_-]{20,200}$/.test(v) ? null : 'must be a bot token from @BotFather, <digits>:<letters>')), chatId: req(false, (v) => (/^(-?\d{1,20}|@[A-Za-z0-9_]{5,64})$/.test(v) ? null : 'must be a numeric chat id or @channelname')), url: opt(false, httpUrl) },
   pagerduty: { routingKey: req(true), url: opt(false, httpUrl) },
   opsgenie: { apiKey: req(true), url: opt(false, httpUrl) },
 };
