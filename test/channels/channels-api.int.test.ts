@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { createAlertWorker } from '../../src/adapters/delivery/alert-worker.ts';
+import { createAuditProjection } from '../../src/adapters/audit/audit-projection.ts';
 import { createChannelDelivery } from '../../src/adapters/notifiers/channel-delivery.ts';
 import { createLogger } from '../../src/adapters/observability/logger.ts';
 import { formatReplayReport, replay } from '../../src/adapters/replay/replay.ts';
@@ -14,6 +15,7 @@ import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
 import { testClock } from '../helpers/clock.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
+import { settle } from '../helpers/subscriptions.ts';
 import { buildDataSource, buildKpi } from '../helpers/factories.ts';
 import { breach, meta, notifierFor } from '../alerts/fixture.ts';
 import { pagerdutyContract, telegramContract } from './contracts.ts';
@@ -173,9 +175,11 @@ describe('secrets at rest and in the logs; replay', () => {
     clock.advance(1000);
     expect(await worker.tick()).toMatchObject({ sent: 1, failed: 1 }); // PagerDuty took the retry; Slack's address is dead
 
+    await settle(createAuditProjection(t.store.db)); // the audit trail's rows are in the dump too
     const dump = await dumpDatabase(t.store.db);
     const logs = logLines.join('');
     expect(dump).toContain('Slack secrets'); // the search finds what is meant to be there
+    expect(dump).toContain('Changed channel \\"Team chat DE\\": secrets from \\"botToken\\" to \\"botToken\\"');
     expect(dump).toContain('internal error for [secret]');
     expect(logs).toContain('/api/v1/channels');
     for (const secret of [PD_KEY, TG_TOKEN, '111:first-token-value-xyz-000000', hookSecret, 'configured-secret-path']) {
