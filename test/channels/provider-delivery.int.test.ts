@@ -9,7 +9,7 @@ import type { Kpi } from '../../src/core/kpis/kpi.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { alertFixture, breach, meta, MINUTE, recovered, type AlertFixture } from '../alerts/fixture.ts';
 import { discordContract, opsgenieContract, pagerdutyContract, teamsContract, telegramContract } from './contracts.ts';
-import { jsonPost, startProvider, type ProviderReceiver } from './provider-receiver.ts';
+import { jsonPost, startProvider, type Answer, type ProviderReceiver } from './provider-receiver.ts';
 
 /**
  * Each provider through the real path: a breach opens an alert, the outbox row goes through the worker
@@ -45,6 +45,21 @@ async function kpiWithChannel(indicator: string, channel: Omit<ChannelInput, 'kp
   const kpi = await f.makeKpi({ indicator, priority: 1 }, []);
   await createChannel(f.deps, { ...channel, kpis: [kpi.id] }, meta);
   return kpi;
+}
+
+/**
+ * The provider first throttles (its 429, which says how long to wait) and then fails (a 5xx): the
+ * worker waits exactly the asked time, then the backoff of a second retry (4 minutes), then delivers.
+ */
+async function throughThrottleAndOutage(r: ProviderReceiver, throttle: Answer, waitMs: number, outage: Answer): Promise<void> {
+  r.script(throttle, outage);
+  expect(await f.worker.tick()).toMatchObject({ sent: 0, failed: 1 });
+  f.clock.advance(waitMs - 1);
+  expect(await f.worker.tick()).toMatchObject({ sent: 0, failed: 0 });
+  f.clock.advance(1);
+  expect(await f.worker.tick()).toMatchObject({ sent: 0, failed: 1 });
+  f.clock.advance(4 * MINUTE);
+  expect(await f.worker.tick()).toMatchObject({ sent: 1, failed: 0 });
 }
 
 const outboxOf = async (alertId: string) => f.deps.uow.read.outbox.forAlert(alertId);
@@ -117,11 +132,9 @@ describe('Opsgenie Alert API', () => {
   it('creates under the alert id as alias, acknowledges and closes by alias; a resolved alert closes the Opsgenie alert', async () => {
     const og = await provider(opsgenieContract(OG_KEY));
     const kpi = await kpiWithChannel('Deposits OG', { name: 'Ops team', kind: 'opsgenie', settings: { apiKey: OG_KEY, url: og.url } });
-    og.script({ status: 500, body: { message: 'Internal Server Error', took: 0.0, requestId: 'x' } });
     const [alertId] = (await f.judge(breach(kpi))).opened;
-    expect(await f.worker.tick()).toMatchObject({ failed: 1 });
-    f.clock.advance(2 * MINUTE);
-    expect(await f.worker.tick()).toMatchObject({ sent: 1 });
+    await throughThrottleAndOutage(og, { status: 429, headers: { 'retry-after': '3' }, body: { message: 'You are making too many requests!', took: 0.0, requestId: 'x' } }, 3_000,
+      { status: 500, body: { message: 'Internal Server Error', took: 0.0, requestId: 'y' } });
     await acknowledgeAlert({ ...f.deps, settings: f.settings }, alertId!, null, meta);
     await f.worker.tick();
     await f.judge(recovered(kpi));
@@ -129,25 +142,23 @@ describe('Opsgenie Alert API', () => {
 
     expect(og.violations).toEqual([]);
     expect(og.received.map((r) => r.path)).toEqual([
-      '/v2/alerts', '/v2/alerts', `/v2/alerts/${alertId}/acknowledge?identifierType=alias`, `/v2/alerts/${alertId}/close?identifierType=alias`,
+      '/v2/alerts', '/v2/alerts', '/v2/alerts', `/v2/alerts/${alertId}/acknowledge?identifierType=alias`, `/v2/alerts/${alertId}/close?identifierType=alias`,
     ]);
-    expect(og.received[1]!.json).toMatchObject({ alias: alertId, priority: 'P1', source: 'MonitoringGrid', details: { kpi: 'Deposits OG', severity: 'critical' } });
-    expect((og.received[1]!.json as { message: string }).message.length).toBeLessThanOrEqual(130);
+    expect(og.received[2]!.json).toMatchObject({ alias: alertId, priority: 'P1', source: 'MonitoringGrid', details: { kpi: 'Deposits OG', severity: 'critical' } });
+    expect((og.received[2]!.json as { message: string }).message.length).toBeLessThanOrEqual(130);
   });
 });
 
 describe('Microsoft Teams (Workflows webhook)', () => {
-  it('posts an Adaptive Card; a throttled Workflow (429 Retry-After) is retried when it says', async () => {
+  it('posts an Adaptive Card; a throttled Workflow (429 Retry-After) is retried when it says, a 502 on the backoff', async () => {
     const teams = await provider(teamsContract());
     const kpi = await kpiWithChannel('Deposits Teams', { name: 'Ops channel', kind: 'msteams', settings: { url: `${teams.url}/workflows/abc/triggers/manual/paths/invoke?sig=SECRETSIG` } });
-    teams.script({ status: 429, headers: { 'retry-after': '5' }, body: { error: { code: 'WorkflowRequestsThrottled', message: 'Rate limit is exceeded.' } } });
     const [alertId] = (await f.judge(breach(kpi))).opened;
-    expect(await f.worker.tick()).toMatchObject({ failed: 1 });
-    f.clock.advance(5_000);
-    expect(await f.worker.tick()).toMatchObject({ sent: 1 });
+    await throughThrottleAndOutage(teams, { status: 429, headers: { 'retry-after': '5' }, body: { error: { code: 'WorkflowRequestsThrottled', message: 'Rate limit is exceeded.' } } }, 5_000,
+      { status: 502, body: { error: { code: 'BadGateway', message: 'The workflow could not be reached.' } } });
     expect(teams.violations).toEqual([]);
     expect(teams.received[1]!.path).toBe('/workflows/abc/triggers/manual/paths/invoke?sig=SECRETSIG');
-    const card = (teams.received[1]!.json as { attachments: { content: { body: { text?: string; facts?: unknown[] }[]; actions: unknown[] } }[] }).attachments[0]!.content;
+    const card = (teams.received[2]!.json as { attachments: { content: { body: { text?: string; facts?: unknown[] }[]; actions: unknown[] } }[] }).attachments[0]!.content;
     expect(card.body[0]!.text).toContain('Deposits Teams');
     expect(card.body.find((e) => e.facts)?.facts).toContainEqual({ title: 'Severity', value: 'critical' });
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open the alert', url: `http://grid.example/#/alerts/${alertId}` }]);
@@ -157,33 +168,31 @@ describe('Microsoft Teams (Workflows webhook)', () => {
 });
 
 describe('Telegram Bot API', () => {
-  it('sendMessage to the chat; a flood answer (429, parameters.retry_after) waits that long', async () => {
+  it('sendMessage to the chat; a flood answer (429, parameters.retry_after) waits that long, a 502 on the backoff', async () => {
     const tg = await provider(telegramContract(TG_TOKEN, '-1001234567890'));
     const kpi = await kpiWithChannel('Deposits TG', { name: 'Ops chat', kind: 'telegram', settings: { botToken: TG_TOKEN, chatId: '-1001234567890', url: tg.url } });
-    tg.script({ status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } });
     const [alertId] = (await f.judge(breach(kpi))).opened;
-    expect(await f.worker.tick()).toMatchObject({ failed: 1 });
+    await throughThrottleAndOutage(tg, { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } }, 7_000,
+      { status: 502, body: { ok: false, error_code: 502, description: `Bad Gateway on /bot${TG_TOKEN}/sendMessage` } });
     const [n] = await outboxOf(alertId!);
-    expect(n!.nextAttemptAt).toEqual(new Date(f.clock.now().getTime() + 7_000));
-    expect(n!.lastError).not.toContain(TG_TOKEN);
-    f.clock.advance(7_000);
-    expect(await f.worker.tick()).toMatchObject({ sent: 1 });
+    expect(n).toMatchObject({ status: 'sent', attempts: 3 });
+    const failures = (await readStream(store.db, `alert-${alertId}`)).filter((e) => e.type === 'NotificationFailed').map((e) => String(e.data.error));
+    expect(failures.join(' ')).toContain('Bad Gateway on /bot[secret]/sendMessage'); // the token in the path is scrubbed
+    expect(failures.join(' ')).not.toContain(TG_TOKEN);
     expect(tg.violations).toEqual([]);
-    expect((tg.received[1]!.json as { text: string }).text).toContain(`http://grid.example/#/alerts/${alertId}`);
+    expect((tg.received[2]!.json as { text: string }).text).toContain(`http://grid.example/#/alerts/${alertId}`);
   });
 });
 
 describe('Discord webhook', () => {
-  it('posts content that pings nobody; 429 with Retry-After is honoured', async () => {
+  it('posts content that pings nobody; 429 with Retry-After is honoured, a 503 retried on the backoff', async () => {
     const dc = await provider(discordContract());
     const kpi = await kpiWithChannel('@everyone deposits', { name: 'Ops Discord', kind: 'discord', settings: { url: `${dc.url}/api/webhooks/1/tok` } });
-    dc.script({ status: 429, headers: { 'retry-after': '2' }, body: { message: 'You are being rate limited.', retry_after: 1.5, global: false } });
     await f.judge(breach(kpi));
-    expect(await f.worker.tick()).toMatchObject({ failed: 1 });
-    f.clock.advance(2_000);
-    expect(await f.worker.tick()).toMatchObject({ sent: 1 });
+    await throughThrottleAndOutage(dc, { status: 429, headers: { 'retry-after': '2' }, body: { message: 'You are being rate limited.', retry_after: 1.5, global: false } }, 2_000,
+      { status: 503, body: 'upstream connect error' });
     expect(dc.violations).toEqual([]);
-    expect(dc.received[1]!.json).toMatchObject({ content: expect.stringContaining('@everyone deposits'), allowed_mentions: { parse: [] } });
+    expect(dc.received[2]!.json).toMatchObject({ content: expect.stringContaining('@everyone deposits'), allowed_mentions: { parse: [] } });
   });
 });
 
