@@ -17,7 +17,8 @@ import { testClock } from '../helpers/clock.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { settle } from '../helpers/subscriptions.ts';
 import { buildDataSource, buildKpi } from '../helpers/factories.ts';
-import { breach, meta, notifierFor } from '../alerts/fixture.ts';
+import { breach, meta, notifierFor, startSmtp, type TestSmtp } from '../alerts/fixture.ts';
+import { createMailer, type Mailer } from '../../src/adapters/notifiers/mail.ts';
 import { pagerdutyContract, telegramContract } from './contracts.ts';
 import { startProvider, type ProviderReceiver } from './provider-receiver.ts';
 
@@ -34,6 +35,8 @@ let pd: ProviderReceiver;
 let tg: ProviderReceiver;
 let configuredHook: ProviderReceiver;
 let store: TestStore;
+let smtp: TestSmtp;
+let mailer: Mailer;
 
 beforeAll(async () => {
   pd = await startProvider(pagerdutyContract(PD_KEY));
@@ -44,13 +47,19 @@ beforeAll(async () => {
   // A configured webhook, as WEBHOOK_URL makes one; the test action and the API share the app's secret box.
   const secrets = createSecretBox(randomBytes(32));
   const configured = [{ name: 'ops-hook', kind: 'webhook' as const, url: `${configuredHook.url}/configured-secret-path`, kpis: null }];
-  const delivery = createChannelDelivery({ channels: channelRepo(store.db), secrets, configured, webhookSecret: null, timeoutMs: 2000, clock });
+  smtp = await startSmtp();
+  mailer = createMailer({ smtpUrl: smtp.url, from: 'grid@example.com' });
+  const delivery = createChannelDelivery({
+    channels: channelRepo(store.db), secrets, configured, webhookSecret: null, timeoutMs: 2000, clock, mailer, smsGatewayDomain: 'sms.example.net',
+  });
   t = await buildTestApp({ clock, store, overrides: { logger, secrets, channels: { delivery, configured } } });
 });
 afterAll(async () => {
   await t.close();
   await store.close();
   await Promise.all([pd.close(), tg.close(), configuredHook.close()]);
+  mailer.close();
+  await smtp.stop();
 });
 
 const post = (payload: object) => t.inject({ method: 'POST', url: '/api/v1/channels', payload });
@@ -134,6 +143,18 @@ describe('the test action', () => {
     expect(refused.error).not.toContain(PD_KEY);
     pd.script({ status: 429, headers: { 'retry-after': '12' } });
     expect((await t.inject({ method: 'POST', url: `/api/v1/channels/${c.id}/test` })).json()).toMatchObject({ ok: false, permanent: false, retryAfterMs: 12_000 });
+  });
+
+  it('mails the test of an email channel, and texts the one of an SMS channel through the gateway', async () => {
+    const mailbox = (await post({ name: 'Ops mailbox', kind: 'email', settings: { address: 'ops@example.com' } })).json();
+    const phone = (await post({ name: 'Duty phone', kind: 'sms', settings: { phone: '+4915112345678' } })).json();
+    expect((await t.inject({ method: 'POST', url: `/api/v1/channels/${mailbox.id}/test` })).json()).toMatchObject({ ok: true });
+    expect((await t.inject({ method: 'POST', url: `/api/v1/channels/${phone.id}/test` })).json()).toMatchObject({ ok: true });
+    expect(smtp.mails.map((m) => [m.to, m.subject, m.text])).toEqual([
+      [['ops@example.com'], 'MonitoringGrid test message for Ops mailbox', 'This channel is set up: alerts of the KPIs it serves will arrive here.'],
+      [['4915112345678@sms.example.net'], '', 'MonitoringGrid test message for Duty phone'],
+    ]);
+    for (const c of [mailbox, phone]) await t.inject({ method: 'DELETE', url: `/api/v1/channels/${c.id}` });
   });
 
   it('tests a configured webhook too', async () => {

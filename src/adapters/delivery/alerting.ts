@@ -53,6 +53,7 @@ export function createAlerting(
   const mailer = c.smtpUrl === null ? null : createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom });
   const channels = createChannelDelivery({
     channels: channelRepo(deps.db), secrets: deps.secrets, configured: c.webhooks, webhookSecret: c.webhookSecret, timeoutMs: c.webhookTimeoutMs, clock: deps.clock,
+    mailer, smsGatewayDomain: c.smsGatewayDomain,
   });
   const notifier = createNotifier({
     mailer, channels,

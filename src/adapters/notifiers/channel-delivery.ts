@@ -2,6 +2,8 @@ import type { Notification } from '../../core/alerts/alert-ports.ts';
 import type { DeliveryResult } from '../../core/alerts/delivery.ts';
 import { CHANNEL_SETTINGS, type ChannelKind, type NotificationChannel } from '../../core/channels/channel.ts';
 import type { ChannelRepo, Clock, SecretBox } from '../../core/ports.ts';
+import { smsAddress } from '../../core/alerts/routing.ts';
+import type { Mailer } from './mail.ts';
 import type { WebhookTarget } from './webhook-signature.ts';
 import { sendAll } from './http-send.ts';
 import { discord, slack, webhook } from './providers/chat.ts';
@@ -21,6 +23,9 @@ export interface ChannelDeliveryDeps {
   readonly webhookSecret: string | null;
   readonly timeoutMs: number;
   readonly clock: Clock;
+  /** Sends the test message of an email or SMS channel; null = no SMTP configured. */
+  readonly mailer?: Mailer | null;
+  readonly smsGatewayDomain?: string | null;
 }
 
 export interface ChannelDelivery {
@@ -62,6 +67,19 @@ export function createChannelDelivery(d: ChannelDeliveryDeps): ChannelDelivery {
     return sendAll(requests, { label: `${t.kind} "${t.name}"`, timeoutMs: d.timeoutMs, secrets: secretValues(t), now });
   }
 
+  /** An email or SMS channel's test goes through the mailer, as its alerts do. */
+  async function mailTest(t: ChannelTarget, m: OutgoingMessage): Promise<DeliveryResult> {
+    if (!d.mailer) return { ok: false, error: 'SMTP is not configured (SMTP_URL): mail and SMS go to the log channel', permanent: true };
+    if (t.kind === 'sms' && !d.smsGatewayDomain) return { ok: false, error: 'no SMS gateway is configured (SMS_GATEWAY_DOMAIN)', permanent: true };
+    const recipient = t.kind === 'sms' ? smsAddress(t.settings.phone!, d.smsGatewayDomain!) : t.settings.address!;
+    try {
+      await d.mailer.send({ id: m.notificationId, alertId: m.alertId, channel: t.kind, recipient, subject: m.subject, body: t.kind === 'sms' ? m.subject : m.body } as Notification);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: `${t.kind} "${t.name}": ${e instanceof Error ? e.message : String(e)}`.slice(0, 500) };
+    }
+  }
+
   return {
     async send(n) {
       const t = await target(n.recipient);
@@ -73,7 +91,7 @@ export function createChannelDelivery(d: ChannelDeliveryDeps): ChannelDelivery {
       const t = await target(channelId);
       if (t === null) return null;
       const id = `test-${d.clock.now().getTime().toString(36)}`;
-      return deliver(t, {
+      return (t.kind === 'email' || t.kind === 'sms' ? mailTest : deliver)(t, {
         notificationId: id, alertId: id, purpose: 'test', subject: `MonitoringGrid test message for ${t.name}`,
         body: 'This channel is set up: alerts of the KPIs it serves will arrive here.', payload: null,
         alert: { id, severity: 'low', status: 'open', indicator: 'Test message' },
