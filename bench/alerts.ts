@@ -12,6 +12,8 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createAlertWorker } from '../src/adapters/delivery/alert-worker.ts';
 import { createMailer } from '../src/adapters/notifiers/mail.ts';
+import { createChannelDelivery } from '../src/adapters/notifiers/channel-delivery.ts';
+import { channelRepo } from '../src/adapters/storage/channels.repo.ts';
 import { createNotifier } from '../src/adapters/notifiers/notifier.ts';
 import { systemClock } from '../src/adapters/system-clock.ts';
 import { handleJudgements } from '../src/core/alerts/handle-judgements.ts';
@@ -72,7 +74,8 @@ export async function benchAlerts(opts: { store?: StoreKind; notifications?: num
     })), { ...deps, settings }, meta));
     const queued = (await store.db.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications')).rows[0]!.n;
 
-    const notifier = createNotifier({ mailer, webhooks: [], webhookSecret: null, webhookTimeoutMs: 5000, clock: systemClock });
+    const channels = createChannelDelivery({ channels: channelRepo(store.db), secrets: deps.secrets, configured: [], webhookSecret: null, timeoutMs: 5000, clock: systemClock });
+    const notifier = createNotifier({ mailer, channels });
     const worker = createAlertWorker({ ...deps, settings, db: store.db, notifier, retry: { retryCount: 3, baseDelayMs: 1000 }, concurrency, batchSize: 100 });
     // Warm the SMTP pool so that neither measurement pays for connecting.
     await Promise.all(Array.from({ length: concurrency }, () => mailer.send({ id: 'warm', alertId: 'warm', recipient: 'w@example.com', subject: 'w', body: 'w', channel: 'email' } as Notification)));

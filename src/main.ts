@@ -67,7 +67,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const liveFeed = createLiveFeed(db, { onError: (err) => logger.warn({ err }, 'live feed poll failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const alerting = createAlerting(config.alerts, {
-      db, uow, clock, ids, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer,
+      db, uow, clock, ids, secrets, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer,
     });
     const sources = createSourceRegistry({
       secrets, env: config.secretEnv, killGraceMs: config.queryKillGraceSeconds * 1000, maxResultRows: config.maxResultRows, sqliteAllowedDirs: config.sqliteAllowedDirs,
@@ -83,7 +83,8 @@ export async function startService(config: Config, logger: Logger = createLogger
     const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });
     const healthChecks = { auditTrail: () => subscriptionHealth(audit), ...operations.checks };
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics, metricsToken: config.metricsToken,
+      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics,
+      channels: { delivery: alerting.channels, configured: config.alerts.webhooks }, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),
       ...(config.webDir !== null ? { webRoot: config.webDir } : {}),

@@ -8,7 +8,6 @@ import { operationsHealth } from '../src/adapters/http/operations-health.ts';
 import { createMetrics, type Metrics } from '../src/adapters/observability/metrics.ts';
 import { observeAppends, observeExecutions } from '../src/adapters/observability/observers.ts';
 import { storeScrapeSources } from '../src/adapters/observability/store-gauges.ts';
-import { createNotifier } from '../src/adapters/notifiers/notifier.ts';
 import { createScheduler } from '../src/adapters/scheduler/scheduler.ts';
 import { createSourceRegistry, type SourceRegistry } from '../src/adapters/sources/source-registry.ts';
 import { claimDue } from '../src/adapters/storage/kpi-runs.repo.ts';
@@ -18,7 +17,7 @@ import { createDataSource } from '../src/core/datasources/datasource-commands.ts
 import type { ExecutionDeps } from '../src/core/executions/execute-now.ts';
 import { createKpi } from '../src/core/kpis/kpi-commands.ts';
 import type { DomainEvent } from '../src/core/events.ts';
-import { alertFixture, breach, meta, MINUTE } from './alerts/fixture.ts';
+import { alertFixture, breach, meta, MINUTE, notifierFor } from './alerts/fixture.ts';
 import { commandDeps } from './helpers/app.ts';
 import { testClock } from './helpers/clock.ts';
 import { buildContact, buildKpi } from './helpers/factories.ts';
@@ -113,7 +112,7 @@ describe('delivery', () => {
     const f = await alertFixture(own, { smtpUrl: 'smtp://127.0.0.1:1?ignoreTLS=true' });
     const metrics = createMetrics(new Registry(), storeScrapeSources(own.db, f.clock));
     const uow = createUnitOfWork(own.db, f.clock, observeAppends(metrics));
-    const notifier = createNotifier({ mailer: f.mailer, webhooks: [], webhookSecret: null, webhookTimeoutMs: 1000, clock: f.clock });
+    const notifier = notifierFor(own, f.deps, { mailer: f.mailer, clock: f.clock });
     const worker = createAlertWorker({ ...f.deps, uow, db: own.db, settings: f.settings, notifier, retry: { retryCount: 1, baseDelayMs: 2 * MINUTE }, random: () => 0.5 });
     const health = operationsHealth({ db: own.db, clock: f.clock, sources, role: 'api', nodeId: 'node_b', heartbeatIntervalMs: 10_000 }).checks;
     await f.judge(breach(await f.makeKpi({ priority: 2 }, [buildContact({ phone: null })])));

@@ -10,8 +10,7 @@ import { buildTestApp, type TestApp } from './helpers/app.ts';
 import { buildContact, buildKpi } from './helpers/factories.ts';
 import { createPostgresSource, type MonitoredDb } from './helpers/monitored.ts';
 import { createAlertWorker } from '../src/adapters/delivery/alert-worker.ts';
-import { createNotifier } from '../src/adapters/notifiers/notifier.ts';
-import { alertFixture, breach } from './alerts/fixture.ts';
+import { alertFixture, breach, notifierFor } from './alerts/fixture.ts';
 
 const exporter = new InMemorySpanExporter();
 const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -113,7 +112,7 @@ describe('traces', () => {
   it('a span per notification sent, with its channel and outcome; a refused webhook marks its span failed', async () => {
     const webhooks = [{ name: 'ops', kind: 'webhook' as const, url: 'http://127.0.0.1:1/hook', kpis: null }];
     const f = await alertFixture(t.store, { smtpUrl: 'smtp://127.0.0.1:1', mailEnabled: false, webhooks });
-    const notifier = createNotifier({ mailer: null, webhooks, webhookSecret: null, webhookTimeoutMs: 500, clock: f.clock, log: () => undefined });
+    const notifier = notifierFor(t.store, f.deps, { mailer: null, webhooks, timeoutMs: 500, clock: f.clock, log: () => undefined });
     const worker = createAlertWorker({ ...f.deps, db: t.store.db, settings: f.settings, notifier, retry: { retryCount: 3, baseDelayMs: 60_000 }, tracer: otelTracer });
     await f.judge(breach(await f.makeKpi({ priority: 2 }, [buildContact({ phone: null })])));
     exporter.reset();

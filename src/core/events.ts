@@ -1,4 +1,5 @@
 import type { SecurityEvent } from './auth/security-events.ts';
+import type { ChannelFields } from './channels/channel.ts';
 import type { ContactFields } from './contacts/contact.ts';
 import type { DataSourceFields } from './datasources/datasource.ts';
 import type { KpiFields } from './kpis/kpi.ts';
@@ -33,6 +34,17 @@ export type DomainEvent =
       readonly data: { readonly id: string; readonly changes: Changes; readonly sealedPassword?: string | null };
     }
   | { readonly type: 'DataSourceDeleted'; readonly data: { readonly id: string; readonly dataSource: DataSourceFields } }
+  | {
+      readonly type: 'ChannelCreated';
+      /** sealedSecrets is ciphertext (never a secret) so that replay can rebuild the row; secretNames says which are set. */
+      readonly data: { readonly id: string; readonly channel: ChannelFields; readonly sealedSecrets: string | null; readonly secretNames: readonly string[] };
+    }
+  | {
+      readonly type: 'ChannelUpdated';
+      /** `secrets: {from, to}` (the names set before and after) appears in changes when a secret was given. */
+      readonly data: { readonly id: string; readonly changes: Changes; readonly sealedSecrets?: string | null; readonly secretNames?: readonly string[] };
+    }
+  | { readonly type: 'ChannelDeleted'; readonly data: { readonly id: string; readonly channel: ChannelFields } }
   | SecurityEvent
   // Significant execution outcomes on the KPI stream (every run is in the executions table instead).
   | { readonly type: 'KpiExecutionFailed'; readonly data: { readonly id: string; readonly runId: string; readonly status: ExecutionStatus; readonly error: string; readonly at: string } }
@@ -59,4 +71,5 @@ export const streamIds = {
   dataSource: (id: string) => `datasource-${id}`,
   alert: (id: string) => `alert-${id}`,
   silence: (id: string) => `silence-${id}`,
+  channel: (id: string) => `channel-${id}`,
 } as const;

@@ -1,4 +1,5 @@
 import type { IdKind } from './shared/ids.ts';
+import type { NotificationChannel } from './channels/channel.ts';
 import type { Contact } from './contacts/contact.ts';
 import type { DataSource } from './datasources/datasource.ts';
 import type { Kpi } from './kpis/kpi.ts';
@@ -45,7 +46,7 @@ export interface EventAppender {
   append(streamId: string, expected: ExpectedVersion, events: readonly DomainEvent[], meta: EventMeta): Promise<number>;
 }
 
-/** Encrypts secrets (data-source passwords) before they are stored. */
+/** Encrypts secrets (data-source passwords, channel keys and tokens) before they are stored. */
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
@@ -98,12 +99,23 @@ export interface DataSourceRepo {
   remove(id: string): Promise<void>;
 }
 
+export interface ChannelRepo {
+  get(id: string): Promise<NotificationChannel | null>;
+  findByName(name: string): Promise<NotificationChannel | null>;
+  /** Every stored channel, by id (there are few). */
+  all(): Promise<NotificationChannel[]>;
+  insert(c: NotificationChannel): Promise<void>;
+  update(c: NotificationChannel): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
 /** The ports a command sees inside one transaction: events and read model commit together. */
 export interface TxPorts {
   readonly events: EventAppender;
   readonly kpis: KpiRepo;
   readonly contacts: ContactRepo;
   readonly dataSources: DataSourceRepo;
+  readonly channels: ChannelRepo;
   readonly executions: ExecutionRepo;
   readonly alerts: AlertRepo;
   readonly outbox: OutboxRepo;

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
-import { signature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/adapters/notifiers/http-post.ts';
+import { signature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/adapters/notifiers/webhook-signature.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
-import { alertFixture, breach, MINUTE, startHookServer, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { alertFixture, breach, MINUTE, notifierFor, startHookServer, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
 import { createAlertWorker } from '../../src/adapters/delivery/alert-worker.ts';
-import { createNotifier } from '../../src/adapters/notifiers/notifier.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { claimNotifications } from '../../src/adapters/storage/outbox.repo.ts';
 import { createServer } from 'node:http';
@@ -103,7 +102,7 @@ describe('durable delivery', () => {
       smtp.mails.length = 0;
       await dead.deps.uow.run((tx) => tx.outbox.requeue(n!.id, dead.clock.now()));
       const healthy = createAlertWorker({ ...dead.deps, db: store.db, settings: dead.settings, retry: { retryCount: 1, baseDelayMs: MINUTE },
-        notifier: createNotifier({ mailer: f.mailer, webhooks: [], webhookSecret: null, webhookTimeoutMs: 1000, clock: dead.clock }) });
+        notifier: notifierFor(store, dead.deps, { mailer: f.mailer, clock: dead.clock }) });
       expect(await healthy.tick()).toMatchObject({ sent: 1 });
       expect(smtp.mails.map((m) => m.to)).toEqual([['dora@example.com']]);
     } finally {
@@ -137,17 +136,17 @@ describe('webhooks', () => {
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     try {
       const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
-      const notifier = createNotifier({
-        mailer: null, webhookSecret: null, webhookTimeoutMs: 1500, clock: f.clock,
+      const notifier = notifierFor(store, f.deps, {
+        mailer: null, timeoutMs: 1500, clock: f.clock,
         webhooks: [{ name: 'chat', kind: 'slack', url: hooks.url, kpis: null }, { name: 'slow', kind: 'webhook', url: slowUrl, kpis: null }],
       });
       const n = (channel: 'slack' | 'webhook', recipient: string) =>
-        ({ id: 'ntf_x', alertId: 'alr_x', channel, recipient, payload: { text: 'Deposits dropped' } }) as unknown as Notification;
+        ({ id: 'ntf_x', alertId: 'alr_x', channel, recipient, subject: 'Deposits dropped', body: 'DE fell to 40', payload: null }) as unknown as Notification;
       expect(await notifier.send(n('slack', 'chat'))).toEqual({ ok: true });
-      expect(JSON.parse(hooks.hooks.at(-1)!.body)).toEqual({ text: 'Deposits dropped' });
+      expect(JSON.parse(hooks.hooks.at(-1)!.body)).toEqual({ text: 'Deposits dropped\nDE fell to 40' });
       expect(hooks.hooks.at(-1)!.headers[SIGNATURE_HEADER]).toBeUndefined();
-      expect(await notifier.send(n('webhook', 'slow'))).toMatchObject({ ok: false, error: expect.stringMatching(/abort|timeout/i) });
-      expect(await notifier.send(n('webhook', 'gone'))).toEqual({ ok: false, error: 'no webhook named gone is configured' });
+      expect(await notifier.send(n('webhook', 'slow'))).toMatchObject({ ok: false, error: expect.stringMatching(/timeout/i) });
+      expect(await notifier.send(n('webhook', 'gone'))).toEqual({ ok: false, error: 'no webhook channel gone exists (deleted?)', permanent: true });
     } finally {
       slow.closeAllConnections();
       await new Promise((r) => slow.close(r));
@@ -179,7 +178,7 @@ describe.runIf(storeKind() === 'postgres')('several nodes', () => {
     const kpi = await f.makeKpi({}, Array.from({ length: 30 }, () => buildContact({ phone: null })));
     const { opened } = await f.judge(breach(kpi));
     const webhooks = [{ name: 'ops', kind: 'webhook' as const, url: hooks.url, kpis: null }];
-    const notifier = createNotifier({ mailer: f.mailer, webhooks, webhookSecret: SECRET, webhookTimeoutMs: 1000, clock: f.clock });
+    const notifier = notifierFor(store, f.deps, { mailer: f.mailer, webhooks, webhookSecret: SECRET, timeoutMs: 1000, clock: f.clock });
     const workers = [0, 1, 2].map(() => {
       const db = store.openAnother(4);
       return createAlertWorker({ ...f.deps, db, settings: f.settings, notifier, retry: { retryCount: 3, baseDelayMs: MINUTE }, batchSize: 5, concurrency: 2 });

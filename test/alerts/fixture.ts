@@ -5,7 +5,11 @@ import { SMTPServer } from 'smtp-server';
 import { createAlertWorker, type AlertWorker } from '../../src/adapters/delivery/alert-worker.ts';
 import { createMailer, type Mailer } from '../../src/adapters/notifiers/mail.ts';
 import { createNotifier } from '../../src/adapters/notifiers/notifier.ts';
-import type { WebhookTarget } from '../../src/adapters/notifiers/http-post.ts';
+import { createChannelDelivery } from '../../src/adapters/notifiers/channel-delivery.ts';
+import { channelRepo } from '../../src/adapters/storage/channels.repo.ts';
+import type { Notifier } from '../../src/core/alerts/alert-ports.ts';
+import type { Clock } from '../../src/core/ports.ts';
+import type { WebhookTarget } from '../../src/adapters/notifiers/webhook-signature.ts';
 import { handleJudgements } from '../../src/core/alerts/handle-judgements.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy, type SeriesJudgement } from '../../src/core/alerts/judgement.ts';
 import type { AlertSettings } from '../../src/core/alerts/notify.ts';
@@ -97,6 +101,16 @@ export async function startHookServer(): Promise<{ hooks: Hook[]; url: string; c
   return { hooks, url: `http://127.0.0.1:${port}/hook`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/** The service's notifier: mail, and the configured webhooks and stored channels of `store`. */
+export function notifierFor(store: TestStore, deps: Pick<CommandDeps, 'secrets'>, o: {
+  mailer: Mailer | null; webhooks?: WebhookTarget[]; webhookSecret?: string | null; timeoutMs?: number; clock: Clock; log?: () => void;
+}): Notifier {
+  const channels = createChannelDelivery({
+    channels: channelRepo(store.db), secrets: deps.secrets, configured: o.webhooks ?? [], webhookSecret: o.webhookSecret ?? null, timeoutMs: o.timeoutMs ?? 2000, clock: o.clock,
+  });
+  return createNotifier({ mailer: o.mailer, channels, ...(o.log ? { log: o.log } : {}) });
+}
+
 export interface AlertFixture {
   readonly clock: TestClock;
   readonly deps: CommandDeps;
@@ -136,7 +150,7 @@ export async function alertFixture(store: TestStore, o: {
     linkBaseUrl: 'http://grid.example',
   };
   const mailer = createMailer({ smtpUrl: o.smtpUrl, from: 'grid@example.com', maxConnections: 2 });
-  const notifier = createNotifier({ mailer, webhooks, webhookSecret: o.webhookSecret ?? null, webhookTimeoutMs: 2000, clock });
+  const notifier = notifierFor(store, deps, { mailer, webhooks, webhookSecret: o.webhookSecret ?? null, clock });
   const worker = createAlertWorker({
     ...deps, db: store.db, settings, notifier, retry: { retryCount: o.retryCount ?? 3, baseDelayMs: 2 * MINUTE }, random: () => 0.5,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),

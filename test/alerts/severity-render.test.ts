@@ -74,14 +74,14 @@ describe('routing', () => {
 
   it('priority 1 mails and texts each contact; priority 2 only mails; webhooks by KPI or global', () => {
     const contacts = [contact({}), contact({ id: 'con_2', email: null }), contact({ id: 'con_3', active: false })];
-    expect(recipientsFor(kpi({ priority: 1 }), contacts, routing).map((r) => `${r.channel}:${r.address}`)).toEqual([
+    expect(recipientsFor(kpi({ priority: 1 }), contacts, routing, 'opened').map((r) => `${r.channel}:${r.address}`)).toEqual([
       'email:ann@example.com', 'sms:491511234567@sms.example.net', 'sms:491511234567@sms.example.net', 'webhook:all', 'slack:mine',
     ]);
-    expect(recipientsFor(kpi({ priority: 2 }), contacts, routing).map((r) => `${r.channel}:${r.address}`)).toEqual(['email:ann@example.com', 'webhook:all', 'slack:mine']);
+    expect(recipientsFor(kpi({ priority: 2 }), contacts, routing, 'opened').map((r) => `${r.channel}:${r.address}`)).toEqual(['email:ann@example.com', 'webhook:all', 'slack:mine']);
   });
 
   it('without SMTP, mail and SMS go to the log channel', () => {
-    const r = recipientsFor(kpi({ priority: 1 }), [contact({})], { ...routing, mailEnabled: false, webhooks: [] });
+    const r = recipientsFor(kpi({ priority: 1 }), [contact({})], { ...routing, mailEnabled: false, webhooks: [] }, 'opened');
     expect(r.map((x) => `${x.kind}>${x.channel}`)).toEqual(['email>log', 'sms>log']);
   });
 

@@ -236,7 +236,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await heading(page, 'KPIs');
     await poll(() => page.locator('.live-state').innerText()).toContain('off (needs audit:read)');
     // The nav offers only pages a viewer may read (an administrator's nav is the admin pages test's).
-    await poll(() => page.getByRole('navigation', { name: 'Main' }).innerText()).toMatch(/^Grid\s+Alerts\s+Contacts\s+Data sources\s+System$/);
+    await poll(() => page.getByRole('navigation', { name: 'Main' }).innerText()).toMatch(/^Grid\s+Alerts\s+Contacts\s+Data sources\s+Channels\s+System$/);
     await page.getByRole('link', { name: 'Deposits per hour' }).click();
     await heading(page, 'Deposits per hour');
     await poll(() => page.getByText('Reading the history needs the audit:read scope.').count()).toBe(1);

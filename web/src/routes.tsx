@@ -6,6 +6,7 @@ import { AlertPage } from './pages/alert.tsx';
 import { AlertsPage } from './pages/alerts.tsx';
 import { ApiKeysPage } from './pages/apikeys.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { ChannelsPage } from './pages/channels.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { DataSourcesPage } from './pages/datasources.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
@@ -30,6 +31,7 @@ export const routes: readonly RouteDef[] = [
   { path: '/silences', title: 'Silences', component: SilencesPage, inNav: false },
   { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
   { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
+  { path: '/channels', title: 'Channels', component: ChannelsPage, inNav: true, needs: 'channels:read' },
   { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true, needs: 'admin:*' },
   { path: '/users', title: 'Users', component: UsersPage, inNav: true, needs: 'admin:*' },
   { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true, needs: 'audit:read' },

@@ -4,6 +4,9 @@ import type { AlertSettings } from '../../core/alerts/notify.ts';
 import type { AlertConfig } from '../../config.ts';
 import { createMailer } from '../notifiers/mail.ts';
 import { createNotifier } from '../notifiers/notifier.ts';
+import { createChannelDelivery, type ChannelDelivery } from '../notifiers/channel-delivery.ts';
+import { channelRepo } from '../storage/channels.repo.ts';
+import type { SecretBox } from '../../core/ports.ts';
 import type { Db } from '../storage/db.ts';
 import type { Tracer } from '../../core/tracer.ts';
 import { createAlertWorker, type AlertWorker } from './alert-worker.ts';
@@ -37,18 +40,24 @@ export interface AlertLogger {
 export interface Alerting {
   readonly settings: AlertSettings;
   readonly worker: AlertWorker;
+  /** Sends to the HTTP channels: the worker's notifications and the API's test messages. */
+  readonly channels: ChannelDelivery;
   /** Stops the worker (waiting for its round) and closes the SMTP connections. */
   close(): Promise<void>;
 }
 
 /** Builds the notifier and the worker from the configuration; `start` the worker to run it. */
 export function createAlerting(
-  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; linkBaseUrl: string; logger: AlertLogger; tracer?: Tracer },
+  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; secrets: SecretBox; linkBaseUrl: string; logger: AlertLogger; tracer?: Tracer },
 ): Alerting {
   const settings = alertSettingsOf(c, deps.linkBaseUrl);
   const mailer = c.smtpUrl === null ? null : createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom });
+  const channels = createChannelDelivery({
+    channels: channelRepo(deps.db), secrets: deps.secrets, configured: c.webhooks, webhookSecret: c.webhookSecret, timeoutMs: c.webhookTimeoutMs, clock: deps.clock,
+    mailer, smsGatewayDomain: c.smsGatewayDomain,
+  });
   const notifier = createNotifier({
-    mailer, webhooks: c.webhooks, webhookSecret: c.webhookSecret, webhookTimeoutMs: c.webhookTimeoutMs, clock: deps.clock,
+    mailer, channels,
     log: (n) => deps.logger.info(n, 'notification (log channel: no SMTP_URL configured)'),
   });
   const worker = createAlertWorker({
@@ -58,7 +67,7 @@ export function createAlerting(
     onError: (e) => deps.logger.error({ err: e }, 'alert worker round failed'),
   });
   return {
-    settings, worker,
+    settings, worker, channels,
     async close() {
       await worker.stop();
       mailer?.close();

@@ -56,6 +56,9 @@ import { DEFAULT_BACKTEST_LIMITS, type BacktestLimits } from '../../core/backtes
 import { createBacktestJobs } from '../backtest/backtest-jobs.ts';
 import { recordedHistory } from '../storage/backtest-history.repo.ts';
 import { configRoutes } from './routes/config.ts';
+import { channelRoutes, type ChannelRouteDeps } from './routes/channels.ts';
+import { createChannelDelivery } from '../notifiers/channel-delivery.ts';
+import { channelRepo } from '../storage/channels.repo.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -94,6 +97,8 @@ export interface AppDeps extends CommandDeps {
   readonly inspector?: DataSourceInspector;
   /** Backtest limits (BACKTEST_*); the defaults otherwise. */
   readonly backtest?: BacktestOptions;
+  /** Sends channels' test messages and lists the configured webhooks; default: stored channels only, unsigned, 5 s. */
+  readonly channels?: ChannelRouteDeps;
 }
 
 export interface BacktestOptions {
@@ -171,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(kpiOverviewRoutes, { db: deps.db });
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps, inspector });
+      await api.register(channelRoutes, { deps, channels: deps.channels ?? defaultChannels(deps) });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });
@@ -208,6 +214,12 @@ function backtestDeps(deps: AppDeps, app: FastifyInstance, execution: ExecutionD
     },
   };
 }
+
+/** Channels for an app built without them (tests, tools): the stored ones, no configured webhooks. */
+const defaultChannels = (deps: AppDeps): ChannelRouteDeps => ({
+  configured: [],
+  delivery: createChannelDelivery({ channels: channelRepo(deps.db), secrets: deps.secrets, configured: [], webhookSecret: null, timeoutMs: 5000, clock: deps.clock }),
+});
 
 /** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
 function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): { execution: ExecutionDeps; inspector: DataSourceInspector } {

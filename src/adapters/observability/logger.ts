@@ -6,6 +6,8 @@ export const REDACTED_PATHS = [
   'password', '*.password', 'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
   'sealedPassword', '*.sealedPassword', 'token', '*.token', 'refreshToken', '*.refreshToken', 'apiKey', '*.apiKey',
   'accessToken', '*.accessToken',
+  // Channel secrets (issue 18), should a settings object ever reach a log line.
+  'routingKey', '*.routingKey', 'botToken', '*.botToken', 'signingSecret', '*.signingSecret', 'sealedSecrets', '*.sealedSecrets',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../core/ports.ts';
 import { foldEntity, isFoldable, type FoldableType } from '../../core/replay/fold.ts';
 import { AUDIT_SUBSCRIPTION, projectAudit } from '../audit/audit-projection.ts';
 import type { SubscribedEvent } from '../event-store/subscription.ts';
+import { insertChannel } from '../storage/channels.repo.ts';
 import { insertContact } from '../storage/contacts.repo.ts';
 import { insertDataSource } from '../storage/data-sources.repo.ts';
 import type { Queryable } from '../storage/db.ts';
@@ -25,7 +26,7 @@ export interface ReplayableReadModel {
 }
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
-  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence,
+  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, channel: insertChannel,
 };
 
 /**
@@ -38,10 +39,10 @@ export class UnreadableStream extends Error {
   }
 }
 
-/** KPIs, contacts, data sources and silences: the state tables written in the same transaction as their events. */
+/** KPIs, contacts, data sources, silences and channels: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../core/events.ts';
 import type { Clock, TxPorts, UnitOfWork } from '../../core/ports.ts';
 import { appendEvents } from '../event-store/event-store.ts';
+import { channelRepo } from './channels.repo.ts';
 import { contactRepo } from './contacts.repo.ts';
 import { dataSourceRepo } from './data-sources.repo.ts';
 import type { Db, Queryable } from './db.ts';
@@ -24,6 +25,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts 
   kpis: kpiRepo(q),
   contacts: contactRepo(q),
   dataSources: dataSourceRepo(q),
+  channels: channelRepo(q),
   executions: executionRepo(q),
   alerts: alertRepo(q),
   outbox: outboxRepo(q),

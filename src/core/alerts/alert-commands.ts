@@ -30,6 +30,10 @@ export async function acknowledgeAlert(deps: AlertCommandDeps, id: string, note:
     // A deleted KPI's alert falls back to the global policy.
     const policy = kpi === null ? deps.settings.policy : policyFor(deps.settings.policy, kpi);
     const saved = withTimer(alert, policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
+    // Incident tools (PagerDuty, Opsgenie) that were told of the alert are told it is acknowledged.
+    if (alert.openingNotified && kpi !== null) {
+      await queueNotifications(tx, deps, alert, kpi, [], 'acknowledged', `Acknowledged by ${meta.actor}${note ? `: ${note}` : ''}.`);
+    }
     await tx.alerts.update(saved);
     return saved;
   });
@@ -114,7 +118,7 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
       const event = { type: 'AlertEscalated' as const, data: { id, contactIds: owners.map((c) => c.id), afterMinutes: policy.escalateAfterMinutes, at: now.toISOString() } };
       alert = await appendToAlert(tx, alert, [event], meta);
       const detail = `Not acknowledged after ${policy.escalateAfterMinutes} minutes; you are the owner (${kpi.owner}).`;
-      await queueNotifications(tx, deps, alert, kpi, owners, 'escalation', detail, false);
+      await queueNotifications(tx, deps, alert, kpi, owners, 'escalation', detail);
     }
   }
   await tx.alerts.update(withTimer(alert, policy, kpi.cooldownMinutes));

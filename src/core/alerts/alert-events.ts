@@ -1,3 +1,4 @@
+import type { ChannelKind } from '../channels/channel.ts';
 import type { AlertKind, Resolution } from './alert.ts';
 import type { BreachReason } from '../executions/outcome.ts';
 import type { Sensitivity } from '../detection/sensitivity.ts';
@@ -33,8 +34,10 @@ export interface AlertOpenedData {
   readonly silencedUntil?: string | null;
 }
 
-export type NotificationPurpose = 'opened' | 'reminder' | 'escalation' | 'resolved';
-export type Channel = 'email' | 'sms' | 'webhook' | 'slack' | 'log';
+/** `acknowledged` goes to incident tools only (PagerDuty, Opsgenie), which track the acknowledgement too. */
+export type NotificationPurpose = 'opened' | 'reminder' | 'escalation' | 'acknowledged' | 'resolved';
+/** How a notification travels: a channel kind, or `log` for mail when SMTP is not configured. */
+export type Channel = ChannelKind | 'log';
 
 interface DeliveryData {
   readonly id: string;

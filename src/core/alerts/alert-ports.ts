@@ -1,3 +1,4 @@
+import type { DeliveryResult } from './delivery.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Page } from '../ports.ts';
 import type { Alert, AlertKind, AlertStatus } from './alert.ts';
@@ -111,5 +112,5 @@ export interface OutboxRepo {
 
 /** Sends one notification on its channel. Failure is a value (retried by the worker), never a throw. */
 export interface Notifier {
-  send(n: Notification): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+  send(n: Notification): Promise<DeliveryResult>;
 }

@@ -3,7 +3,23 @@ import type { AlertEvent } from './alert-events.ts';
 import type { Notification } from './alert-ports.ts';
 import { appendToAlert } from './alert-store.ts';
 
-export type DeliveryResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+/**
+ * A failed attempt may say when to try again (a provider's Retry-After, in ms), or that trying again
+ * cannot help (`permanent`: a 4xx such as a revoked key), which makes it a dead letter at once.
+ */
+export type DeliveryResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: string; readonly retryAfterMs?: number | undefined; readonly permanent?: boolean | undefined };
+
+/** The longest Retry-After honoured (1 hour): a provider asking for more is retried after that. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** When to try again after this failure, or null = no attempt left (a dead letter). */
+export function nextAttemptAt(result: Extract<DeliveryResult, { ok: false }>, retriesDone: number, retry: RetryPolicy, now: Date, random: number): Date | null {
+  if (result.permanent === true || retriesDone >= retry.retryCount) return null;
+  const wait = result.retryAfterMs !== undefined ? Math.min(Math.max(result.retryAfterMs, 0), MAX_RETRY_AFTER_MS) : retryDelayMs(retriesDone + 1, retry.baseDelayMs, random);
+  return new Date(now.getTime() + wait);
+}
 
 export interface RetryPolicy {
   /** Retries after the first attempt (ALERT_RETRY_COUNT, default 3); then the notification is a dead letter. */
@@ -40,8 +56,7 @@ export async function recordDeliveries(
     if (result.ok) {
       event = { type: 'NotificationSent', data: common };
     } else {
-      const retriesDone = n.attempts - 1;
-      const next = retriesDone < retry.retryCount ? new Date(now.getTime() + retryDelayMs(retriesDone + 1, retry.baseDelayMs, random())) : null;
+      const next = nextAttemptAt(result, n.attempts - 1, retry, now, random());
       await tx.outbox.markFailed(n.id, result.error, next);
       event = { type: 'NotificationFailed', data: { ...common, error: result.error, dead: next === null, nextAttemptAt: next?.toISOString() ?? null } };
     }

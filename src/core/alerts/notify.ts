@@ -40,6 +40,8 @@ export function messageFor(alert: Alert, purpose: NotificationPurpose, detail: s
       return { subject: `Reminder: ${alert.subject}`, body: `Still firing and not acknowledged. ${alert.body}` };
     case 'escalation':
       return { subject: `Escalation: ${alert.subject}`, body: `${detail} ${alert.body}` };
+    case 'acknowledged':
+      return { subject: `Acknowledged: ${alert.subject}`, body: `${detail} ${alert.body}`.trim() };
     case 'resolved':
       return { subject: `Resolved: ${alert.subject}`, body: `${detail} Opened at ${alert.openedAt.toISOString()}. ${alert.body}` };
   }
@@ -50,12 +52,12 @@ export const alertsLink = (settings: AlertSettings, kpiId: string): string =>
   `${settings.linkBaseUrl.replace(/\/+$/, '')}/#/alerts?kpiId=${encodeURIComponent(kpiId)}`;
 
 /**
- * What a webhook or Slack receives. Slack wants `text`; our own webhook gets the alert as data, and
- * for a message about several alerts of one run (grouped) their ids as `alertIds`.
+ * What every HTTP channel's notification carries: the alert as data. Our own webhook receives it as it
+ * is; each provider's adapter builds its request from it (a Slack text, an Adaptive Card, a PagerDuty event);
+ * a message about several alerts of one run (grouped) names them all in `alertIds`.
  */
 function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m: Message, link: string, alertIds: readonly string[] | null): Record<string, unknown> | null {
-  if (r.channel === 'slack') return { text: `${m.subject}\n${m.body}` };
-  if (r.channel !== 'webhook') return null;
+  if (r.kind === 'email' || r.kind === 'sms') return null;
   return {
     purpose, subject: m.subject, body: m.body, ...(alertIds === null ? {} : { alertIds }),
     alert: {
@@ -67,14 +69,15 @@ function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m:
 }
 
 /**
- * Writes one outbox row per recipient (in the caller's transaction). SMS carry the subject trimmed to
+ * Writes one outbox row per recipient (in the caller's transaction): the contacts given, the configured
+ * webhooks and the stored channels (read in the same transaction). SMS carry the subject trimmed to
  * 160 characters, as the gateway delivers only that. Returns how many were queued.
  */
 export async function queueNotifications(
-  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority'>, contacts: readonly Contact[],
-  purpose: NotificationPurpose, detail = '', withWebhooks = true,
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[],
+  purpose: NotificationPurpose, detail = '',
 ): Promise<number> {
-  return queueMessage(tx, deps, alert, kpi, contacts, purpose, messageFor(alert, purpose, detail), { withWebhooks });
+  return queueMessage(tx, deps, alert, kpi, contacts, purpose, messageFor(alert, purpose, detail));
 }
 
 /**
@@ -82,13 +85,13 @@ export async function queueNotifications(
  * first alert of its group, with `alertIds` naming them all). Returns how many were queued.
  */
 export async function queueMessage(
-  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority'>, contacts: readonly Contact[],
-  purpose: NotificationPurpose, m: Message, o: { withWebhooks?: boolean; alertIds?: readonly string[]; link?: string } = {},
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[],
+  purpose: NotificationPurpose, m: Message, o: { alertIds?: readonly string[]; link?: string } = {},
 ): Promise<number> {
   const now = deps.clock.now();
-  const withWebhooks = o.withWebhooks ?? true;
   const link = o.link ?? alertLink(deps.settings, alert.id);
-  const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, withWebhooks).map((r) => {
+  const channels = await tx.channels.all();
+  const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, purpose, channels).map((r) => {
     const sms = r.kind === 'sms';
     return {
       id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,

@@ -12,12 +12,12 @@ export interface EventDescription {
 
 /** The words for an entity type in a sentence ("data source"), from the stream prefix ("datasource"). */
 const NOUNS: Record<string, string> = {
-  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key',
+  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key', channel: 'channel',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
 /** Fields holding secrets (or their ciphertext): the trail says that they changed, never the value. */
-const SECRET_FIELDS = new Set(['sealedPassword', 'password', 'passwordHash', 'secret', 'token', 'keyHash']);
+const SECRET_FIELDS = new Set(['sealedPassword', 'password', 'passwordHash', 'secret', 'token', 'keyHash', 'sealedSecrets']);
 
 const show = (v: unknown): string => {
   if (v === null || v === undefined) return 'nothing';
@@ -60,7 +60,7 @@ const listChanges = (changes: Changes): string =>
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
-const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence' };
+const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -78,6 +78,7 @@ export function describeEvent(type: string, entityType: string, entityId: string
   if (known && verb === 'Created' && state) {
     const changes = asChanges(state, 'created');
     if (entityType === 'datasource') changes.password = { from: 'unset', to: data.sealedPassword ? 'set' : 'unset' };
+    if (entityType === 'channel') changes.secrets = { from: [], to: data.secretNames ?? [] };
     return { summary: `Created ${label}${createdDetail(entityType, state)}`, changes };
   }
   if (known && verb === 'Updated' && isChanges(data.changes)) {
@@ -107,6 +108,7 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
   }
   if (entityType === 'contact') return ` (${[s.email, s.phone].filter(Boolean).join(', ')})`;
   if (entityType === 'silence') return ` by ${String(s.createdBy)} from ${String(s.startsAt)} to ${String(s.endsAt)}${scopeWords(s)}, comment ${show(s.comment)}`;
+  if (entityType === 'channel') return ` (${String(s.kind)})`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;
   return '';
 }

@@ -7,6 +7,7 @@ export const SCOPES = [
   'alerts:read', 'alerts:write',
   'contacts:read', 'contacts:write',
   'datasources:read', 'datasources:write',
+  'channels:read', 'channels:write',
   'audit:read',
   // The whole configuration as one file (KPIs, contacts, data sources): export, plan and apply.
   'config:read', 'config:write',

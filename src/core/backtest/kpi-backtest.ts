@@ -165,7 +165,7 @@ export async function runBacktest(deps: BacktestDeps, plan: BacktestPlan, opts: 
   }
   const summaryOf = async (kpi: Kpi, replay: Replay): Promise<RuleBacktest> => {
     const contacts = await deps.uow.read.contacts.getMany(kpi.contactIds);
-    return { ...summarise(replay, kpi, deps.alertPolicy, recipientsFor(kpi, contacts, deps.routing), from, to), points: pointsOf(replay) };
+    return { ...summarise(replay, kpi, deps.alertPolicy, recipientsFor(kpi, contacts, deps.routing, 'opened'), from, to), points: pointsOf(replay) };
   };
   const tried = replays[0]!;
   const slots = prepared[0]!.slots;

@@ -1,3 +1,4 @@
+import { CHANNEL_FIELDS, type NotificationChannel } from '../channels/channel.ts';
 import { CONTACT_FIELDS, type Contact } from '../contacts/contact.ts';
 import { DATA_SOURCE_FIELDS, type DataSource } from '../datasources/datasource.ts';
 import { invalid } from '../errors.ts';
@@ -21,17 +22,20 @@ interface EntitySpec {
   readonly defaults: Record<string, unknown>;
   /** Event suffixes besides Updated whose `changes` apply like an update (a silence's Ended, Expired). */
   readonly changing?: readonly string[];
+  /** Ciphertext and the like that the events carry beside the state (never a secret in plain text), with their defaults. */
+  readonly sealed?: Record<string, unknown>;
 }
 
 const SPECS = {
   kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null } },
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
-  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
+  datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false }, sealed: { sealedPassword: null } },
   silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },
+  channel: { prefix: 'Channel', stateKey: 'channel', fields: CHANNEL_FIELDS, defaults: {}, sealed: { sealedSecrets: null, secretNames: [] } },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
-export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence }
+export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 
@@ -42,7 +46,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
   const stamp = { version: event.streamVersion, updatedAt: event.recordedAt };
   if (suffix === 'Created') {
     const full = data[spec.stateKey] as Record<string, unknown>;
-    const extra = spec.stateKey === 'dataSource' ? { sealedPassword: data.sealedPassword ?? null } : {};
+    const extra = Object.fromEntries(Object.entries(spec.sealed ?? {}).map(([k, fallback]) => [k, data[k] ?? fallback]));
     return { ...spec.defaults, ...full, ...extra, id: String(data.id), createdAt: event.recordedAt, ...stamp };
   }
   if (state === null) return null;
@@ -53,7 +57,7 @@ function evolve(spec: EntitySpec, state: State | null, event: RecordedEvent): St
     for (const [field, change] of Object.entries((data.changes ?? {}) as Changes)) {
       if (spec.fields.includes(field)) next[field] = change.to;
     }
-    if ('sealedPassword' in data) next.sealedPassword = data.sealedPassword ?? null;
+    for (const [k, fallback] of Object.entries(spec.sealed ?? {})) if (k in data) next[k] = data[k] ?? fallback;
     return next;
   }
   // Any other event on the stream (a KPI's run outcomes: KpiBreachBegan ...) moves the version, as the

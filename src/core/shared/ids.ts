@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   notification: 'ntf',
   backtest: 'btj',
   silence: 'sil',
+  channel: 'chn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,14 +1,38 @@
 // The API's shapes for the alert, admin, audit and system pages (see /api/docs for the full document).
 import type { Alert, AuditEntry } from './types.ts';
 
-export type Channel = 'email' | 'sms' | 'webhook' | 'slack' | 'log';
+export const CHANNEL_KINDS = ['email', 'sms', 'webhook', 'slack', 'msteams', 'pagerduty', 'opsgenie', 'telegram', 'discord'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export type Channel = ChannelKind | 'log';
+
+/** GET /channels: where alerts go besides the contacts. Secrets are never returned, only whether they are set. */
+export interface ChannelConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ChannelKind;
+  readonly settings: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, boolean>>;
+  readonly kpis: readonly string[] | null;
+  readonly owners: readonly string[] | null;
+  readonly active: boolean;
+  readonly readOnly: boolean;
+  readonly version: number;
+}
+
+/** POST /channels/{id}/test. */
+export interface ChannelTest {
+  readonly ok: boolean;
+  readonly error: string | null;
+  readonly retryAfterMs: number | null;
+  readonly permanent: boolean;
+}
 
 /** One message to one recipient on one channel (GET /notifications, and inside an alert's detail). */
 export interface Notification {
   readonly id: string;
   readonly alertId: string;
   readonly kpiId: string;
-  readonly purpose: 'opened' | 'reminder' | 'escalation' | 'resolved';
+  readonly purpose: 'opened' | 'reminder' | 'escalation' | 'acknowledged' | 'resolved';
   readonly channel: Channel;
   readonly recipient: string;
   readonly contactId: string | null;

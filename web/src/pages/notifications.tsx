@@ -1,5 +1,5 @@
 import { api } from '../api/client.ts';
-import type { Notification } from '../api/admin-types.ts';
+import { CHANNEL_KINDS, type Notification } from '../api/admin-types.ts';
 import { useLiveReload } from '../api/use-live-reload.ts';
 import type { Page } from '../api/types.ts';
 import { usePages } from '../api/use-pages.ts';
@@ -8,7 +8,7 @@ import { MoreButton } from '../components/paging.tsx';
 import { Link, navigate, type PageProps } from '../router.tsx';
 
 const STATUSES = [['dead', 'Dead letters'], ['pending', 'Pending'], ['sent', 'Sent'], ['', 'All']] as const;
-const CHANNELS = ['email', 'sms', 'webhook', 'slack', 'log'] as const;
+const CHANNELS = [...CHANNEL_KINDS, 'log'] as const;
 
 /** The delivery log, dead letters first: every message to every recipient, and a retry for those that gave up. */
 export function NotificationsPage({ query }: PageProps) {

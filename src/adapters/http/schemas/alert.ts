@@ -1,22 +1,20 @@
 import { Reason } from './execution.ts';
-import { Type, type TLiteral, type TUnion } from 'typebox';
+import { Type } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
-import { DateTime, Nullable, NullableNumber, PageQuery } from './common.ts';
+import { CHANNEL_KINDS } from '../../../core/channels/channel.ts';
+import { DateTime, literals, Nullable, NullableNumber, PageQuery } from './common.ts';
 
-/** A closed set of strings, typed as such. */
-const literals = <const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> =>
-  Type.Union(values.map((v) => Type.Literal(v))) as never;
 
 export const Severity = literals(SEVERITIES);
 export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
 export const AlertKind = literals(['breach', 'failing', 'summary'] as const);
-export const Channel = literals(['email', 'sms', 'webhook', 'slack', 'log'] as const);
+export const Channel = literals([...CHANNEL_KINDS, 'log'] as const);
 export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
 
 export const NotificationView = Type.Object({
   id: Type.String(), alertId: Type.String(), kpiId: Type.String(),
-  purpose: literals(['opened', 'reminder', 'escalation', 'resolved'] as const), channel: Channel,
-  recipient: Type.String({ description: 'email or gateway address, or the name of a configured webhook' }),
+  purpose: literals(['opened', 'reminder', 'escalation', 'acknowledged', 'resolved'] as const), channel: Channel,
+  recipient: Type.String({ description: 'email or gateway address, the id of a channel, or the name of a configured webhook' }),
   contactId: Nullable(Type.String()), subject: Type.String(), body: Type.String(), status: NotificationStatus, attempts: Type.Integer(),
   nextAttemptAt: Nullable(DateTime), lastError: Nullable(Type.String()), createdAt: DateTime, sentAt: Nullable(DateTime),
 });

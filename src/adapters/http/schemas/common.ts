@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox';
+import { Type, type TLiteral, type TSchema, type TUnion } from 'typebox';
 
 export const Problem = Type.Object(
   {
@@ -52,3 +52,7 @@ export const allOptional = <T extends Record<string, TSchema>>(fields: T) =>
   Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as {
     [K in keyof T]: ReturnType<typeof Type.Optional<T[K]>>;
   };
+
+/** A closed set of strings, typed as such. */
+export const literals = <const T extends readonly string[]>(values: T): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> =>
+  Type.Union(values.map((v) => Type.Literal(v))) as never;
