@@ -30,7 +30,7 @@ describe('monitoring-grid help, for every command of the table', () => {
     expect(r).toMatchObject({ status: 0, stderr: '' });
     expect(r.stdout).toMatch(new RegExp(`^usage: monitoring-grid ${name}( |\\n)`));
     for (const [flag, o] of Object.entries(command.options)) {
-      expect(r.stdout).toContain(`  --${flag}${o.type === 'string' ? ` ${o.value}` : ''} `);
+      expect(r.stdout).toContain(`  ${o.short ? `-${o.short}, ` : ''}--${flag}${o.type === 'string' ? ` ${o.value}` : ''} `);
       expect(o.description.length).toBeGreaterThan(0);
     }
   });

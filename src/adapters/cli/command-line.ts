@@ -50,8 +50,9 @@ const PROGRAM = 'monitoring-grid';
 const HELP_FLAGS = ['--help', '-h'];
 const USAGE_STATUS = 2;
 
-const flagOf = (name: string, o: OptionSpec): string =>
-  `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+const flagOf = (name: string, o: OptionSpec): string => (o.type === 'string' ? `--${name} ${o.value ?? 'VALUE'}` : `--${name}`);
+/** A flag as the help's table shows it: with its one-letter alias. */
+const helpFlagOf = (name: string, o: OptionSpec): string => `${o.short ? `-${o.short}, ` : ''}${flagOf(name, o)}`;
 
 export function synopsis(command: Command): string {
   const flags = Object.entries(command.options).map(([name, o]) => (o.required ? flagOf(name, o) : `[${flagOf(name, o)}]`));
@@ -61,7 +62,7 @@ export function synopsis(command: Command): string {
 /** `monitoring-grid <command> --help`: the synopsis, the summary and one line per flag. */
 export function commandHelp(command: Command): string {
   const rows: [string, string][] = [
-    ...Object.entries(command.options).map(([name, o]): [string, string] => [flagOf(name, o), o.description]),
+    ...Object.entries(command.options).map(([name, o]): [string, string] => [helpFlagOf(name, o), o.description]),
     ['-h, --help', 'show this help'],
   ];
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
