@@ -17,8 +17,11 @@ import { insertSilence } from '../storage/silences.repo.ts';
  */
 export interface ReplayableReadModel {
   readonly name: string;
-  /** Table and the column that identifies a row. */
-  readonly tables: readonly { readonly table: string; readonly key: string }[];
+  /**
+   * Table and the column that identifies a row; `bookkeeping`: columns that are not state from the
+   * events but the service's own notes (the scheduler's schedule_dirty flag), left out of the comparison.
+   */
+  readonly tables: readonly { readonly table: string; readonly key: string; readonly bookkeeping?: readonly string[] }[];
   /** Events of one stream (version order), called per stream in stream-id order. */
   readonly onStream?: (q: Queryable, streamId: string, events: readonly RecordedEvent[]) => Promise<void>;
   /** Every event in commit order, in batches. */
@@ -42,7 +45,7 @@ export class UnreadableStream extends Error {
 /** KPIs, contacts, data sources, silences and channels: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

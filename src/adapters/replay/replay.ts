@@ -87,8 +87,9 @@ function columnDifferences(live: Record<string, unknown> | null, rebuilt: Record
   return out;
 }
 
-async function diffTable(q: Queryable, schema: string, table: string, key: string): Promise<{ rows: number; differences: RowDifference[] }> {
-  const side = (s: string) => `SELECT ${key} AS k, to_jsonb(t) - 'search' AS j FROM ${s}.${table} t`;
+async function diffTable(q: Queryable, schema: string, table: string, key: string, bookkeeping: readonly string[]): Promise<{ rows: number; differences: RowDifference[] }> {
+  const left = ['search', ...bookkeeping].map((c) => ` - '${c}'`).join('');
+  const side = (s: string) => `SELECT ${key} AS k, to_jsonb(t)${left} AS j FROM ${s}.${table} t`;
   const { rows } = await q.query<{ k: string; live: Record<string, unknown> | null; rebuilt: Record<string, unknown> | null }>(
     `SELECT coalesce(l.k, r.k)::text AS k, l.j AS live, r.j AS rebuilt
        FROM (${side('public')}) l FULL JOIN (${side(schema)}) r ON l.k = r.k
@@ -127,8 +128,8 @@ export async function replay(db: Db, opts: { keep?: boolean; models?: readonly R
       await tx.query('SET LOCAL search_path TO public');
       const tables: ReplayReport['tables'] = [];
       const differences: RowDifference[] = [];
-      for (const { table, key } of models.flatMap((m) => m.tables)) {
-        const d = await diffTable(tx, schema, table, key);
+      for (const { table, key, bookkeeping = [] } of models.flatMap((m) => m.tables)) {
+        const d = await diffTable(tx, schema, table, key, bookkeeping);
         const found = d.differences.filter((x) => !(x.kind === 'extra' && skipped.has(x.key)));
         tables.push({ table, rows: d.rows, differences: found.length });
         differences.push(...found);
