@@ -286,6 +286,15 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('locates a refusal of the data source inspection at apply (plan does not connect), and applies nothing', async () => {
+    const file = 'version: 1\ncontacts:\n  - {name: Early, email: early@example.com}\ndataSources:\n  - {name: outside, kind: sqlite, filePath: /etc/hostname}\n';
+    expect((await plan(a, file)).statusCode).toBe(200);
+    const r = await apply(a, file);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([expect.objectContaining({ path: '/dataSources/0/filePath', line: 5 })]);
+    expect((await a.inject({ method: 'GET', url: '/api/v1/contacts?q=Early' })).json().items).toEqual([]);
+  });
+
   it('lets config:read export and plan but not apply; anonymous callers get 401; any key reads the schema', async () => {
     const reader = await givenKey(a, { scopes: ['config:read'] });
     const headers = { 'x-api-key': reader.key };

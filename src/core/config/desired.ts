@@ -31,10 +31,10 @@ export interface ResolveOptions {
   readonly now: Date;
 }
 
-const FILE_FIELD_OF: Record<string, string> = { '/dataSourceId': '/dataSource', '/contactIds': '/contacts', '/password': '/password' };
+const FILE_FIELD_OF: Record<string, string> = { '/dataSourceId': '/dataSource', '/contactIds': '/contacts' };
 
-/** A domain error (path /query) as the file's (path /kpis/3/query). */
-const located = (at: string, errors: readonly FieldError[]): FieldError[] =>
+/** Domain errors (path /query, /dataSourceId) as the file's (path /kpis/3/query, /kpis/3/dataSource). */
+export const located = (at: string, errors: readonly FieldError[]): FieldError[] =>
   errors.map((e) => ({ path: `${at}${FILE_FIELD_OF[e.path] ?? e.path}`, message: e.message }));
 
 function dataSources(items: readonly LocatedEntry[], state: ConfigState, errors: FieldError[]): DesiredDataSource[] {
