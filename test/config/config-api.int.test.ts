@@ -196,7 +196,7 @@ describe('hostile files', () => {
   });
 
   it('refuses a file over the size limit with 413, and one with too many entries', async () => {
-    expect((await refused(`version: 1\n# ${'x'.repeat(9 * 1_048_576)}\n`)).statusCode).toBe(413);
+    expect((await refused(`version: 1\n# ${'x'.repeat(5 * 1_048_576)}\n`)).statusCode).toBe(413);
     const many = `version: 1\ncontacts:\n${Array.from({ length: 5_001 }, (_, i) => `  - {name: c${i}, email: c${i}@example.com}`).join('\n')}\n`;
     expect((await refused(many)).json().errors[0].message).toMatch(/at most 5000/);
   });
@@ -284,6 +284,15 @@ describe('secrets, prune, a stale plan, all or nothing, access', () => {
     expect((await a.inject({ method: 'GET', url: '/api/v1/contacts?q=Zed' })).json().items).toHaveLength(1);
     const again = await a.inject({ method: 'POST', url: '/api/v1/contacts', payload: { name: 'Zed', email: 'other@example.com' } });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('locates a refusal of the data source inspection at apply (plan does not connect), and applies nothing', async () => {
+    const file = 'version: 1\ncontacts:\n  - {name: Early, email: early@example.com}\ndataSources:\n  - {name: outside, kind: sqlite, filePath: /etc/hostname}\n';
+    expect((await plan(a, file)).statusCode).toBe(200);
+    const r = await apply(a, file);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors).toEqual([expect.objectContaining({ path: '/dataSources/0/filePath', line: 5 })]);
+    expect((await a.inject({ method: 'GET', url: '/api/v1/contacts?q=Early' })).json().items).toEqual([]);
   });
 
   it('lets config:read export and plan but not apply; anonymous callers get 401; any key reads the schema', async () => {

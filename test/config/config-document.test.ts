@@ -60,6 +60,24 @@ describe('reading a configuration file', () => {
     expect(resolve(file({ kpis: [kpi] }), state, true).errors).toEqual([{ path: '/kpis/0/contacts/0', message: 'no contact named "Bob" in the file' }]);
   });
 
+  it('given a cron KPI whose entry leaves lastMinutes out, then the stored window stays while the schedule does', () => {
+    const cron = { ...valid.kpis, cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' };
+    const created = resolve(file({ kpis: [cron] })).desired.kpis[0]!.fields;
+    const thursday = new Date('2026-03-05T12:00:00Z'); // next slots: Friday, then Monday
+    const onThursday = resolveDesired(readDocument(file({ kpis: [cron] })), empty, { prune: false, now: thursday }).desired.kpis[0]!.fields;
+    expect(onThursday.lastMinutes).not.toBe(created.lastMinutes); // three days, not one
+    const state: ConfigState = {
+      dataSources: [{ id: 'dsn_1', name: 'replica', kind: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', passwordEnv: null, ssl: false, filePath: null,
+        statementTimeoutMs: 30_000, maxConnections: 5, allowPrivilegedUser: false, sealedPassword: null, version: 1, createdAt: now, updatedAt: now }],
+      contacts: [{ id: 'con_1', name: 'Ann', email: 'ann@example.com', phone: null, active: true, version: 1, createdAt: now, updatedAt: now }],
+      kpis: [{ ...created, dataSourceId: 'dsn_1', contactIds: ['con_1'], id: 'kpi_1', version: 1, createdAt: now, updatedAt: now }],
+    };
+    const later = resolveDesired(readDocument(file({ kpis: [cron] })), state, { prune: false, now: thursday });
+    expect(planSteps(state, later.desired, false)).toEqual([]);
+    const moved = resolveDesired(readDocument(file({ kpis: [{ ...cron, cron: '0 10 * * 1-5' }] })), state, { prune: false, now: thursday });
+    expect(Object.keys(planSteps(state, moved.desired, false)[0]!.changes)).toEqual(['cron', 'lastMinutes']);
+  });
+
   it('given a query that writes, then the rule of the API refuses it at the file path', () => {
     const { errors } = resolve(file({ kpis: [{ ...valid.kpis, query: 'DELETE FROM orders' }] }));
     expect(errors.map((e) => e.path)).toContain('/kpis/0/query');

@@ -1,12 +1,12 @@
 import { createContact, deleteContact, updateContact } from '../contacts/contact-commands.ts';
 import type { ContactFields } from '../contacts/contact.ts';
 import { createDataSource, deleteDataSource, updateDataSource, type DataSourceGuard } from '../datasources/datasource-commands.ts';
-import { AppError, conflict, invalid, isAppError, type FieldError } from '../errors.ts';
+import { AppError, conflict, invalid, isAppError } from '../errors.ts';
 import { createKpi, deleteKpi, updateKpi } from '../kpis/kpi-commands.ts';
 import type { KpiFields } from '../kpis/kpi.ts';
 import type { CommandDeps, EventMeta, TxPorts, UnitOfWork } from '../ports.ts';
 import type { ReadDocument } from './document.ts';
-import { resolveDesired, type Desired, type DesiredDataSource } from './desired.ts';
+import { located, resolveDesired, type Desired, type DesiredDataSource } from './desired.ts';
 import { planId, planSteps, publicChange, type Change, type Step } from './plan.ts';
 import { exportDocument, loadConfigState, type ConfigState } from './state.ts';
 import type { ConfigDocument } from './document.ts';
@@ -79,8 +79,8 @@ async function runStep(deps: CommandDeps, step: Step, ids: Ids, state: ConfigSta
 function locate(e: unknown, step: Step): unknown {
   if (!isAppError(e)) return e;
   const entity = `${step.kind} ${JSON.stringify(step.name)}`;
-  const errors: FieldError[] | undefined = e.details?.errors?.map((f) => ({ path: `${step.at ?? ''}${f.path === '/dataSourceId' ? '/dataSource' : f.path === '/contactIds' ? '/contacts' : f.path}`, message: f.message }));
-  if (e.code === 'validation' && errors !== undefined) return invalid(errors);
+  const errors = e.details?.errors;
+  if (e.code === 'validation' && errors !== undefined) return invalid(located(step.at ?? '', errors));
   return new AppError(e.code, `${step.action} ${entity}: ${e.message}`, { ...e.details, at: step.at }, e);
 }
 

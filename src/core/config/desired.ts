@@ -31,10 +31,10 @@ export interface ResolveOptions {
   readonly now: Date;
 }
 
-const FILE_FIELD_OF: Record<string, string> = { '/dataSourceId': '/dataSource', '/contactIds': '/contacts', '/password': '/password' };
+const FILE_FIELD_OF: Record<string, string> = { '/dataSourceId': '/dataSource', '/contactIds': '/contacts' };
 
-/** A domain error (path /query) as the file's (path /kpis/3/query). */
-const located = (at: string, errors: readonly FieldError[]): FieldError[] =>
+/** Domain errors (path /query, /dataSourceId) as the file's (path /kpis/3/query, /kpis/3/dataSource). */
+export const located = (at: string, errors: readonly FieldError[]): FieldError[] =>
   errors.map((e) => ({ path: `${at}${FILE_FIELD_OF[e.path] ?? e.path}`, message: e.message }));
 
 function dataSources(items: readonly LocatedEntry[], state: ConfigState, errors: FieldError[]): DesiredDataSource[] {
@@ -72,12 +72,13 @@ function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDat
   const known = referable(read, state, opts.prune);
   const inFile = new Map(files.map((d) => [d.name, d.fields]));
   const inStore = new Map(state.dataSources.map((d) => [d.name, d]));
+  const stored = new Map(state.kpis.map((k) => [k.indicator, k]));
   const sourceOf = (name: string) => inFile.get(name) ?? (opts.prune ? undefined : inStore.get(name));
   return read.entries.kpis.map(({ at, entry, complete }) => {
     // A field the reader refused is absent here (and the file is refused anyway).
     const { dataSource, contacts: names, ...rest } = entry as Entry & { dataSource?: string; contacts?: string[] };
     const input: KpiInput = { ...(rest as KpiInput), dataSourceId: (dataSource ?? '').trim(), contactIds: (names ?? []).map((n) => n.trim()) };
-    const fields = kpiFromInput(input, opts.now);
+    const fields = withStoredWindow(kpiFromInput(input, opts.now), rest.lastMinutes === undefined ? stored.get(input.indicator?.trim() ?? '') : undefined);
     if (complete) errors.push(...located(at, validateKpi(fields, sourceOf(fields.dataSourceId) ?? null)));
     if (!known.dataSources.has(fields.dataSourceId)) {
       errors.push({ path: `${at}/dataSource`, message: `no data source named ${JSON.stringify(fields.dataSourceId)}${opts.prune ? ' in the file' : ' in the file or the store'}` });
@@ -87,6 +88,15 @@ function kpis(read: ReadDocument, state: ConfigState, files: readonly DesiredDat
     });
     return { at, name: fields.indicator, fields: { ...fields, contactIds: [...fields.contactIds].sort() } };
   });
+}
+
+/**
+ * A KPI whose file entry leaves lastMinutes out keeps the stored window while its schedule stays (as a
+ * PATCH does): a cron's period depends on the day it is measured (Friday to Monday is three days).
+ */
+function withStoredWindow(k: KpiFields, current: KpiFields | undefined): KpiFields {
+  const sameSchedule = current !== undefined && current.frequencyMinutes === k.frequencyMinutes && current.cron === k.cron && current.timezone === k.timezone;
+  return sameSchedule ? { ...k, lastMinutes: current.lastMinutes } : k;
 }
 
 /**
