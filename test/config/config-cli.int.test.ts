@@ -121,12 +121,12 @@ describe('monitoring-grid config', () => {
     expect((await cli(fresh, 'export')).stdout).not.toContain('name: X');
   }, 60_000);
 
-  it('says what is wrong with a missing key, a missing file and a service that is not there, exit 1', async () => {
+  it('says what is wrong with a missing key, a missing file and a service that is not there (exit 1), and a plan without its file (a usage error, exit 2)', async () => {
     const noKey = await new Promise<Run>((resolve) => execFile(process.execPath, cliArgs('config', 'export', '--url', fresh.url), { env: { PATH: process.env.PATH ?? '' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr })));
     expect(noKey).toMatchObject({ code: 1, stderr: expect.stringMatching(/credentials|authentication/i) });
     expect(await cli(fresh, 'plan', '-f', 'missing.yaml')).toMatchObject({ code: 1, stderr: expect.stringMatching(/ENOENT/) });
     expect(await cli({ url: `http://127.0.0.1:${await freePort()}`, key: 'x' }, 'export')).toMatchObject({ code: 1, stderr: expect.stringMatching(/cannot reach/) });
-    expect((await cli(fresh, 'plan')).code).toBe(1);
+    expect(await cli(fresh, 'plan')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--file is required/) }); // a usage error
   }, 60_000);
 });

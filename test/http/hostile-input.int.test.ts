@@ -128,6 +128,15 @@ describe('a seeded fuzz of every route in the route table', () => {
     expect(failures.slice(0, 30), `${failures.length} wrong answers`).toEqual([]);
     expect(seconds).toBeLessThan(60);
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
-    expect((await call({ method: 'GET', path: `/api/v1/kpis/${kpiId}` })).status).toBe(200);
+    // The fuzz's bad credentials may have used up this address's failure allowance (a 429 for a minute);
+    // another client address is served as before.
+    const other = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${base}/api/v1/kpis/${kpiId}`);
+      http.get({ host: url.hostname, port: url.port, path: url.pathname, localAddress: '127.0.0.2', headers: { 'x-api-key': t.adminKey } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(other).toBe(200);
   }, 120_000);
 });

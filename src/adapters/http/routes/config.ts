@@ -24,7 +24,7 @@ const FILE_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text
 const LocatedProblem = Type.Object({
   type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String(),
   instance: Type.String(), requestId: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), line: Type.Union([Type.Integer(), Type.Null()]), message: Type.String() }))),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), line: Type.Optional(Type.Union([Type.Integer(), Type.Null()])), message: Type.String() }, { additionalProperties: true }))),
 }, { additionalProperties: true, description: 'Problem details; each error names its path in the file and its line' });
 const fileProblems = { ...problemResponses, 400: LocatedProblem, 409: LocatedProblem };
 
