@@ -1,5 +1,5 @@
 import { incidentStep, observationWeight, SUSPECT, type IncidentPolicy, type IncidentTransition } from './incident.ts';
-import { countOpenings, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
+import { countOpenings, dropLimit, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
 import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
 import { bandSigmas } from './sensitivity.ts';
@@ -59,10 +59,13 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
   const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate, { weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, fullLevel: levelRuns(input.periodMinutes) });
   const { baseline } = prediction;
   const sigma = baseline === null ? null : sigmaOf(model, baseline, input.hour);
-  const verdict = applyRules(rule, input.value, baseline, sigma);
+  const k = rule.sensitivity === null ? null : bandSigmas(rule.sensitivity);
+  const limit = baseline === null || k === null ? null : dropLimit(model, baseline, k);
+  const verdict = applyRules(rule, input.value, baseline, sigma, limit);
   const breach = verdict.outcome.kind === 'breach';
   const judged = verdict.outcome.kind !== 'no_judgement';
-  const bandUnits = rule.sensitivity !== null && baseline !== null && sigma !== null ? (input.value - baseline) / (bandSigmas(rule.sensitivity) * sigma) : null;
+  const half = k !== null && sigma !== null ? k * sigma : null;
+  const bandUnits = half !== null && baseline !== null ? (input.value - baseline) / (input.value < baseline ? Math.min(half, limit ?? half) : half) : null;
   const step = judged
     ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes, windowMinutes: input.windowMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };

@@ -67,6 +67,17 @@ export function sigma(model: SeriesModel, baseline: number, hour: number): numbe
   return raw === null ? null : raw * Math.max(1, model.calibration / GAUSSIAN_Q99) * openingsFactor(model.openings);
 }
 
+/**
+ * For a count (whole numbers so far) above zero: how far below its baseline the band may reach at
+ * most, for a band `k` standard deviations wide. A count that falls by more than 80 % lies outside the
+ * band unless Poisson noise alone (k × its floor) could take it there, however wide its errors made the
+ * band: a total loss of traffic is never inside it. Null for other series (no limit).
+ */
+export function dropLimit(model: SeriesModel, baseline: number, k: number): number | null {
+  if (!model.integers || baseline <= 0) return null;
+  return Math.max(0.8 * baseline, k * (Math.sqrt(baseline) + 0.5));
+}
+
 /** Incidents a week a series may open before its band widens: a pager that fires more often is ignored. */
 const OPENINGS_PER_WEEK = 2;
 const WEEK_MINUTES = 7 * 1440;
