@@ -40,11 +40,12 @@ describe('the series model', () => {
     expect(openingsFactor(openings)).toBe(1);
   });
 
-  it('a count never has a band that reaches below a fall of 80 %, unless Poisson noise alone reaches there', () => {
+  it('a series never below zero never has a band that reaches below a fall of 80 % (a count: unless Poisson noise alone reaches there)', () => {
     const count = teach([3, -2, 4, -1]);
     expect(dropLimit(count, 45, 3.5)).toBeCloseTo(36, 6);
     expect(dropLimit(count, 2.5, 3.5)).toBeCloseTo(3.5 * (Math.sqrt(2.5) + 0.5), 6);
-    expect(dropLimit(teach([0.5, -0.25]), 45, 3.5)).toBeNull();
+    expect(dropLimit(teach([0.5, -0.25]), 2.5, 3.5)).toBeCloseTo(2, 6);
+    expect(dropLimit(teach([0.5, -0.25, -101]), 45, 3.5)).toBeNull(); // it has been below zero
     expect(dropLimit(count, 0, 3.5)).toBeNull();
   });
 

@@ -97,7 +97,7 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, nonNegative: learned.nonNegative, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
       weeklyFrom: model.weeklyFrom ?? (prediction.seasonality === 'weekly' ? input.at.getTime() : null),
       // An incident whose runs are no longer anomalous has become the new normal: its opening starts a regime.
       regimeSince: step.state.open && !step.anomalous ? step.state.openedAt : model.regimeSince, incident: step.state },
