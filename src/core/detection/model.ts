@@ -63,6 +63,8 @@ const GAUSSIAN_TAIL_RATIO = 1.6449 / 0.6745;
  * Never below a floor: for counts, Poisson noise with the usual continuity correction
  * (√max(baseline, 1) + 0.5, so a count of 0–3 does not breach on 5), and 1 % of the baseline and of
  * the series' magnitude, so that a series without any variability does not page on tiny differences.
+ * Then calibrated (the running 99th percentile of its standardised errors over the normal one's) and
+ * widened for a series that opens more incidents than its budget (openingsFactor); never narrowed.
  */
 export function sigma(model: SeriesModel, baseline: number, hour: number): number | null {
   const raw = uncalibrated(model, baseline, hour);
