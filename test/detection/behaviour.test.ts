@@ -83,6 +83,18 @@ describe('the default rule on business-like series', () => {
     expect(r.alerts[0]!.resolvedAt).not.toBeNull();
   });
 
+  it('given a series only two days old with a daily cycle, then a drop of 80 % or more at any hour of its second day opens an alert within 10 minutes', () => {
+    for (const drop of [0.8, 1]) {
+      for (const hour of [3, 9, 14, 20]) {
+        const from = START + 86_400_000 + hour * 3_600_000;
+        const r = backtest(series(2, (t, rnd) => (50 + 30 * Math.sin((2 * Math.PI * ((t % 86_400_000) / 3_600_000)) / 24) + (rnd() - 0.5) * 6) * (t >= from && t < from + 3_600_000 ? 1 - drop : 1), 11));
+        const alert = r.alerts.find((a) => a.openedAt.getTime() >= from && a.openedAt.getTime() < from + 3_600_000);
+        expect(alert, `${drop * 100} % at ${hour}:00`).toBeDefined();
+        expect(alert!.openedAt.getTime() - from).toBeLessThanOrEqual(2 * STEP);
+      }
+    }
+  });
+
   it('given a percentage rule of its own instead of the band, then it is judged against the same seasonal baseline', () => {
     const from = Date.parse('2026-03-18T14:00:00Z');
     const r = backtest(series(28, (t, rnd) => poisson(150 * rhythm(t) * (t >= from && t < from + 3_600_000 ? 0.4 : 1), rnd)), { sensitivity: null, deviationPercent: 40, direction: 'drop' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOpenings, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
+import { countOpenings, dropLimit, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
 
 const teach = (errors: readonly number[], baseline = 100, model: SeriesModel = NEW_MODEL): SeriesModel =>
   errors.reduce((m, e) => learn(m, baseline + e, baseline, 9, false, 2016), model);
@@ -38,6 +38,15 @@ describe('the series model', () => {
     expect(openingsFactor(2)).toBe(1);
     for (let i = 0; i < 3 * week; i++) openings = countOpenings(openings, 5, false);
     expect(openingsFactor(openings)).toBe(1);
+  });
+
+  it('a series never below zero never has a band that reaches below a fall of 80 % (a count: unless Poisson noise alone reaches there)', () => {
+    const count = teach([3, -2, 4, -1]);
+    expect(dropLimit(count, 45, 3.5)).toBeCloseTo(36, 6);
+    expect(dropLimit(count, 2.5, 3.5)).toBeCloseTo(3.5 * (Math.sqrt(2.5) + 0.5), 6);
+    expect(dropLimit(teach([0.5, -0.25]), 2.5, 3.5)).toBeCloseTo(2, 6);
+    expect(dropLimit(teach([0.5, -0.25, -101]), 45, 3.5)).toBeNull(); // it has been below zero
+    expect(dropLimit(count, 0, 3.5)).toBeNull();
   });
 
   it('is robust: a few extreme errors among hundreds hardly move its scale', () => {

@@ -17,6 +17,12 @@ describe('deviation in percent', () => {
 });
 
 describe('the rules of a KPI', () => {
+  it('given a band wider than the baseline and a limit on how far it may reach below it, then a total loss breaches', () => {
+    const r = rule({ sensitivity: 'medium', deviationPercent: null });
+    expect(applyRules(r, 0, 45, 17).outcome.kind).toBe('ok'); // 45 − 3.5 × 17 < 0: no drop could breach
+    expect(applyRules(r, 0, 45, 17, 36)).toEqual({ outcome: { kind: 'breach', reasons: [{ rule: 'band', direction: 'drop', limit: 9, value: 0 }] }, range: { low: 9, high: 45 + 3.5 * 17 } });
+  });
+
   it('given the band (medium = 3.5 sigma), when the value is outside it, then a band breach names the edge crossed and the range accepted', () => {
     const r = rule({ sensitivity: 'medium', deviationPercent: null });
     expect(applyRules(r, 100, 100, 10)).toEqual({ outcome: { kind: 'ok' }, range: { low: 65, high: 135 } });

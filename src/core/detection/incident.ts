@@ -4,11 +4,13 @@
  *
  * Automatic rules (a KPI's pendingExecutions / resolveAfterExecutions null):
  * - an incident opens on a value far outside the band (three band widths) at once, on two breaching
- *   runs in a row, or on a smaller deviation that persists (a one-sided CUSUM of the deviation in band
- *   units, each run adding what it lies beyond 0.4 of the band, reaching 3);
+ *   observations in a row, or on a smaller deviation that persists (a one-sided CUSUM of the deviation
+ *   in band units, each observation adding what it lies beyond 0.4 of the band, reaching 3). A run
+ *   whose window is longer than its period is period/window of an observation (windowMinutes);
  * - it ends after sustained normality — runs inside the band, with the evidence of a persisting
- *   deviation gone (the CUSUM under 0.5) — that lasted as long as the incident did, at least three
- *   runs and at most three hours: a blip resolves soon, a long outage waits;
+ *   deviation gone (the CUSUM under 0.5, capped inside an incident at twice what opens one) — that
+ *   lasted as long as the incident did, at least three runs and at most three hours: a blip resolves
+ *   soon, a long outage waits;
  * - inside an incident a series that flaps opens nothing new, and after a day a lasting change is the
  *   new normal: its runs teach the baseline again, so the band follows and the incident can end.
  * With pendingExecutions = N, exactly N breaching runs in a row open it; with resolveAfterExecutions

@@ -1,5 +1,5 @@
 import { incidentStep, observationWeight, SUSPECT, type IncidentPolicy, type IncidentTransition } from './incident.ts';
-import { countOpenings, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
+import { countOpenings, dropLimit, learn, sigma as sigmaOf, type SeriesModel } from './model.ts';
 import { levelRuns, predict, type Prediction, type References, type Seasonality } from './references.ts';
 import { applyRules, deviationPercent, type DetectionRule, type Range } from './rule.ts';
 import { bandSigmas } from './sensitivity.ts';
@@ -50,6 +50,22 @@ export interface PointJudgement {
 
 const fromQuery = (historical: number): Prediction => ({ baseline: historical, seasonal: historical, seasonality: 'none', seasonalPoints: [], levelPoints: 0 });
 
+const DAY_MS = 86_400_000;
+/** A week: until then, the weekly references at any time of day still come from before the change. */
+const REGIME_DAYS = 7;
+/**
+ * A band widens while the history it stands on is short: after a lasting change (a regime, see
+ * references.ts) the references of the new level are few and mixed with the old, so the band starts
+ * three times as wide when the change becomes the new normal and narrows back with a time constant of
+ * a week.
+ */
+function youngRegime(regimeSince: number | null, at: number): number {
+  if (regimeSince === null) return 1;
+  const days = Math.max(0, (at - regimeSince) / DAY_MS - 1);
+  return 1 + 2 * Math.exp(-days / REGIME_DAYS);
+}
+const scaled = (sigma: number | null, factor: number): number | null => (sigma === null ? null : sigma * factor);
+
 /**
  * The detector: one value against its baseline and band under the KPI's rules, the incident it
  * belongs to, and what the series' model learns from it. Pure; the scheduler, manual runs, the test
@@ -58,11 +74,14 @@ const fromQuery = (historical: number): Prediction => ({ baseline: historical, s
 export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: SeriesModel, refs: References, input: PointInput, pointsPerWeek: number): PointJudgement {
   const prediction = input.historical !== null ? fromQuery(input.historical) : predict(refs, rule.baselineAggregate, { weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, fullLevel: levelRuns(input.periodMinutes) });
   const { baseline } = prediction;
-  const sigma = baseline === null ? null : sigmaOf(model, baseline, input.hour);
-  const verdict = applyRules(rule, input.value, baseline, sigma);
+  const sigma = baseline === null ? null : scaled(sigmaOf(model, baseline, input.hour), youngRegime(model.regimeSince, input.at.getTime()));
+  const k = rule.sensitivity === null ? null : bandSigmas(rule.sensitivity);
+  const limit = baseline === null || k === null ? null : dropLimit(model, baseline, k);
+  const verdict = applyRules(rule, input.value, baseline, sigma, limit);
   const breach = verdict.outcome.kind === 'breach';
   const judged = verdict.outcome.kind !== 'no_judgement';
-  const bandUnits = rule.sensitivity !== null && baseline !== null && sigma !== null ? (input.value - baseline) / (bandSigmas(rule.sensitivity) * sigma) : null;
+  const half = k !== null && sigma !== null ? k * sigma : null;
+  const bandUnits = half !== null && baseline !== null ? (input.value - baseline) / (input.value < baseline ? Math.min(half, limit ?? half) : half) : null;
   const step = judged
     ? incidentStep(model.incident, { at: input.at.getTime(), breach, bandUnits, periodMinutes: input.periodMinutes, windowMinutes: input.windowMinutes }, policy)
     : { state: model.incident, transition: null, anomalous: model.incident.open };
@@ -78,7 +97,7 @@ export function judgePoint(rule: DetectionRule, policy: IncidentPolicy, model: S
       seasonalPoints: [...prediction.seasonalPoints], levelPoints: prediction.levelPoints, modelPoints: model.points, sigma,
     },
     anomalous: step.anomalous, incident: step.transition,
-    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
+    model: { points: learned.points, scale: learned.scale, tail: learned.tail, hourScale: learned.hourScale, hourPoints: learned.hourPoints, magnitude: learned.magnitude, integers: learned.integers, nonNegative: learned.nonNegative, calibration: learned.calibration, openings: countOpenings(model.openings, input.periodMinutes, step.transition === 'opened'),
       weeklyFrom: model.weeklyFrom ?? (prediction.seasonality === 'weekly' ? input.at.getTime() : null),
       // An incident whose runs are no longer anomalous has become the new normal: its opening starts a regime.
       regimeSince: step.state.open && !step.anomalous ? step.state.openedAt : model.regimeSince, incident: step.state },

@@ -20,6 +20,8 @@ export interface SeriesModel {
   readonly magnitude: number;
   /** Every value so far a whole number: a count, whose noise is at least that of a Poisson count. */
   readonly integers: boolean;
+  /** Every value so far at least 0: a count, an amount or a price, whose total loss is 0. */
+  readonly nonNegative: boolean;
   /**
    * Running 99th percentile of |value − baseline| / σ over the runs judged outside an incident (the
    * run that opens one included): how far the band's σ understates this series' real tail. A normal
@@ -43,7 +45,7 @@ const GAUSSIAN_Q99 = 2.576;
 
 export const NEW_MODEL: SeriesModel = {
   points: 0, scale: 0, tail: 0, hourScale: new Array<number>(24).fill(0), hourPoints: new Array<number>(24).fill(0),
-  magnitude: 0, integers: true, calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
+  magnitude: 0, integers: true, nonNegative: true, calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
 };
 
 /** Judged runs needed before a band is drawn at all. */
@@ -61,10 +63,24 @@ const GAUSSIAN_TAIL_RATIO = 1.6449 / 0.6745;
  * Never below a floor: for counts, Poisson noise with the usual continuity correction
  * (√max(baseline, 1) + 0.5, so a count of 0–3 does not breach on 5), and 1 % of the baseline and of
  * the series' magnitude, so that a series without any variability does not page on tiny differences.
+ * Then calibrated (the running 99th percentile of its standardised errors over the normal one's) and
+ * widened for a series that opens more incidents than its budget (openingsFactor); never narrowed.
  */
 export function sigma(model: SeriesModel, baseline: number, hour: number): number | null {
   const raw = uncalibrated(model, baseline, hour);
   return raw === null ? null : raw * Math.max(1, model.calibration / GAUSSIAN_Q99) * openingsFactor(model.openings);
+}
+
+/**
+ * For a series never below zero (a count, an amount, a price) with a baseline above zero: how far below
+ * its baseline the band may reach at most, for a band `k` standard deviations wide. A fall of more than
+ * 80 % lies outside the band (for a count: unless Poisson noise alone, k × its floor, could take it
+ * there), however wide its errors made the band: a total loss is never inside it. Null for other
+ * series (no limit).
+ */
+export function dropLimit(model: SeriesModel, baseline: number, k: number): number | null {
+  if (!model.nonNegative || baseline <= 0) return null;
+  return Math.max(0.8 * baseline, model.integers ? k * (Math.sqrt(baseline) + 0.5) : 0);
 }
 
 /** Incidents a week a series may open before its band widens: a pager that fires more often is ignored. */
@@ -98,17 +114,18 @@ export function learn(model: SeriesModel, value: number, baseline: number | null
   const alpha = 1 / Math.max(1, pointsPerWeek);
   const magnitude = model.points === 0 && model.magnitude === 0 ? Math.abs(value) : model.magnitude + alpha * (Math.abs(value) - model.magnitude);
   const integers = model.integers && Number.isInteger(value);
+  const nonNegative = model.nonNegative && value >= 0;
   // Literals with one property order, not spreads: this runs for every judged value, and one shape
   // keeps it fast (the backtest judges tens of thousands a second).
   if (anomalous || baseline === null) {
-    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
+    return { points: model.points, scale: model.scale, tail: model.tail, hourScale: model.hourScale, hourPoints: model.hourPoints, magnitude, integers, nonNegative, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
   }
   const error = Math.abs(value - baseline);
   const hourScale = model.hourScale.slice();
   const hourPoints = model.hourPoints.slice();
   hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error, rate);
   hourPoints[hour] = hourPoints[hour]! + 1;
-  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error, rate), tail: runningQuantileStep(model.tail, model.points, error, 0.9, rate), hourScale, hourPoints, magnitude, integers, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
+  return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error, rate), tail: runningQuantileStep(model.tail, model.points, error, 0.9, rate), hourScale, hourPoints, magnitude, integers, nonNegative, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
 }
 
 const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
@@ -122,7 +139,7 @@ export function parseModel(json: unknown): SeriesModel {
   const time = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return {
     points: Math.max(0, Math.floor(finite(m.points, 0))), scale: Math.max(0, finite(m.scale, 0)), tail: Math.max(0, finite(m.tail, 0)), hourScale: hours(m.hourScale), hourPoints: hours(m.hourPoints),
-    magnitude: Math.max(0, finite(m.magnitude, 0)), integers: m.integers !== false, calibration: Math.max(1e-3, finite(m.calibration, GAUSSIAN_Q99)), openings: Math.max(0, finite(m.openings, 0)),
+    magnitude: Math.max(0, finite(m.magnitude, 0)), integers: m.integers !== false, nonNegative: m.nonNegative !== false, calibration: Math.max(1e-3, finite(m.calibration, GAUSSIAN_Q99)), openings: Math.max(0, finite(m.openings, 0)),
     weeklyFrom: time(m.weeklyFrom),
     regimeSince: time(m.regimeSince),
     incident: {
@@ -144,6 +161,6 @@ export function warmModel(seasonalValues: readonly number[]): SeriesModel {
   const spread = median(seasonalValues.map((v) => Math.abs(v - m)));
   return {
     points: seasonalValues.length, scale: spread, tail: spread * GAUSSIAN_TAIL_RATIO, hourScale: NEW_MODEL.hourScale, hourPoints: NEW_MODEL.hourPoints,
-    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
+    magnitude: median(seasonalValues.map(Math.abs)), integers: seasonalValues.every(Number.isInteger), nonNegative: seasonalValues.every((v) => v >= 0), calibration: GAUSSIAN_Q99, openings: 0, weeklyFrom: null, regimeSince: null, incident: NO_INCIDENT,
   };
 }

@@ -39,11 +39,11 @@ function sided(rule: DetectionRule, low: number, high: number): Range {
   return { low: rule.direction === 'spike' ? null : low, high: rule.direction === 'drop' ? null : high };
 }
 
-function bandVerdict(rule: DetectionRule, value: number, baseline: number | null, sigma: number | null): Verdict | null {
+function bandVerdict(rule: DetectionRule, value: number, baseline: number | null, sigma: number | null, dropLimit: number | null): Verdict | null {
   if (rule.sensitivity === null) return null;
   if (baseline === null || sigma === null) return { unknown: 'insufficient_history' };
   const half = bandSigmas(rule.sensitivity) * sigma;
-  const range = sided(rule, baseline - half, baseline + half);
+  const range = sided(rule, baseline - Math.min(half, dropLimit ?? half), baseline + half);
   if (range.low !== null && value < range.low) return { broken: { rule: 'band', direction: 'drop', limit: range.low, value }, range };
   if (range.high !== null && value > range.high) return { broken: { rule: 'band', direction: 'spike', limit: range.high, value }, range };
   return { kept: true, range };
@@ -103,13 +103,13 @@ export interface RuleVerdict {
 }
 
 /**
- * Judges one value. When a rule cannot judge (no baseline yet, a zero baseline for a percentage) the
+ * Judges one value (`dropLimit`: the most the band may reach below the baseline, see model.ts). When a rule cannot judge (no baseline yet, a zero baseline for a percentage) the
  * result is `no_judgement` unless the other rules decide it anyway (`any` with a broken rule is a
  * breach; `all` with a kept rule is ok): a baseline is never invented.
  */
-export function applyRules(rule: DetectionRule, value: number, baseline: number | null, sigma: number | null = null): RuleVerdict {
+export function applyRules(rule: DetectionRule, value: number, baseline: number | null, sigma: number | null = null, dropLimit: number | null = null): RuleVerdict {
   const verdicts: Verdict[] = [];
-  const band = bandVerdict(rule, value, baseline, sigma);
+  const band = bandVerdict(rule, value, baseline, sigma, dropLimit);
   if (band !== null) verdicts.push(band);
   const deviation = deviationVerdict(rule, value, baseline);
   if (deviation !== null) verdicts.push(deviation);
