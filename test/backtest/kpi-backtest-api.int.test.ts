@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
+import { createLiveFeed, type LiveMessage } from '../../src/adapters/live/live-feed.ts';
 import { testClock } from '../helpers/clock.ts';
+import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { playLive } from '../helpers/play-live.ts';
 import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
 
@@ -31,6 +33,7 @@ const perMinute = (t: number): number => {
 const QUERY = 'SELECT coalesce(sum(n), 0) AS value FROM per_minute WHERE at > :windowStart AND at <= :windowEnd';
 
 const clock = testClock(new Date(END).toISOString());
+let store: TestStore;
 let t: TestApp;
 let small: TestApp;
 let m: MonitoredDb;
@@ -45,6 +48,7 @@ const draftIn = (app: TestApp, o: Record<string, unknown> = {}) => ({
 const draft = (o: Record<string, unknown> = {}) => draftIn(t, o);
 const smallDraft = (o: Record<string, unknown> = {}) => draftIn(small, o);
 
+const poll = <T>(read: () => T) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls a job until it is no longer running (each poll is a short call); returns its last view. */
@@ -65,7 +69,8 @@ const backtestOf = (r: { statusCode: number; json(): any; body: string }) => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp({ clock, overrides: { backtest: { limits: { maxSourceQueries: 20_000 }, waitMs: 500, maxRunning: 3 } } });
+  store = await createTestStore();
+  t = await buildTestApp({ clock, store, overrides: { liveFeed: createLiveFeed(store.db), backtest: { limits: { maxSourceQueries: 20_000 }, waitMs: 500, maxRunning: 3 } } });
   small = await buildTestApp({ clock, overrides: { backtest: { limits: { maxSourceQueries: 50 }, waitMs: 20_000, maxRunning: 1 } } });
   m = await createPostgresSource();
   await m.query('CREATE TABLE per_minute (at timestamptz PRIMARY KEY, n integer NOT NULL)');
@@ -80,6 +85,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await t?.close();
+  await store?.close();
   await small?.close();
   await m?.close();
 });
@@ -91,6 +97,8 @@ let newKpiBacktest: Record<string, any>;
 describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
   it('runs every window on the source as a job with progress, finds exactly the incident, and records nothing', async () => {
     const before = { executions: await count(t, 'SELECT count(*) AS n FROM executions'), events: await count(t, 'SELECT count(*) AS n FROM events'), outbox: await count(t, 'SELECT count(*) AS n FROM notifications') };
+    const feed: LiveMessage[] = [];
+    const stopListening = await t.deps.liveFeed!.listen((msg) => feed.push(msg));
     const started = Date.now();
     const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 7 } });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -100,6 +108,12 @@ describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
     expect(running.json().progress.total).toBeGreaterThan(0);
     newKpiBacktest = await finished(t, job.location);
     const b = newKpiBacktest;
+    // The live feed announced its progress and its end.
+    await poll(() => feed.filter((msg) => msg.kind === 'backtest' && (msg.data as { id: string }).id === job.id).map((msg) => (msg.data as { status: string }).status).at(-1)).toBe('done');
+    const announced = feed.filter((msg) => msg.kind === 'backtest' && (msg.data as { id: string }).id === job.id).map((msg) => msg.data as { progress: { done: number } });
+    expect(announced.length).toBeGreaterThan(3);
+    expect(announced.some((x) => x.progress.done > 0 && x.progress.done < b.progress.total)).toBe(true);
+    stopListening();
     expect(b.status).toBe('done');
     expect(b.windows).toMatchObject({ total: SLOTS, source: SLOTS, history: 0, none: 0, notRun: 0 });
     expect(b.sourceQueries).toBeGreaterThan(SLOTS); // the windows, and the past weeks the baseline fetches
@@ -188,9 +202,14 @@ describe('limits, cancelling and bad input', () => {
     const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 30 } });
     const job = backtestOf(r);
     expect(job.status).toBe('running');
-    const other = await givenKey(t, { scopes: ['kpi:execute'] });
+    const other = await givenKey(t, { scopes: ['kpi:read', 'kpi:execute'] });
     expect((await t.inject({ method: 'GET', url: job.location, headers: { 'x-api-key': other.key } })).statusCode).toBe(404);
     expect((await t.inject({ method: 'DELETE', url: job.location, headers: { 'x-api-key': other.key } })).statusCode).toBe(404);
+    // Whoever may test a definition (kpi:write) may follow the job it started.
+    const writer = await givenKey(t, { scopes: ['kpi:write'] });
+    const own = backtestOf(await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 1 }, headers: { 'x-api-key': writer.key } }));
+    expect((await t.inject({ method: 'GET', url: own.location, headers: { 'x-api-key': writer.key } })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'GET', url: own.location })).statusCode).toBe(404); // not the administrator's
     const cancelled = await t.inject({ method: 'DELETE', url: job.location });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');

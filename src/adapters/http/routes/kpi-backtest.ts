@@ -56,8 +56,10 @@ export const kpiBacktestRoutes: FastifyPluginAsyncTypebox<{ deps: BacktestRouteD
     return job;
   };
 
+  // A job is seen and cancelled by the credential that started it only, whichever scope let it start
+  // one (kpi:execute here, kpi:write through POST /kpis/test): any other caller gets a 404.
   app.get('/kpis/:id/backtest/:jobId', {
-    config: { access: 'kpi:execute' },
+    config: { access: 'authenticated' },
     schema: {
       tags, summary: 'A backtest job: status, progress, and when done its alerts and points',
       description: 'A new KPI\'s backtest (POST /kpis/test with days) has the id `new`. Results are kept for an hour.',
@@ -66,7 +68,7 @@ export const kpiBacktestRoutes: FastifyPluginAsyncTypebox<{ deps: BacktestRouteD
   }, async (request) => jobView(found(request.params.id, request.params.jobId, request.actor)));
 
   app.delete('/kpis/:id/backtest/:jobId', {
-    config: { access: 'kpi:execute' },
+    config: { access: 'authenticated' },
     schema: { tags, summary: 'Cancel a backtest job (a finished one stays as it is)', params: JobParams, response: { 200: BacktestJobView, ...problemResponses } },
   }, async (request) => {
     const job = found(request.params.id, request.params.jobId, request.actor);
