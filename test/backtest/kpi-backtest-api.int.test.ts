@@ -52,10 +52,10 @@ const poll = <T>(read: () => T) => expect.poll(read, { timeout: 10_000, interval
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls a job until it is no longer running (each poll is a short call); returns its last view. */
-async function finished(app: TestApp, location: string, timeoutMs = 120_000): Promise<Record<string, any>> {
+async function finished(app: TestApp, location: string, timeoutMs = 120_000, headers?: Record<string, string>): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = await app.inject({ method: 'GET', url: location });
+    const r = await app.inject({ method: 'GET', url: location, ...(headers ? { headers } : {}) });
     expect(r.statusCode, r.body).toBe(200);
     if (r.json().status !== 'running') return r.json();
     if (Date.now() > until) throw new Error(`job ${location} still running`);
@@ -223,6 +223,28 @@ describe('limits, cancelling and bad input', () => {
     expect(refused.statusCode, refused.body.slice(0, 300)).toBe(429);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     await lasting;
+  }, 120_000);
+
+  it('any node answers for a job and cancels it; the node that runs it stops', async () => {
+    const other = await buildTestApp({ clock, store });
+    try {
+      const asAdmin = { 'x-api-key': t.adminKey };
+      const job = backtestOf(await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 30 } }));
+      expect(job.status).toBe('running');
+      await sleep(1_500);
+      const seen = await other.inject({ method: 'GET', url: job.location, headers: asAdmin });
+      expect(seen.statusCode, seen.body.slice(0, 300)).toBe(200);
+      expect(seen.json()).toMatchObject({ id: job.id, status: 'running' });
+      expect(seen.json().progress.total).toBeGreaterThan(0);
+      expect((await other.inject({ method: 'GET', url: job.location })).statusCode).toBe(404); // another caller
+      expect((await other.inject({ method: 'DELETE', url: job.location, headers: asAdmin })).statusCode).toBe(200);
+      const ended = await finished(other, job.location, 60_000, asAdmin);
+      expect(ended.status).toBe('cancelled');
+      expect(ended.windows.notRun).toBeGreaterThan(0);
+      expect((await t.inject({ method: 'GET', url: job.location })).json().status).toBe('cancelled');
+    } finally {
+      await other.close();
+    }
   }, 120_000);
 
   it('refuses bad input with problem+json, before anything runs', async () => {
