@@ -127,7 +127,7 @@ describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
     expect(alert.peakDeviationPercent).toBeLessThan(-50);
     expect(alert.why).toContain('band drop');
     // One email to the on-call contact when it opened, one when it resolved (mail is not configured: the log channel).
-    expect(b.counts).toMatchObject({ alerts: 1, messages: 2, byRecipient: [{ contactId, address: 'oncall@example.com', channel: 'log', messages: 2 }] });
+    expect(b.counts).toMatchObject({ alerts: 1, messages: 2, byRecipient: [{ contactId, address: 'oncall@example.com', channel: 'log', messages: 2, messagesPerWeek: 2 }] });
     expect(b.current).toBeNull();
     expect(b.ranges.map((x: { kind: string }) => x.kind)).toContain('source');
     expect({ executions: await count(t, 'SELECT count(*) AS n FROM executions'), events: await count(t, 'SELECT count(*) AS n FROM events'), outbox: await count(t, 'SELECT count(*) AS n FROM notifications') })
