@@ -178,6 +178,22 @@ describe('the same KPI played live by the scheduler', () => {
   }, 120_000);
 });
 
+describe('a KPI with series', () => {
+  it('replays every series on its own: points per series, the drop only in the series that dropped', async () => {
+    const query = `SELECT 'steady' AS key, coalesce(sum(n), 0) AS value FROM per_minute WHERE at > :windowStart AND at <= :windowEnd
+      UNION ALL SELECT 'doubled', coalesce(sum(n), 0) * 2 FROM per_minute WHERE at > :windowStart AND at <= :windowEnd AND at < '${new Date(INCIDENT.from - DAY).toISOString()}'::timestamptz`;
+    const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft({ query }), days: 3 } });
+    const job = backtestOf(r);
+    const b = job.status === 'running' ? await finished(t, job.location) : job;
+    expect(b.status).toBe('done');
+    const bySeries = (key: string) => b.points.filter((p: { series: string }) => p.series === key);
+    expect(bySeries('steady')).toHaveLength(3 * 96);
+    expect(bySeries('doubled')).toHaveLength(3 * 96);
+    // 'doubled' falls to 0 a day before the incident (its rows end there); 'steady' has the incident.
+    expect(b.alerts.map((a: { series: string }) => a.series).sort()).toEqual(['doubled', 'steady']);
+  }, 120_000);
+});
+
 describe('limits, cancelling and bad input', () => {
   it('stops running queries at the limit and says which windows were not run', async () => {
     const r = await small.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...smallDraft(), days: 2 } });
