@@ -74,6 +74,12 @@ describe('configuration', () => {
     expect(loadConfig({ SQLITE_ALLOWED_DIRS: '/a:/b/c' }).sqliteAllowedDirs).toEqual(['/a', '/b/c']);
   });
 
+  it('given nothing, then the backtest bounds: 2,000 source queries, 300 s, 2 at a time per node, 3 s before a job answers; over 25 s of waiting refused', () => {
+    expect(loadConfig({}).backtest).toEqual({ maxSourceQueries: 2_000, maxSeconds: 300, maxRunning: 2, waitMs: 3_000 });
+    expect(loadConfig({ BACKTEST_MAX_SOURCE_QUERIES: '0', BACKTEST_WAIT_MS: '0' }).backtest).toMatchObject({ maxSourceQueries: 0, waitMs: 0 });
+    expect(() => loadConfig({ BACKTEST_WAIT_MS: '25001' })).toThrow('BACKTEST_WAIT_MS must be a whole number from 0 to 25000');
+  });
+
   it('given a kill grace past 10 s, or a lease grace that leaves no time to record, then both are refused', () => {
     expect(() => loadConfig({ QUERY_KILL_GRACE_SECONDS: '11' })).toThrow('QUERY_KILL_GRACE_SECONDS must be a whole number from 1 to 10');
     expect(() => loadConfig({ QUERY_KILL_GRACE_SECONDS: '10', SCHEDULER_LEASE_GRACE_SECONDS: '21' })).toThrow('must be at least 2 × QUERY_KILL_GRACE_SECONDS + 2 (22)');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
+import { createLiveFeed, type LiveMessage } from '../../src/adapters/live/live-feed.ts';
 import { testClock } from '../helpers/clock.ts';
+import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { playLive } from '../helpers/play-live.ts';
 import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
 
@@ -31,6 +33,7 @@ const perMinute = (t: number): number => {
 const QUERY = 'SELECT coalesce(sum(n), 0) AS value FROM per_minute WHERE at > :windowStart AND at <= :windowEnd';
 
 const clock = testClock(new Date(END).toISOString());
+let store: TestStore;
 let t: TestApp;
 let small: TestApp;
 let m: MonitoredDb;
@@ -45,13 +48,14 @@ const draftIn = (app: TestApp, o: Record<string, unknown> = {}) => ({
 const draft = (o: Record<string, unknown> = {}) => draftIn(t, o);
 const smallDraft = (o: Record<string, unknown> = {}) => draftIn(small, o);
 
+const poll = <T>(read: () => T) => expect.poll(read, { timeout: 10_000, interval: 50 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls a job until it is no longer running (each poll is a short call); returns its last view. */
-async function finished(app: TestApp, location: string, timeoutMs = 120_000): Promise<Record<string, any>> {
+async function finished(app: TestApp, location: string, timeoutMs = 120_000, headers?: Record<string, string>): Promise<Record<string, any>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = await app.inject({ method: 'GET', url: location });
+    const r = await app.inject({ method: 'GET', url: location, ...(headers ? { headers } : {}) });
     expect(r.statusCode, r.body).toBe(200);
     if (r.json().status !== 'running') return r.json();
     if (Date.now() > until) throw new Error(`job ${location} still running`);
@@ -65,7 +69,8 @@ const backtestOf = (r: { statusCode: number; json(): any; body: string }) => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp({ clock, overrides: { backtest: { limits: { maxSourceQueries: 20_000 }, waitMs: 500, maxRunning: 3 } } });
+  store = await createTestStore();
+  t = await buildTestApp({ clock, store, overrides: { liveFeed: createLiveFeed(store.db), backtest: { limits: { maxSourceQueries: 20_000 }, waitMs: 500, maxRunning: 3 } } });
   small = await buildTestApp({ clock, overrides: { backtest: { limits: { maxSourceQueries: 50 }, waitMs: 20_000, maxRunning: 1 } } });
   m = await createPostgresSource();
   await m.query('CREATE TABLE per_minute (at timestamptz PRIMARY KEY, n integer NOT NULL)');
@@ -80,6 +85,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await t?.close();
+  await store?.close();
   await small?.close();
   await m?.close();
 });
@@ -91,6 +97,8 @@ let newKpiBacktest: Record<string, any>;
 describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
   it('runs every window on the source as a job with progress, finds exactly the incident, and records nothing', async () => {
     const before = { executions: await count(t, 'SELECT count(*) AS n FROM executions'), events: await count(t, 'SELECT count(*) AS n FROM events'), outbox: await count(t, 'SELECT count(*) AS n FROM notifications') };
+    const feed: LiveMessage[] = [];
+    const stopListening = await t.deps.liveFeed!.listen((msg) => feed.push(msg));
     const started = Date.now();
     const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 7 } });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -100,6 +108,12 @@ describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
     expect(running.json().progress.total).toBeGreaterThan(0);
     newKpiBacktest = await finished(t, job.location);
     const b = newKpiBacktest;
+    // The live feed announced its progress and its end.
+    await poll(() => feed.filter((msg) => msg.kind === 'backtest' && (msg.data as { id: string }).id === job.id).map((msg) => (msg.data as { status: string }).status).at(-1)).toBe('done');
+    const announced = feed.filter((msg) => msg.kind === 'backtest' && (msg.data as { id: string }).id === job.id).map((msg) => msg.data as { progress: { done: number } });
+    expect(announced.length).toBeGreaterThan(3);
+    expect(announced.some((x) => x.progress.done > 0 && x.progress.done < b.progress.total)).toBe(true);
+    stopListening();
     expect(b.status).toBe('done');
     expect(b.windows).toMatchObject({ total: SLOTS, source: SLOTS, history: 0, none: 0, notRun: 0 });
     expect(b.sourceQueries).toBeGreaterThan(SLOTS); // the windows, and the past weeks the baseline fetches
@@ -113,7 +127,7 @@ describe('a new KPI\'s backtest (POST /kpis/test with days)', () => {
     expect(alert.peakDeviationPercent).toBeLessThan(-50);
     expect(alert.why).toContain('band drop');
     // One email to the on-call contact when it opened, one when it resolved (mail is not configured: the log channel).
-    expect(b.counts).toMatchObject({ alerts: 1, messages: 2, byRecipient: [{ contactId, address: 'oncall@example.com', channel: 'log', messages: 2 }] });
+    expect(b.counts).toMatchObject({ alerts: 1, messages: 2, byRecipient: [{ contactId, address: 'oncall@example.com', channel: 'log', messages: 2, messagesPerWeek: 2 }] });
     expect(b.current).toBeNull();
     expect(b.ranges.map((x: { kind: string }) => x.kind)).toContain('source');
     expect({ executions: await count(t, 'SELECT count(*) AS n FROM executions'), events: await count(t, 'SELECT count(*) AS n FROM events'), outbox: await count(t, 'SELECT count(*) AS n FROM notifications') })
@@ -164,6 +178,22 @@ describe('the same KPI played live by the scheduler', () => {
   }, 120_000);
 });
 
+describe('a KPI with series', () => {
+  it('replays every series on its own: points per series, the drop only in the series that dropped', async () => {
+    const query = `SELECT 'steady' AS key, coalesce(sum(n), 0) AS value FROM per_minute WHERE at > :windowStart AND at <= :windowEnd
+      UNION ALL SELECT 'doubled', coalesce(sum(n), 0) * 2 FROM per_minute WHERE at > :windowStart AND at <= :windowEnd AND at < '${new Date(INCIDENT.from - DAY).toISOString()}'::timestamptz`;
+    const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft({ query }), days: 3 } });
+    const job = backtestOf(r);
+    const b = job.status === 'running' ? await finished(t, job.location) : job;
+    expect(b.status).toBe('done');
+    const bySeries = (key: string) => b.points.filter((p: { series: string }) => p.series === key);
+    expect(bySeries('steady')).toHaveLength(3 * 96);
+    expect(bySeries('doubled')).toHaveLength(3 * 96);
+    // 'doubled' falls to 0 a day before the incident (its rows end there); 'steady' has the incident.
+    expect(b.alerts.map((a: { series: string }) => a.series).sort()).toEqual(['doubled', 'steady']);
+  }, 120_000);
+});
+
 describe('limits, cancelling and bad input', () => {
   it('stops running queries at the limit and says which windows were not run', async () => {
     const r = await small.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...smallDraft(), days: 2 } });
@@ -188,9 +218,14 @@ describe('limits, cancelling and bad input', () => {
     const r = await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 30 } });
     const job = backtestOf(r);
     expect(job.status).toBe('running');
-    const other = await givenKey(t, { scopes: ['kpi:execute'] });
+    const other = await givenKey(t, { scopes: ['kpi:read', 'kpi:execute'] });
     expect((await t.inject({ method: 'GET', url: job.location, headers: { 'x-api-key': other.key } })).statusCode).toBe(404);
     expect((await t.inject({ method: 'DELETE', url: job.location, headers: { 'x-api-key': other.key } })).statusCode).toBe(404);
+    // Whoever may test a definition (kpi:write) may follow the job it started.
+    const writer = await givenKey(t, { scopes: ['kpi:write'] });
+    const own = backtestOf(await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 1 }, headers: { 'x-api-key': writer.key } }));
+    expect((await t.inject({ method: 'GET', url: own.location, headers: { 'x-api-key': writer.key } })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'GET', url: own.location })).statusCode).toBe(404); // not the administrator's
     const cancelled = await t.inject({ method: 'DELETE', url: job.location });
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
@@ -204,6 +239,28 @@ describe('limits, cancelling and bad input', () => {
     expect(refused.statusCode, refused.body.slice(0, 300)).toBe(429);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     await lasting;
+  }, 120_000);
+
+  it('any node answers for a job and cancels it; the node that runs it stops', async () => {
+    const other = await buildTestApp({ clock, store });
+    try {
+      const asAdmin = { 'x-api-key': t.adminKey };
+      const job = backtestOf(await t.inject({ method: 'POST', url: '/api/v1/kpis/test', payload: { ...draft(), days: 30 } }));
+      expect(job.status).toBe('running');
+      await sleep(1_500);
+      const seen = await other.inject({ method: 'GET', url: job.location, headers: asAdmin });
+      expect(seen.statusCode, seen.body.slice(0, 300)).toBe(200);
+      expect(seen.json()).toMatchObject({ id: job.id, status: 'running' });
+      expect(seen.json().progress.total).toBeGreaterThan(0);
+      expect((await other.inject({ method: 'GET', url: job.location })).statusCode).toBe(404); // another caller
+      expect((await other.inject({ method: 'DELETE', url: job.location, headers: asAdmin })).statusCode).toBe(200);
+      const ended = await finished(other, job.location, 60_000, asAdmin);
+      expect(ended.status).toBe('cancelled');
+      expect(ended.windows.notRun).toBeGreaterThan(0);
+      expect((await t.inject({ method: 'GET', url: job.location })).json().status).toBe('cancelled');
+    } finally {
+      await other.close();
+    }
   }, 120_000);
 
   it('refuses bad input with problem+json, before anything runs', async () => {

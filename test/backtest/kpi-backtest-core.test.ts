@@ -41,7 +41,7 @@ describe('what a backtest\'s alerts would have sent', () => {
   it('given an alert opened and resolved, then its opening and its resolution to every recipient', () => {
     const s = summarise(replay([alert('2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z', '2026-03-02T10:00:00Z')]), kpi, DEFAULT_ALERT_POLICY, recipients, from, to);
     expect(s.counts).toMatchObject({ alerts: 1, messages: 4, alertsPerWeek: 0.5, messagesPerWeek: 2 });
-    expect(s.counts.byRecipient.map((r) => [r.contactId, r.channel, r.messages])).toEqual([['con_a', 'email', 2], [null, 'webhook', 2]]);
+    expect(s.counts.byRecipient.map((r) => [r.contactId, r.channel, r.messages, r.messagesPerWeek])).toEqual([['con_a', 'email', 2, 1], [null, 'webhook', 2, 1]]);
   });
 
   it('given an opening the cooldown held past its end, then it sends nothing; still open at the end, only its opening', () => {

@@ -110,7 +110,7 @@ describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
     await heading(page, 'Orders per hour');
     await page.getByLabel('Days to replay').fill('7');
     await page.getByLabel('Sensitivity to try').selectOption({ label: 'High' });
-    await page.getByRole('button', { name: 'Backtest' }).click();
+    await page.getByRole('button', { name: 'Replay the past' }).click();
     await poll(() => backtest.locator('.backtest-current').count()).toBe(1);
     expect(await backtest.locator('.backtest-current').innerText()).toBe('The current rule would have opened 1 alert and sent 2 messages in the last 7 days.');
     expect(await sentence.innerText()).toMatch(/^This rule would have opened \d+ alerts? and sent \d+ messages? in the last 7 days\.$/);

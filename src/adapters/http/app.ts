@@ -199,8 +199,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 /** The backtest's dependencies: the execution's sources and policy, the history, this node's jobs. */
 function backtestDeps(deps: AppDeps, app: FastifyInstance, execution: ExecutionDeps, feed: LiveFeed): BacktestRouteDeps {
   const o = deps.backtest ?? {};
+  const limits = { ...DEFAULT_BACKTEST_LIMITS, ...o.limits };
   const jobs = createBacktestJobs({
-    clock: deps.clock, ids: deps.ids, maxRunning: o.maxRunning,
+    db: deps.db, clock: deps.clock, ids: deps.ids, nodeId: execution.nodeId, maxRunning: o.maxRunning, staleAfterMs: limits.maxMs + 60_000,
     announce: (job) => feed.publish('backtest', { id: job.id, kpiId: job.kpiId, status: job.status, progress: job.progress }),
     onError: (err, job) => app.log.error({ err, backtest: job.id }, 'backtest failed'),
   });
@@ -210,7 +211,7 @@ function backtestDeps(deps: AppDeps, app: FastifyInstance, execution: ExecutionD
     backtest: {
       uow: deps.uow, clock: deps.clock, sources: execution.sources, alertPolicy: execution.alertPolicy, maxSeries: execution.maxSeries,
       routing: (deps.alertSettings ?? defaultAlertSettings()).routing, history: recordedHistory(deps.db),
-      limits: { ...DEFAULT_BACKTEST_LIMITS, ...o.limits }, pause: () => new Promise((resolve) => setImmediate(resolve)),
+      limits, pause: () => new Promise((resolve) => setImmediate(resolve)),
     },
   };
 }

@@ -23,6 +23,7 @@ export interface RecipientCount {
   readonly address: string;
   readonly channel: string;
   readonly messages: number;
+  readonly messagesPerWeek: number;
 }
 
 /** What a window was, for the honest edges: where its value came from, or why it was not judged. */
@@ -102,7 +103,7 @@ export function summarise(replay: Replay, kpi: Kpi, globalPolicy: AlertPolicy, r
     counts: {
       alerts: replay.alerts.length, messages: each * recipients.length,
       alertsPerWeek: round(replay.alerts.length / weeks), messagesPerWeek: round((each * recipients.length) / weeks),
-      byRecipient: recipients.map((r) => ({ contactId: r.contactId, address: r.address, channel: r.channel, messages: each })),
+      byRecipient: recipients.map((r) => ({ contactId: r.contactId, address: r.address, channel: r.channel, messages: each, messagesPerWeek: round(each / weeks) })),
     },
     ranges: rangesOf(replay),
   };

@@ -86,7 +86,9 @@ export function commonStepMinutes(rows: readonly BacktestRow[]): number {
   return best;
 }
 
-const cell = (v: number | string | null): string => (v === null ? '' : typeof v === 'number' ? String(Number(v.toPrecision(12))) : v);
+// Twelve significant digits; a whole number below 1e12 is already that (the common case, without toPrecision).
+const cell = (v: number | string | null): string =>
+  v === null ? '' : typeof v !== 'number' ? v : Number.isInteger(v) && Math.abs(v) < 1e12 ? String(v) : String(Number(v.toPrecision(12)));
 
 export const OUTPUT_HEADER = 'timestamp,value,anomaly_score,baseline,band_low,band_high,outcome,alert_id';
 

@@ -3,7 +3,7 @@ import { recipientsFor, type RoutingSettings } from '../alerts/routing.ts';
 import type { DataSource } from '../datasources/datasource.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { SourceRunner } from '../executions/ports.ts';
-import { kpiFromInput, kpiSchedule, validateKpi, type Kpi, type KpiInput } from '../kpis/kpi.ts';
+import { KPI_FIELDS, kpiFromInput, kpiSchedule, validateKpi, type Kpi, type KpiInput } from '../kpis/kpi.ts';
 import { nextSlot } from '../kpis/schedule.ts';
 import type { Clock, UnitOfWork } from '../ports.ts';
 import { BacktestSource, type QueryBudget, type RecordedWindows, type WindowOrigin } from './backtest-source.ts';
@@ -136,7 +136,9 @@ export async function runBacktest(deps: BacktestDeps, plan: BacktestPlan, opts: 
   const from = new Date(to.getTime() - plan.days * DAY_MS);
   const budget: QueryBudget = { maxQueries: deps.limits.maxSourceQueries, deadlineMs: started.getTime() + deps.limits.maxMs, used: 0, limitReached: null };
   const nowMs = () => deps.clock.now().getTime();
-  const rules = [plan.tried, ...(plan.saved === null ? [] : [plan.saved])];
+  // The saved rule unchanged (a backtest of the KPI as it is): one replay answers for both.
+  const same = plan.saved !== null && KPI_FIELDS.every((f) => JSON.stringify(plan.tried[f]) === JSON.stringify(plan.saved![f]));
+  const rules = [plan.tried, ...(plan.saved === null || same ? [] : [plan.saved])];
   const prepared = await Promise.all(rules.map(async (kpi) => {
     const warmFrom = new Date(from.getTime() - (kpi.baselineWeeks * 7 + 1) * DAY_MS);
     const historyOf = plan.saved !== null && sameWindows(kpi, plan.saved) ? plan.saved.id : null;
@@ -180,6 +182,6 @@ export async function runBacktest(deps: BacktestDeps, plan: BacktestPlan, opts: 
       notRun: count((o) => o === 'not_run') + (slots.length - tried.replayed), failed: count((o) => o === 'failed'),
     },
     ...(await summaryOf(plan.tried, tried)),
-    current: plan.saved === null || replays[1] === undefined ? null : await summaryOf(plan.saved, replays[1]),
+    current: plan.saved === null ? null : same ? await summaryOf(plan.saved, tried) : replays[1] === undefined ? null : await summaryOf(plan.saved, replays[1]),
   };
 }

@@ -225,7 +225,7 @@ export interface Named {
 /** One rule's backtest: what it would have done over the replayed windows. */
 export interface RuleBacktest {
   readonly alerts: { id: string; series: string | null; openedAt: string; resolvedAt: string | null; notifiedAt: string | null; peakDeviationPercent: number | null; why: string }[];
-  readonly counts: { alerts: number; messages: number; alertsPerWeek: number; messagesPerWeek: number; byRecipient: { contactId: string | null; address: string; channel: string; messages: number }[] };
+  readonly counts: { alerts: number; messages: number; alertsPerWeek: number; messagesPerWeek: number; byRecipient: { contactId: string | null; address: string; channel: string; messages: number; messagesPerWeek: number }[] };
   readonly ranges: { kind: string; from: string; to: string; windows: number }[];
   readonly points: BacktestPoint[];
 }

@@ -52,7 +52,7 @@ export function BacktestView({ job, onCancel }: { job: BacktestJob; onCancel: ()
       <section className="card backtest" aria-label="Backtest">
         <p>Replaying the past… {job.progress.done} of {job.progress.total || '?'} windows</p>
         <progress max={job.progress.total || 1} value={job.progress.done} />
-        <button type="button" className="secondary" onClick={onCancel}>Cancel the backtest</button>
+        <button type="button" className="secondary" onClick={onCancel}>Stop the replay</button>
       </section>
     );
   }

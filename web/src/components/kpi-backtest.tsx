@@ -34,7 +34,7 @@ export function KpiBacktest({ id }: { id: string }) {
             <option value="saved">As saved</option><option value="low">Low</option><option value="medium">Medium</option><option value="high">High</option><option value="none">No band</option>
           </select>
         </label>
-        <button type="button" className="secondary" onClick={() => void start()} disabled={busy || backtest.job?.status === 'running'}>{busy ? 'Starting…' : 'Backtest'}</button>
+        <button type="button" className="secondary" onClick={() => void start()} disabled={busy || backtest.job?.status === 'running'}>{busy ? 'Starting…' : 'Replay the past'}</button>
       </div>
       <ErrorMessage error={failure ?? backtest.error} />
       {backtest.job && <BacktestView job={backtest.job} onCancel={() => void backtest.cancel()} />}

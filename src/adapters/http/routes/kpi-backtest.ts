@@ -24,7 +24,7 @@ export const jobView = (job: BacktestJob) => ({
 
 /** Starts a planned backtest as a job and waits up to waitMs for it: the finished job, or the running one. */
 export async function startBacktest(d: BacktestRouteDeps, owner: string, plan: BacktestPlan): Promise<BacktestJob> {
-  const job = d.jobs.start(owner, plan.saved?.id ?? null, (signal, onProgress) => runBacktest(d.backtest, plan, { signal, onProgress }));
+  const job = await d.jobs.start(owner, plan.saved?.id ?? null, (signal, onProgress) => runBacktest(d.backtest, plan, { signal, onProgress }));
   await d.jobs.settled(job, d.waitMs);
   return job;
 }
@@ -50,28 +50,31 @@ export const kpiBacktestRoutes: FastifyPluginAsyncTypebox<{ deps: BacktestRouteD
     return reply.status(job.status === 'running' ? 202 : 200).header('location', jobLocation(job)).send(jobView(job));
   });
 
-  const found = (id: string, jobId: string, actor: string): BacktestJob => {
-    const job = deps.jobs.get(jobId, actor);
+  const found = async (id: string, jobId: string, actor: string): Promise<BacktestJob> => {
+    const job = await deps.jobs.get(jobId, actor);
     if (job === null || (job.kpiId ?? 'new') !== id) throw notFound('backtest', jobId);
     return job;
   };
 
+  // A job is seen and cancelled by the credential that started it only, whichever scope let it start
+  // one (kpi:execute here, kpi:write through POST /kpis/test): any other caller gets a 404.
   app.get('/kpis/:id/backtest/:jobId', {
-    config: { access: 'kpi:execute' },
+    config: { access: 'authenticated' },
     schema: {
       tags, summary: 'A backtest job: status, progress, and when done its alerts and points',
       description: 'A new KPI\'s backtest (POST /kpis/test with days) has the id `new`. Results are kept for an hour.',
       params: JobParams, response: { 200: BacktestJobView, ...problemResponses },
     },
-  }, async (request) => jobView(found(request.params.id, request.params.jobId, request.actor)));
+  }, async (request) => jobView(await found(request.params.id, request.params.jobId, request.actor)));
 
   app.delete('/kpis/:id/backtest/:jobId', {
-    config: { access: 'kpi:execute' },
+    config: { access: 'authenticated' },
     schema: { tags, summary: 'Cancel a backtest job (a finished one stays as it is)', params: JobParams, response: { 200: BacktestJobView, ...problemResponses } },
   }, async (request) => {
-    const job = found(request.params.id, request.params.jobId, request.actor);
-    deps.jobs.cancel(job);
+    const job = await found(request.params.id, request.params.jobId, request.actor);
+    await deps.jobs.cancel(job);
     await deps.jobs.settled(job, 5_000);
+    // Another node's job: it stops at its next progress; this answer shows it as last recorded.
     return jobView(job);
   });
 };

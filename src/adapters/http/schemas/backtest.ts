@@ -40,7 +40,7 @@ const RuleOut = {
   alerts: Type.Array(AlertOut, { description: 'The alerts the rule would have opened (and resolved)' }),
   counts: Type.Object({
     alerts: Type.Integer(), messages: Type.Integer(), alertsPerWeek: Type.Number(), messagesPerWeek: Type.Number(),
-    byRecipient: Type.Array(Type.Object({ contactId: Nullable(Type.String()), address: Type.String(), channel: Type.String(), messages: Type.Integer() })),
+    byRecipient: Type.Array(Type.Object({ contactId: Nullable(Type.String()), address: Type.String(), channel: Type.String(), messages: Type.Integer(), messagesPerWeek: Type.Number() })),
   }),
   ranges: Type.Array(Type.Object({ kind: Type.String(), from: DateTime, to: DateTime, windows: Type.Integer() }), {
     description: 'Consecutive windows of one kind: history, source, none (no data), not_run, failed, insufficient_history',
