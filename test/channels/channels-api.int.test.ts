@@ -163,6 +163,14 @@ describe('the test action', () => {
   });
 });
 
+describe('the API document', () => {
+  it('describes the channel routes, with the secrets marked write-only', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/channels', '/api/v1/channels/{id}', '/api/v1/channels/{id}/test']));
+    expect(JSON.stringify(doc.paths['/api/v1/channels'].post)).toContain('write-only');
+  });
+});
+
 describe('access', () => {
   it('a viewer key reads channels but cannot change or test them; no key is 401', async () => {
     const viewer = await givenKey(t, { scopes: ['channels:read'] });
