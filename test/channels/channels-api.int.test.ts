@@ -208,7 +208,7 @@ describe('secrets at rest and in the logs; replay', () => {
     const dump = await dumpDatabase(t.store.db);
     const logs = logLines.join('');
     expect(dump).toContain('Slack secrets'); // the search finds what is meant to be there
-    expect(dump).toContain('Changed channel \\"Team chat DE\\": secrets from \\"botToken\\" to \\"botToken\\"');
+    expect(dump).toContain('Changed channel \\"Team chat DE\\": secrets changed (set: \\"botToken\\")');
     expect(dump).toContain('internal error for [secret]');
     expect(logs).toContain('/api/v1/channels');
     for (const secret of [PD_KEY, TG_TOKEN, '111:first-token-value-xyz-000000', hookSecret, 'configured-secret-path']) {
