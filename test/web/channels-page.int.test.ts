@@ -93,7 +93,14 @@ describe.runIf(storeKind() === 'postgres')('the Channels page in a browser', () 
     await poll(() => edit.innerText()).toContain('Set; leave empty to keep it');
     expect(await edit.getByLabel('Integration key').inputValue()).toBe('');
     expect(await page.content()).not.toContain(ROUTING_KEY);
-    await edit.getByRole('button', { name: 'Cancel' }).click();
+    // Renamed with the key left empty: the key is kept, and the next test uses it.
+    await edit.getByLabel('Name', { exact: true }).fill('Payments on-call EU');
+    await edit.getByRole('button', { name: 'Save channel' }).click();
+    const renamed = page.getByRole('row').filter({ hasText: 'Payments on-call EU' });
+    await poll(() => renamed.count()).toBe(1);
+    await page.getByRole('button', { name: 'Send a test message to Payments on-call EU' }).click();
+    await poll(() => pd.received.length).toBe(4); // (the row still shows the first test's result meanwhile)
+    expect(pd.received.slice(2).map((r) => (r.json as { routing_key: string }).routing_key)).toEqual([ROUTING_KEY, ROUTING_KEY]);
 
     // The configured webhook's test reaches its receiver too.
     await page.getByRole('button', { name: 'Send a test message to webhook' }).click();
@@ -101,7 +108,7 @@ describe.runIf(storeKind() === 'postgres')('the Channels page in a browser', () 
     expect(hook.received.at(-1)!.path).toBe('/configured');
 
     // Deleted through the page: gone from the API as well.
-    await page.getByRole('button', { name: 'Delete Payments on-call' }).click();
+    await page.getByRole('button', { name: 'Delete Payments on-call EU' }).click();
     await poll(() => page.getByRole('row').filter({ hasText: 'Payments on-call' }).count()).toBe(0);
     const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
     const list = await call<{ items: { name: string }[] }>('GET', '/channels');
