@@ -278,6 +278,7 @@ function webhooksConfig(r: Reader): WebhookConfig[] {
     }
   }
   for (const h of hooks) r.check(/^https?:\/\//.test(h.url), `the URL of webhook ${h.name} must start with http:// or https://`);
+  for (const h of hooks) r.check(!/^(chn|env)_/.test(h.name), `webhook name ${h.name} must not start with chn_ or env_ (the ids of channels)`);
   r.check(new Set(hooks.map((h) => h.name)).size === hooks.length, 'webhook names must be unique (WEBHOOK_URL is "webhook", SLACK_WEBHOOK_URL is "slack")');
   return hooks;
 }

@@ -32,4 +32,8 @@ describe('alert configuration', () => {
       expect(error?.problems).toContainEqual(expect.stringContaining(name));
     }
   });
+
+  it('refuses a configured webhook named like a channel id (chn_…, env_…): the outbox could not tell them apart', () => {
+    expect(() => loadConfig({ ALERT_WEBHOOKS: '[{"name":"chn_ops","url":"https://h.example/x"}]' })).toThrow(/must not start with chn_ or env_/);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs, scrub } from '../../src/adapters/notifiers/http-send.ts';
 import { nextAttemptAt } from '../../src/core/alerts/delivery.ts';
+import { describeEvent } from '../../src/core/audit/describe-event.ts';
 import { recipientsFor } from '../../src/core/alerts/routing.ts';
 import { mergeSettings, receives, servesKpi, splitSettings, validateChannel, type NotificationChannel } from '../../src/core/channels/channel.ts';
 
@@ -75,5 +76,21 @@ describe('when to try again', () => {
 
   it('scrubs secrets from what a provider says back', () => {
     expect(scrub('bad key abcd1234 in abcd1234', ['abcd1234'])).toBe('bad key [secret] in [secret]');
+  });
+});
+
+describe('channels in the audit trail', () => {
+  it('says which secrets are set and that they changed, never their ciphertext', () => {
+    const created = describeEvent('ChannelCreated', 'channel', 'chn_1', {
+      id: 'chn_1', channel: { name: 'On-call', kind: 'pagerduty', settings: {}, kpis: null, owners: null, active: true }, sealedSecrets: 'v1.iv.tag.body', secretNames: ['routingKey'],
+    }, 'On-call');
+    expect(created.summary).toBe('Created channel "On-call" (pagerduty)');
+    expect(created.changes).toMatchObject({ secrets: { from: [], to: ['routingKey'] }, kind: { to: 'pagerduty' } });
+    expect(JSON.stringify(created)).not.toContain('v1.iv.tag.body');
+    const rotated = describeEvent('ChannelUpdated', 'channel', 'chn_1', {
+      id: 'chn_1', changes: { secrets: { from: ['routingKey'], to: ['routingKey'] } }, sealedSecrets: 'v1.iv2.tag2.body2', secretNames: ['routingKey'],
+    }, 'On-call');
+    expect(rotated.summary).toBe('Changed channel "On-call": secrets changed (set: "routingKey")');
+    expect(JSON.stringify(rotated)).not.toContain('body2');
   });
 });

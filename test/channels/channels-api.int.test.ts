@@ -163,6 +163,14 @@ describe('the test action', () => {
   });
 });
 
+describe('the API document', () => {
+  it('describes the channel routes, with the secrets marked write-only', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/channels', '/api/v1/channels/{id}', '/api/v1/channels/{id}/test']));
+    expect(JSON.stringify(doc.paths['/api/v1/channels'].post)).toContain('write-only');
+  });
+});
+
 describe('access', () => {
   it('a viewer key reads channels but cannot change or test them; no key is 401', async () => {
     const viewer = await givenKey(t, { scopes: ['channels:read'] });
@@ -200,7 +208,7 @@ describe('secrets at rest and in the logs; replay', () => {
     const dump = await dumpDatabase(t.store.db);
     const logs = logLines.join('');
     expect(dump).toContain('Slack secrets'); // the search finds what is meant to be there
-    expect(dump).toContain('Changed channel \\"Team chat DE\\": secrets from \\"botToken\\" to \\"botToken\\"');
+    expect(dump).toContain('Changed channel \\"Team chat DE\\": secrets changed (set: \\"botToken\\")');
     expect(dump).toContain('internal error for [secret]');
     expect(logs).toContain('/api/v1/channels');
     for (const secret of [PD_KEY, TG_TOKEN, '111:first-token-value-xyz-000000', hookSecret, 'configured-secret-path']) {

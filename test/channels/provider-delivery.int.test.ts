@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sendAll } from '../../src/adapters/notifiers/http-send.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/adapters/notifiers/webhook-signature.ts';
@@ -206,5 +209,47 @@ describe('a stored webhook with its own signing secret', () => {
     const ts = String(r.headers[TIMESTAMP_HEADER]);
     expect(r.headers[SIGNATURE_HEADER]).toBe(`sha256=${createHmac('sha256', 's3cr3t-signing').update(`${ts}.${r.raw}`).digest('hex')}`);
     expect(r.json).toMatchObject({ purpose: 'opened', alert: { id: alertId, kpiId: kpi.id, severity: 'critical' } });
+  });
+});
+
+describe('a hostile provider', () => {
+  it('that answers a 500 with an endless body: the attempt ends after the first 64 KB, not at the timeout, with a short error', async () => {
+    const endless = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      const chunk = 'x'.repeat(16_384);
+      const pump = () => { while (res.write(chunk)); res.once('drain', pump); };
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    try {
+      const started = Date.now();
+      const r = await sendAll([{ url: `http://127.0.0.1:${(endless.address() as AddressInfo).port}/`, headers: {}, body: {} }],
+        { label: 'webhook "endless"', timeoutMs: 5000, secrets: [], now: new Date() });
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(r).toMatchObject({ ok: false, error: expect.stringContaining('HTTP 500') });
+      expect(r.ok ? 0 : r.error.length).toBeLessThanOrEqual(500);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((r) => endless.close(r));
+    }
+  });
+
+  it('that accepts (200) and then drips its body a byte at a time: the attempt still ends at its timeout', async () => {
+    const drip = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
+    try {
+      const started = Date.now();
+      const r = await sendAll([{ url: `http://127.0.0.1:${(drip.address() as AddressInfo).port}/`, headers: {}, body: {} }],
+        { label: 'webhook "drip"', timeoutMs: 1000, secrets: [], now: new Date() });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(r).toEqual({ ok: true }); // it answered 200: the message was taken
+    } finally {
+      drip.closeAllConnections();
+      await new Promise((r) => drip.close(r));
+    }
   });
 });

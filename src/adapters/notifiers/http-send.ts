@@ -32,6 +32,29 @@ export function retryAfterMs(header: string | null, body: unknown, now: Date): n
 export const scrub = (text: string, secrets: readonly string[]): string =>
   secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[secret]'), text);
 
+/**
+ * At most `max` bytes of the answer: a provider's answer is short, a hostile one may be endless or drip.
+ * Read through the body's reader, which the request's timeout signal stops (`response.text()` waited
+ * past it in the tests of a dripping and of an endless body). The rest is dropped.
+ */
+async function readSome(response: Response, max = 65_536): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+}
+
 const parse = (text: string): unknown => {
   try {
     return JSON.parse(text);
@@ -58,7 +81,7 @@ export async function sendAll(requests: readonly HttpRequest[], o: SendOptions):
       const why = e instanceof Error ? (e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms (timeout)` : e.message) : String(e);
       return { ok: false, error: scrub(`${o.label}: ${why}`, o.secrets).slice(0, 500) };
     }
-    const text = await response.text().catch(() => '');
+    const text = await readSome(response).catch(() => '');
     if (response.status >= 200 && response.status < 300) continue;
     const body = parse(text);
     const error = scrub(`${o.label} answered HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`, o.secrets).slice(0, 500);

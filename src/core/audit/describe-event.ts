@@ -54,7 +54,8 @@ function asChanges(state: Record<string, unknown>, direction: 'created' | 'delet
 const listChanges = (changes: Changes): string =>
   Object.entries(changes)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([field, c]) => (field === 'password' ? `password ${String(c.to) === 'unset' ? 'removed' : String(c.to) === 'changed' ? 'changed' : 'set'}` : `${field} from ${show(c.from)} to ${show(c.to)}`))
+    .map(([field, c]) => (field === 'password' ? `password ${String(c.to) === 'unset' ? 'removed' : String(c.to) === 'changed' ? 'changed' : 'set'}`
+      : field === 'secrets' ? `secrets changed (set: ${show(c.to)})` : `${field} from ${show(c.from)} to ${show(c.to)}`))
     .join('; ');
 
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */

@@ -102,17 +102,18 @@ export function validateChannel(c: Omit<ChannelFields, 'settings'>, all: Readonl
   const errors = new FieldErrors();
   errors.check(c.name.length > 0, '/name', 'must not be empty');
   const spec = CHANNEL_SETTINGS[c.kind];
+  const aKind = `${/^[aeiou]/.test(c.kind) ? 'an' : 'a'} ${c.kind} channel`;
   for (const [name, s] of Object.entries(spec)) {
     const v = all[name];
     if (v === undefined || v === '') {
-      errors.check(!s.required, `/settings/${name}`, `a ${c.kind} channel needs ${name}`);
+      errors.check(!s.required, `/settings/${name}`, `${aKind} needs ${name}`);
       continue;
     }
     const problem = s.check?.(v) ?? null;
     if (problem !== null) errors.add(`/settings/${name}`, problem);
   }
   for (const name of Object.keys(all)) {
-    errors.check(name in spec, `/settings/${name}`, `is not a setting of a ${c.kind} channel (it has ${Object.keys(spec).join(', ')})`);
+    errors.check(name in spec, `/settings/${name}`, `is not a setting of ${aKind} (it has ${Object.keys(spec).join(', ')})`);
   }
   return errors.list;
 }

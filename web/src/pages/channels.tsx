@@ -65,7 +65,10 @@ export function ChannelsPage() {
 function ChannelTestButton({ channel }: { channel: ChannelConfig }) {
   const [result, setResult] = useState<ChannelTest | null>(null);
   const test = useAction();
-  const run = () => void test.run(async () => setResult(await api.post<ChannelTest>(`channels/${encodeURIComponent(channel.id)}/test`)));
+  const run = () => {
+    setResult(null); // the answer shown is always this click's
+    void test.run(async () => setResult(await api.post<ChannelTest>(`channels/${encodeURIComponent(channel.id)}/test`)));
+  };
   return (
     <div className="stack tight">
       <button type="button" className="secondary" disabled={test.busy} onClick={run} aria-label={`Send a test message to ${channel.name}`}>
