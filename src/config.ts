@@ -26,7 +26,7 @@ export interface Config {
   readonly adminPassword: string | null;
   /** Requests per minute and client address to login, refresh and logout. */
   readonly authRateLimitPerMinute: number;
-  /** Failed authentications per minute and client address before it gets 429 (routes that need credentials). */
+  /** Failed authentications per minute and client address before its further failures are 429s (valid credentials still pass). */
   readonly authFailureLimitPerMinute: number;
   /** HTTP server limits (timeouts, body size, trusted proxies): see HttpConfig. */
   readonly http: HttpConfig;

@@ -79,12 +79,14 @@ describe('failed authentication from one address', () => {
     });
   }
 
-  it('another address with a valid key is not limited by them', async () => {
-    const bad = from(nextAddress(), { 'x-api-key': 'not-a-key' });
+  it('valid credentials are not limited by them, from another address or from the same one', async () => {
+    const address = nextAddress();
+    const bad = from(address, { 'x-api-key': 'not-a-key' });
     for (let i = 0; i < 40; i++) await send(base, { method: 'GET', path: '/api/v1/kpis', headers: bad }, agent);
     expect((await send(base, { method: 'GET', path: '/api/v1/kpis', headers: bad }, agent)).status).toBe(429);
-    const good = await send(base, { method: 'GET', path: '/api/v1/kpis', headers: from(nextAddress(), { 'x-api-key': t.adminKey }) }, agent);
-    expect(good.status).toBe(200);
+    expect((await send(base, { method: 'GET', path: '/api/v1/kpis', headers: from(nextAddress(), { 'x-api-key': t.adminKey }) }, agent)).status).toBe(200);
+    // A colleague behind the same address (one NAT, one proxy) is not shut out by someone else's failures.
+    expect((await send(base, { method: 'GET', path: '/api/v1/kpis', headers: from(address, { 'x-api-key': t.adminKey }) }, agent)).status).toBe(200);
   });
 });
 

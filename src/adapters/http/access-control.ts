@@ -77,14 +77,6 @@ export async function registerAccessControl(
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config?.access;
     if (access === undefined || access === 'public') return; // unknown routes answer 404
-    const wait = failures.retryAfterSeconds(request.ip);
-    if (wait > 0) {
-      // Too many refusals from this address: refused before any look-up, and counted, not recorded one by one.
-      request.authFailure = 'rate_limited';
-      await failures.refused(request.ip, { type: 'AuthenticationFailed', data: { method: methodOf(request), reason: 'rate_limited', keyId: null } }, metaOf(request));
-      void reply.header('retry-after', String(wait));
-      throw new AppError('rate_limited', `too many failed authentications from this address; try again in ${wait} s`, { retryAfterSeconds: wait });
-    }
     const outcome = await authenticate(request, auth, lookup, usage);
     if (outcome !== null && !('failed' in outcome)) {
       request.principal = outcome;
@@ -93,6 +85,15 @@ export async function registerAccessControl(
     const decision = decideAccess(access, request.principal);
     if (decision === 'allow') return;
     if (decision === 'unauthenticated') {
+      const wait = failures.retryAfterSeconds(request.ip);
+      if (wait > 0) {
+        // This address failed too often: 429, counted with its kind, not recorded one by one. Valid
+        // credentials from it still pass, so that one client cannot shut out others behind the same address.
+        request.authFailure = 'rate_limited';
+        await failures.refused(request.ip, { type: 'AuthenticationFailed', data: { method: methodOf(request), reason: 'rate_limited', keyId: null } }, metaOf(request));
+        void reply.header('retry-after', String(wait));
+        throw new AppError('rate_limited', `too many failed authentications from this address; try again in ${wait} s`, { retryAfterSeconds: wait });
+      }
       request.authFailure = outcome === null ? 'missing' : 'failed' in outcome ? outcome.failed : 'unauthenticated';
       const event = outcome !== null && 'failed' in outcome
         ? { type: 'AuthenticationFailed' as const, data: { method: outcome.method, reason: outcome.failed, keyId: outcome.keyId ?? null } }

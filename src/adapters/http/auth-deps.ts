@@ -12,7 +12,7 @@ export interface AuthOptions {
   /** Requests per minute and client IP to login, refresh and logout. Default 20. */
   readonly rateLimitPerMinute?: number;
   readonly policy?: Partial<AuthPolicy>;
-  /** Failed authentications per minute and client address before it gets 429 on every route that needs credentials. Default 30. */
+  /** Failed authentications per minute and client address before its further failures are 429s (valid credentials still pass). Default 30. */
   readonly failureLimitPerMinute?: number;
   /** Cache API keys per node (default true); false = one store look-up per request (the benchmark's comparison). */
   readonly cacheApiKeys?: boolean;

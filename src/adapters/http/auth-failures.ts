@@ -6,7 +6,7 @@ type Failed = Extract<SecurityEvent, { type: 'AuthenticationFailed' }>;
 export interface AuthFailureOptions {
   /** Records one security event; failures are the caller's to log (a refusal is answered regardless). */
   readonly record: (event: Failed, meta: EventMeta) => Promise<void>;
-  /** Refusals per client address and window before the address gets 429; default 30. */
+  /** Refusals per client address and window before its further refusals are 429s; default 30. */
   readonly limit?: number;
   /** Window length, ms; default 60 000. */
   readonly windowMs?: number;
@@ -33,7 +33,7 @@ interface Group { readonly event: Failed; meta: EventMeta; repeats: number }
 /**
  * Per-node limits on failed authentication, so that a client cannot grow the store without bound:
  * 300 refusals from one address in a minute become a few events with counts, not 300 events and 300
- * audit entries; past `limit` the address is refused with 429 before any look-up.
+ * audit entries; past `limit` its failures are answered 429 (valid credentials from it still pass).
  */
 export function createAuthFailures(o: AuthFailureOptions): AuthFailures {
   const limit = o.limit ?? 30;

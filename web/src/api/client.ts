@@ -30,11 +30,24 @@ interface Tokens {
 }
 
 /**
- * Lets go of a response whose body will not be read: until its body is read or cancelled, a response
- * holds its connection, and the browser has only a few per server.
+ * Lets go of a response whose body will not be used: until its body is read to the end or cancelled, a
+ * response holds its connection, and the browser has only a few per server. The body is drained (an
+ * error body is small; the browser then counts the request as finished) and cancelled if it has not
+ * ended within `cancelAfterMs` (a stream).
  */
-export function release(res: Response): void {
-  if (res.body && !res.bodyUsed) void res.body.cancel().catch(() => undefined);
+export function release(res: Response, cancelAfterMs = 1_000): void {
+  if (!res.body || res.bodyUsed) return;
+  const reader = res.body.getReader();
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), cancelAfterMs);
+  void (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      // cancelled, or the connection failed: either way the body no longer holds it
+    } finally {
+      clearTimeout(timer);
+    }
+  })();
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
@@ -127,6 +140,9 @@ export async function login(username: string, password: string): Promise<void> {
 export async function signInWithApiKey(key: string): Promise<void> {
   const res = await fetch(`${API_BASE}/auth/me`, { headers: authHeaders({ kind: 'key', key }) });
   if (!res.ok) throw await toApiError(res);
+  // Read, though only the status matters: an unread answer holds its connection and, as API answers
+  // are not stored (no-store), Chromium's cache lock, so the page's own next GET /auth/me would wait forever.
+  await res.arrayBuffer();
   setCredentials({ kind: 'key', key });
 }
 
