@@ -75,7 +75,7 @@ beforeAll(async () => {
   const down = await api('POST', '/datasources', { name: 'down', kind: 'postgres', host: '127.0.0.1', port: 1, database: 'x', user: 'x', password: 'secret' });
   const ann = await api('POST', '/contacts', buildContact({ name: 'Ann' }));
   const bob = await api('POST', '/contacts', buildContact({ name: 'Bob' }));
-  const count = await api('POST', '/kpis', buildKpi({ dataSourceId: ds.id, contactIds: [ann.id], frequencyMinutes: 1, maxThreshold: 3, cooldownMinutes: 0, query: 'SELECT count(*) AS value, count(*) AS historical FROM account_transactions' }));
+  const count = await api('POST', '/kpis', buildKpi({ dataSourceId: ds.id, contactIds: [ann.id], frequencyMinutes: 1, sensitivity: null, maxThreshold: 3, cooldownMinutes: 0, query: 'SELECT count(*) AS value, count(*) AS historical FROM account_transactions' }));
   const failing = await api('POST', '/kpis', buildKpi({ dataSourceId: down.id, contactIds: [bob.id], frequencyMinutes: 1, failingAfterFailures: 2 }));
   await minute(); // 09:01: both run; the count is 0 (fine), the other fails
   await api('PATCH', `/kpis/${count.id}`, { owner: 'treasury' });

@@ -59,7 +59,7 @@ describe('GET /kpis/overview', () => {
     const ok = await kpi({ query: 'SELECT 42 AS value', maxThreshold: 100 }, 3);
     const breaching = await kpi({ query: 'SELECT 7 AS value', maxThreshold: 5 }, 1);
     const failing = await kpi({ query: 'SELECT nope FROM nowhere' }, 1);
-    const alerted = await kpi({ query: 'SELECT 9 AS value', maxThreshold: 5, cooldownMinutes: 0 }, 1, alerting);
+    const alerted = await kpi({ query: 'SELECT 9 AS value', maxThreshold: 5, cooldownMinutes: 0, pendingExecutions: 1 }, 1, alerting);
     const inactive = await kpi({ query: 'SELECT 1 AS value', active: false });
     const all = await tiles();
     expect(all.get(fresh)).toMatchObject({ status: 'no_history', lastValue: null, sparkline: [], openAlerts: 0 });

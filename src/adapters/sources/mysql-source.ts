@@ -93,10 +93,10 @@ export function openMysqlSource(ds: DataSource, password: string | null): Source
 
   return {
     run(text, params, limits, signal) {
-      const state: { conn: mysql.PoolConnection | null; killed: boolean } = { conn: null, killed: false };
+      const state: { conn: mysql.PoolConnection | null; killed: boolean; cancelled: boolean } = { conn: null, killed: false, cancelled: false };
       const threadId = () => (state.conn?.connection as Core | undefined)?.threadId ?? null;
       return supervise(limits, signal, {
-        cancel: () => { const id = threadId(); if (id !== null) void killOnServer('QUERY', id); },
+        cancel: () => { state.cancelled = true; const id = threadId(); if (id !== null) void killOnServer('QUERY', id); },
         kill: async () => {
           state.killed = true;
           const id = threadId();
@@ -114,7 +114,7 @@ export function openMysqlSource(ds: DataSource, password: string | null): Source
         listen(conn.connection as Core);
         state.conn = conn;
         if (state.killed) { conn.destroy(); return stopped('timeout', limits); }
-        return runOn(conn, text, params, limits, lost, killOnServer, () => state.conn === conn, () => { state.conn = null; });
+        return runOn(conn, text, params, limits, lost, killOnServer, () => state.conn === conn, () => { state.conn = null; }, () => state.cancelled);
       });
     },
     inspect: async () => ({ privileges: await withConnection((c) => inspectMysql(c)), refused: [] }),
@@ -129,12 +129,20 @@ export function openMysqlSource(ds: DataSource, password: string | null): Source
 async function runOn(
   conn: mysql.PoolConnection, text: string, params: Parameters<SourcePool['run']>[1], limits: RunLimits, lost: WeakSet<object>,
   killOnServer: (what: 'QUERY' | 'CONNECTION', id: number) => Promise<void>, stillOurs: () => boolean, forget: () => void,
+  cancelled: () => boolean,
 ): Promise<QueryRun> {
   const core = conn.connection as Core;
   const bound = bindNamedParameters(text, 'mysql');
   let reusable = false;
   try {
     await conn.query('START TRANSACTION READ ONLY');
+    // A cancel that came while the session was being prepared had no statement to kill: start none.
+    if (cancelled()) {
+      await conn.query('ROLLBACK');
+      await conn.reset();
+      reusable = !lost.has(core);
+      return stopped('timeout', limits);
+    }
     const streamed = await streamRows(core, bound.text, parameterValues(bound, params), limits.maxRows);
     if (streamed === 'too_many') {
       await killOnServer('CONNECTION', core.threadId);

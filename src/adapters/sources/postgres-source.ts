@@ -83,7 +83,7 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
 
   return {
     run(text, params, limits, signal) {
-      const state: { client: pg.PoolClient | null; killed: boolean; cancelled: boolean; broken: boolean } = { client: null, killed: false, cancelled: false, broken: false };
+      const state: { client: pg.PoolClient | null; killed: boolean; broken: boolean; cancelled: boolean } = { client: null, killed: false, broken: false, cancelled: false };
       const pid = () => (state.client as unknown as { processID: number } | null)?.processID ?? null;
       const drop = () => {
         const c = state.client;
@@ -92,11 +92,7 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
         c?.release(true);
       };
       return supervise(limits, signal, {
-        cancel: () => {
-          state.cancelled = true; // a cancel before the connection is there stops the run once it is
-          const p = pid();
-          if (p !== null) void signalBackend('pg_cancel_backend', p);
-        },
+        cancel: () => { state.cancelled = true; const p = pid(); if (p !== null) void signalBackend('pg_cancel_backend', p); },
         kill: async () => {
           state.killed = true;
           const p = pid();
@@ -112,11 +108,6 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
         }
         state.client = client;
         if (state.killed) { drop(); return stopped('timeout', limits); }
-        if (state.cancelled) {
-          state.client = null;
-          client.release();
-          return stopped('timeout', limits);
-        }
         client.on('error', () => (state.broken = true));
         try {
           return await runIn(client, text, params, limits, state);
@@ -138,11 +129,13 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
   };
 }
 
-async function runIn(client: pg.PoolClient, text: string, params: Parameters<SourcePool['run']>[1], limits: RunLimits, state: { broken: boolean }): Promise<QueryRun> {
+async function runIn(client: pg.PoolClient, text: string, params: Parameters<SourcePool['run']>[1], limits: RunLimits, state: { broken: boolean; cancelled: boolean }): Promise<QueryRun> {
   const bound = bindNamedParameters(text, 'postgres');
   try {
     // Our own text, in one round trip; standard strings as the statement check read them.
     await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.round(limits.timeoutMs))}; SET LOCAL standard_conforming_strings = on`);
+    // A cancel that came while the session was being prepared had no statement to cancel: start none.
+    if (state.cancelled) return stopped('timeout', limits);
     const read = await readBounded(client, bound.text, parameterValues(bound, params), limits.maxRows);
     return read === null ? tooManyRows(limits) : { ok: true, rows: read.rows, columns: read.columns };
   } catch (e) {
