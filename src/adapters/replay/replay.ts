@@ -88,7 +88,8 @@ function columnDifferences(live: Record<string, unknown> | null, rebuilt: Record
 }
 
 async function diffTable(q: Queryable, schema: string, table: string, key: string): Promise<{ rows: number; differences: RowDifference[] }> {
-  const side = (s: string) => `SELECT ${key} AS k, to_jsonb(t) - 'search' AS j FROM ${s}.${table} t`;
+  // Not from events: the search text (derived) and the scheduler's "look at its schedule again" flag.
+  const side = (s: string) => `SELECT ${key} AS k, to_jsonb(t) - 'search' - 'schedule_dirty' AS j FROM ${s}.${table} t`;
   const { rows } = await q.query<{ k: string; live: Record<string, unknown> | null; rebuilt: Record<string, unknown> | null }>(
     `SELECT coalesce(l.k, r.k)::text AS k, l.j AS live, r.j AS rebuilt
        FROM (${side('public')}) l FULL JOIN (${side(schema)}) r ON l.k = r.k
