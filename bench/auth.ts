@@ -20,7 +20,7 @@ import { createApiKey } from '../src/core/auth/api-key-commands.ts';
 import { createDataSource } from '../src/core/datasources/datasource-commands.ts';
 import { createKpi } from '../src/core/kpis/kpi-commands.ts';
 import { buildDataSource, buildKpi } from '../test/helpers/factories.ts';
-import { commandDeps } from '../test/helpers/app.ts';
+import { commandDeps, testExecution } from '../test/helpers/app.ts';
 import { createTestStore, type StoreKind } from '../test/helpers/store.ts';
 
 export interface Measurement {
@@ -46,7 +46,9 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 export async function runAuthBench(opts: { seconds?: number; store?: StoreKind; rounds?: number } = {}): Promise<AuthBenchResult> {
   const seconds = opts.seconds ?? 5;
   const store = await createTestStore(opts.store ?? 'postgres');
-  const deps = { db: store.db, ...commandDeps(store) };
+  const base = { db: store.db, ...commandDeps(store) };
+  const wired = testExecution(base);
+  const deps = { ...base, execution: wired.execution, inspector: wired.sources };
   const meta = { actor: 'bench', correlationId: 'cor_bench' };
   const app = await buildApp(deps);
   const uncached = await buildApp({ ...deps, auth: { cacheApiKeys: false } });
@@ -86,6 +88,7 @@ export async function runAuthBench(opts: { seconds?: number; store?: StoreKind; 
   } finally {
     await uncached.close();
     await app.close();
+    await wired.sources.close();
     await store.close();
   }
 }

@@ -9,6 +9,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { createSecretBox } from '../src/adapters/crypto/secret-box.ts';
+import { createIdGenerator } from '../src/adapters/ids.ts';
+import type { Db } from '../src/adapters/storage/db.ts';
+import { migrate } from '../src/adapters/storage/migrate.ts';
+import { openPgDb } from '../src/adapters/storage/pg-db.ts';
+import { createUnitOfWork } from '../src/adapters/storage/unit-of-work.ts';
+import { createDataSource } from '../src/core/datasources/datasource-commands.ts';
 import { percentile } from './benchmark.ts';
 
 export const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,6 +52,21 @@ export async function scratch(): Promise<{ store: string; source: string; reader
       await admin(`DROP ROLE IF EXISTS ${names.reader}`);
     },
   };
+}
+
+/**
+ * A migrated store on `names.store` with one PostgreSQL data source reading `names.source` as the
+ * read-only user (KPIs are then inserted with SQL by the caller); its secrets key for the nodes.
+ */
+export async function seededStore(names: { store: string; source: string; reader: string }, maxConnections: number): Promise<{ store: Db; dataSourceId: string; secretsKey: string }> {
+  const store = openPgDb({ connectionString: urlOf(names.store), max: 4 });
+  const key = randomBytes(32);
+  await migrate(store);
+  const clock = { now: () => new Date() };
+  const src = new URL(urlOf(names.source));
+  const ds = await createDataSource({ uow: createUnitOfWork(store, clock), clock, ids: createIdGenerator(clock), secrets: createSecretBox(key) },
+    { name: 'bench', kind: 'postgres', host: src.hostname, port: Number(src.port || 5432), database: names.source, user: names.reader, maxConnections }, { actor: 'bench', correlationId: 'cor_bench' });
+  return { store, dataSourceId: ds.id, secretsKey: key.toString('base64') };
 }
 
 /** Resident memory of a process in MB (VmRSS), null once it is gone. */
@@ -100,19 +122,19 @@ export interface ServiceProcess {
 
 /** Starts `monitoring-grid start` as its own process with `env`; resolves once it listens (or, as a scheduler only, once it runs). */
 export async function startService(env: Record<string, string>, role: 'all' | 'scheduler' = 'all'): Promise<ServiceProcess> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(process.execPath, [path.join(root, 'bin/monitoring-grid.js'), 'start', '--role', role], {
-    cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: role === 'scheduler' ? 'info' : 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: role === 'scheduler' ? 'info' : 'warn', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  let url = '';
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${out}`);
-    if (role === 'scheduler' ? out.includes('MonitoringGrid is running') : await fetch(`${url}/health/live`).then((r) => r.ok, () => false)) break;
+    url = /MonitoringGrid dashboard: (http:\/\/\S+?)\/\s/.exec(out)?.[1] ?? '';
+    if (role === 'scheduler' ? out.includes('MonitoringGrid is running') : url !== '') break;
     if (Date.now() > deadline) throw new Error(`the service did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }

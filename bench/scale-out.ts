@@ -6,15 +6,8 @@
  * per evaluation of the nodes and of the PostgreSQL server (store and source are both on this machine):
  * where the limit is, and how far a bigger store goes. `npx tsx bench/scale-out.ts`.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createSecretBox } from '../src/adapters/crypto/secret-box.ts';
-import { createIdGenerator } from '../src/adapters/ids.ts';
-import { migrate } from '../src/adapters/storage/migrate.ts';
-import { openPgDb } from '../src/adapters/storage/pg-db.ts';
-import { createUnitOfWork } from '../src/adapters/storage/unit-of-work.ts';
-import { createDataSource } from '../src/core/datasources/datasource-commands.ts';
-import { cpuSeconds, postgresCpuSeconds, scratch, startService, table, urlOf, type ServiceProcess } from './processes.ts';
+import { cpuSeconds, postgresCpuSeconds, scratch, seededStore, startService, table, urlOf, type ServiceProcess } from './processes.ts';
 
 const N = Number(process.env.SCALE_KPIS ?? 3000);
 const NODES = Number(process.env.SCALE_NODES ?? 3);
@@ -35,24 +28,18 @@ async function raw(url: string, concurrency: number, n: number): Promise<number>
 }
 
 const db = await scratch();
-const store = openPgDb({ connectionString: urlOf(db.store), max: 4 });
-const secretsKey = randomBytes(32);
+const { store, dataSourceId, secretsKey } = await seededStore(db, PARALLEL * NODES);
 try {
-  await migrate(store);
-  const clock = { now: () => new Date() };
-  const src = new URL(urlOf(db.source));
-  const ds = await createDataSource({ uow: createUnitOfWork(store, clock), clock, ids: createIdGenerator(clock), secrets: createSecretBox(secretsKey) },
-    { name: 'bench', kind: 'postgres', host: src.hostname, port: Number(src.port || 5432), database: db.source, user: db.reader, maxConnections: PARALLEL * NODES }, { actor: 'bench', correlationId: 'cor_bench' });
   await store.query(
     `INSERT INTO kpis SELECT 'kpi_scale' || lpad(i::text, 6, '0'), 'scale ' || i, 'bench', 2, 60, NULL, 'UTC', 60, 10, 'both', NULL, NULL, 'any', 4, 'mean',
-            $1, $2, '', '', '{}', 30, 30, true, 1, now(), now() FROM generate_series(1, $3::int) AS i`, [ds.id, QUERY, N]);
+            $1, $2, '', '', '{}', 30, 30, true, 1, now(), now() FROM generate_series(1, $3::int) AS i`, [dataSourceId, QUERY, N]);
   await store.query('UPDATE kpis SET schedule_dirty = false');
   await store.query("INSERT INTO kpi_runs (kpi_id, kpi_version, schedule_signature, next_run_at) SELECT id, version, $1, now() + interval '1 day' FROM kpis", [JSON.stringify({ kind: 'interval', frequencyMinutes: 60 })]);
 
   const phase = async (nodes: number) => {
     await store.query('DELETE FROM executions');
     await store.query("UPDATE kpi_runs SET next_run_at = now() + interval '1 day', running_slot = NULL, lease_token = NULL, lease_until = NULL, last_run_at = NULL");
-    const env = { DATABASE_URL: urlOf(db.store), DEMO: 'false', SECRETS_KEY: secretsKey.toString('base64'), MAX_PARALLEL_EXECUTIONS: String(PARALLEL), SCHEDULER_POLL_MS: '200' };
+    const env = { DATABASE_URL: urlOf(db.store), DEMO: 'false', SECRETS_KEY: secretsKey, MAX_PARALLEL_EXECUTIONS: String(PARALLEL), SCHEDULER_POLL_MS: '200' };
     const procs: ServiceProcess[] = await Promise.all(Array.from({ length: nodes }, () => startService(env, 'scheduler')));
     try {
       const nodeCpu0 = procs.reduce((s, p) => s + cpuSeconds(p.child.pid!), 0);

@@ -93,7 +93,8 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all(schedulers.map((s) => s.stop()));
-  if (trace !== undefined) log(`store round trips: ${(trace.roundTrips() / N).toFixed(2)} per evaluation\n${trace.report()}`);
+  const roundTrips = trace === undefined ? NaN : trace.roundTrips() / N;
+  if (trace !== undefined && process.env.BENCH_TRACE) log(`store round trips: ${roundTrips.toFixed(2)} per evaluation\n${trace.report()}`);
   await Promise.all([...sources.map((s) => s.close()), ...pools.map((p) => p.close())]);
   const { rows } = await store.query<{ lag: number; end_ms: number; status: string; node_id: string }>(
     "SELECT extract(epoch FROM started_at - slot_at) * 1000 AS lag, extract(epoch FROM finished_at - slot_at) * 1000 AS end_ms, status, node_id FROM executions WHERE trigger = 'schedule'",
@@ -105,7 +106,7 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
   const lags = rows.map((r) => r.lag);
   const perNode = [...new Set(rows.map((r) => r.node_id))].map((id) => rows.filter((r) => r.node_id === id).length);
   log(`${nodes} node(s): ${rows.length} runs (${failed} not successful) in ${seconds.toFixed(2)} s; per node ${perNode.join('/')}`);
-  return { rate: rows.length / seconds, p50: percentile(lags, 50), p99: percentile(lags, 99), failed };
+  return { rate: rows.length / seconds, p50: percentile(lags, 50), p99: percentile(lags, 99), failed, roundTrips };
 }
 
 const benchmark: Benchmark = {
@@ -136,13 +137,14 @@ const benchmark: Benchmark = {
       await raw(urlOf(sourceName, reader), CONCURRENCY, 500, false);
       const rawRate = await raw(urlOf(sourceName, reader), CONCURRENCY, N, false);
       const rawTxRate = await raw(urlOf(sourceName, reader), CONCURRENCY, N, true);
-      const one = await throughScheduler(store, 1, CONCURRENCY, log, process.env.BENCH_TRACE ? traceStore(store) : undefined);
+      const one = await throughScheduler(store, 1, CONCURRENCY, log, traceStore(store));
       const rawRate3 = await raw(urlOf(sourceName, reader), CONCURRENCY * 3, N, false);
       const three = await throughScheduler(store, 3, CONCURRENCY, log);
       const rows: BenchRow[] = [
         { case: `1 node, ${N} KPIs`, measured: one.rate, unit: 'evals/s', baseline: rawRate, note: `raw pg: plain SELECT at concurrency ${CONCURRENCY}` },
         { case: '1 node vs raw read-only tx', measured: one.rate, unit: 'evals/s', baseline: rawTxRate, note: 'raw pg: BEGIN READ ONLY, SET, SELECT, ROLLBACK' },
         { case: '1 node', measured: one.rate * 60, unit: 'KPIs/min', note: 'goal >= 10,000' },
+        { case: '1 node store round trips', measured: one.roundTrips, unit: 'per eval', baseline: 1, note: "the raw driver's one; BENCH_TRACE=1 shows them by statement" },
         { case: '1 node lag p50', measured: one.p50, unit: 'ms', note: 'run start - slot; all KPIs due at once' },
         { case: '1 node lag p99', measured: one.p99, unit: 'ms', note: 'goal <= 1,000' },
         { case: `3 nodes, ${N} KPIs`, measured: three.rate, unit: 'evals/s', baseline: rawRate3, note: `raw pg at concurrency ${CONCURRENCY * 3}; nodes in one process` },

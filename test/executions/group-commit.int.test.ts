@@ -7,6 +7,7 @@ import { claimDue, syncSchedules } from '../../src/adapters/storage/kpi-runs.rep
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import type { DataSource } from '../../src/core/datasources/datasource.ts';
 import { evaluateKpi } from '../../src/core/executions/evaluate.ts';
+import { planFor } from '../../src/core/executions/judge-series.ts';
 import type { ExecutionDeps } from '../../src/core/executions/execute-now.ts';
 import type { Claim } from '../../src/core/executions/lease.ts';
 import type { ExecutionRecorded } from '../../src/core/executions/ports.ts';
@@ -74,6 +75,10 @@ describe('recordings committed together (recordLeased)', () => {
     expect(await leaseOf(claims[0]!.kpi.id)).toEqual({ lease_token: null, last_status: 'success' });
     expect(await leaseOf(claims[1]!.kpi.id)).toEqual({ lease_token: 'lease_of_another_node', last_status: null });
     expect(recorded.map((r) => [r.kpi.id, r.previous.lastStatus])).toEqual([[claims[0]!.kpi.id, null], [claims[2]!.kpi.id, null]]);
+    // Look-ups of concurrent runs share one query; each run gets its own KPI's past, none another's.
+    const next = (c: Claim) => planFor(c.kpi, new Date(c.slot.getTime() + 60_000)).plan;
+    const pasts = await Promise.all(claims.map((c) => deps.uow.read.executions.seriesHistory(c.kpi.id, [''], next(c))));
+    expect(pasts.map((p) => p.get('')?.refs.recent.map((x) => x.value) ?? null)).toEqual([[11], null, [13]]);
   });
 
   it('a run the store refuses fails alone: it is recorded as failed, saying why, and the rest of its batch as they were', async () => {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import { createKpi } from '../../src/core/kpis/kpi-commands.ts';
+import { syncSchedules } from '../../src/adapters/storage/kpi-runs.repo.ts';
 import type { CommandDeps } from '../../src/core/ports.ts';
 import { commandDeps } from '../helpers/app.ts';
 import { testClock } from '../helpers/clock.ts';
@@ -88,6 +89,37 @@ describe.runIf(storeKind() === 'postgres')('several scheduler nodes on one Postg
     expect(new Date(runs[0]!.slot_at)).toEqual(new Date(lease!.running_slot));
     expect(survivor.scheduler.counters().tookOver).toBe(1);
   });
+
+  it('three node processes, one killed in the middle of its batch: every slot is recorded exactly once, none lost', async () => {
+    const kpis: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      kpis.push((await createKpi(deps, buildKpi({ dataSourceId: dsId, frequencyMinutes: 60, timeoutSeconds: 2, query: 'SELECT pg_sleep(0.05) AS value' }), meta)).id);
+    }
+    await syncSchedules(store.db, new Date());
+    await store.db.query("UPDATE kpi_runs SET next_run_at = now() - interval '1 second' WHERE kpi_id = ANY ($1::text[])", [kpis]);
+    const children = [0, 1, 2].map(() => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/executions/node-process.ts', store.url!, '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const seen = { out: '' };
+      child.stdout.on('data', (d: Buffer) => (seen.out += d.toString()));
+      return { child, seen };
+    });
+    try {
+      const victim = children[0]!;
+      for (let i = 0; i < 400 && victim.seen.out.split('\n').length < 8; i++) await new Promise((r) => setTimeout(r, 25));
+      victim.child.kill('SIGKILL');
+      await once(victim.child, 'exit');
+      const done = async () => (await scheduled(`kpi_id = ANY ('{${kpis.join(',')}}')`)).length;
+      for (let i = 0; i < 300 && (await done()) < kpis.length; i++) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      for (const c of children) c.child.kill('SIGKILL');
+    }
+    const runs = await scheduled(`kpi_id = ANY ('{${kpis.join(',')}}')`);
+    expect(runs).toHaveLength(kpis.length);
+    expect(runs.filter((r) => r.n !== 1)).toEqual([]);
+    const { rows: tookOver } = await store.db.query<{ n: number }>("SELECT count(*)::int AS n FROM kpi_runs WHERE kpi_id = ANY ($1::text[]) AND attempt > 1", [kpis]);
+    expect(tookOver[0]!.n).toBeGreaterThan(0); // the victim held leases when it died
+    await store.db.query('UPDATE kpis SET active = false WHERE id = ANY ($1::text[])', [kpis]);
+  }, 60_000);
 
   it('a node that stops hands its running executions back at once; another node runs them', async () => {
     const clock = testClock(new Date());

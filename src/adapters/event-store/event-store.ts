@@ -13,38 +13,26 @@ const streamConflict = (streamId: string, expected: ExpectedVersion, actual?: nu
   });
 
 /**
- * Claims the next `count` versions of a stream by moving its row in `streams`. The row lock makes
- * concurrent appenders to one stream wait for each other; under READ COMMITTED the waiter re-checks
- * the version after the winner commits and finds it moved: exactly one wins each version.
+ * How the next versions of a stream are claimed, as the first part of the append's one statement: by
+ * moving its row in `streams`. The row lock makes concurrent appenders to one stream wait for each
+ * other; under READ COMMITTED the waiter re-checks the version after the winner commits and finds it
+ * moved: exactly one wins each version. No row = the expected version did not hold.
  */
-async function claimVersions(tx: Queryable, streamId: string, expected: ExpectedVersion, count: number): Promise<number> {
+function claimSql(expected: ExpectedVersion): { sql: string; params: unknown[] } {
   if (expected === 'any') {
-    const { rows } = await tx.query<{ version: number }>(
-      `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
-       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`,
-      [streamId, count],
-    );
-    return rows[0]!.version;
+    return { sql: `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
+       ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + EXCLUDED.version RETURNING version`, params: [] };
   }
   if (expected === 'no_stream' || expected === 0) {
-    const { rows } = await tx.query<{ version: number }>(
-      'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version',
-      [streamId, count],
-    );
-    if (rows.length === 0) throw streamConflict(streamId, expected);
-    return rows[0]!.version;
+    return { sql: 'INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version', params: [] };
   }
-  const { rows } = await tx.query<{ version: number }>(
-    'UPDATE streams SET version = version + $3 WHERE stream_id = $1 AND version = $2 RETURNING version',
-    [streamId, expected, count],
-  );
-  if (rows.length === 0) throw streamConflict(streamId, expected);
-  return rows[0]!.version;
+  return { sql: 'UPDATE streams SET version = version + $2 WHERE stream_id = $1 AND version = $7 RETURNING version', params: [expected] };
 }
 
 /**
- * Appends events to a stream. Call it inside the transaction that also updates the read model, so
- * that the two commit together. Returns the stream's new version.
+ * Appends events to a stream in ONE statement (the versions claimed and the events written together).
+ * Call it inside the transaction that also updates the read model, so that the two commit together.
+ * Returns the stream's new version.
  */
 export async function appendEvents(
   tx: Queryable,
@@ -60,26 +48,24 @@ export async function appendEvents(
     const path = nonFinitePath(e.data);
     if (path !== null) throw new Error(`${e.type} holds a number that is not finite at ${path}; an event cannot store it`);
   }
-  const last = await claimVersions(tx, streamId, expected, events.length);
-  const first = last - events.length + 1;
-  const recordedAt = clock.now();
-  const values: unknown[] = [];
-  const tuples = events.map((e, i) => {
-    values.push(streamId, first + i, e.type, JSON.stringify(e.data), JSON.stringify(meta), recordedAt);
-    const b = i * 6;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}::jsonb, $${b + 5}::jsonb, $${b + 6})`;
-  });
+  const claim = claimSql(expected);
+  let rows: { stream_version: number }[];
   try {
-    await tx.query(
-      `INSERT INTO events (stream_id, stream_version, type, data, metadata, recorded_at) VALUES ${tuples.join(', ')}`,
-      values,
-    );
+    ({ rows } = await tx.query<{ stream_version: number }>(
+      `WITH claimed AS (${claim.sql})
+       INSERT INTO events (stream_id, stream_version, type, data, metadata, recorded_at)
+       SELECT $1, claimed.version - $2 + e.i, e.type, e.data, $5::jsonb, $6
+         FROM claimed, unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS e(type, data, i)
+       RETURNING stream_version`,
+      [streamId, events.length, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), JSON.stringify(meta), clock.now(), ...claim.params],
+    ));
   } catch (e) {
-    // Unreachable while every append goes through claimVersions; kept as the last line of defence.
+    // Unreachable while every append claims its versions first; kept as the last line of defence.
     if (sqlState(e) === UNIQUE_VIOLATION) throw streamConflict(streamId, expected);
     throw e;
   }
-  return last;
+  if (rows.length === 0) throw streamConflict(streamId, expected);
+  return Math.max(...rows.map((r) => Number(r.stream_version)));
 }
 
 interface EventRow {

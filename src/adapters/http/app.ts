@@ -1,4 +1,3 @@
-import { DEFAULT_ALERT_POLICY } from '../../core/alerts/judgement.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -26,7 +25,6 @@ import { kpiRoutes } from './routes/kpis.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { executionRoutes } from './routes/executions.ts';
 import type { ExecutionDeps } from '../../core/executions/execute-now.ts';
-import { createSourceRegistry, type SourceRegistryOptions } from '../sources/source-registry.ts';
 import type { DataSourceInspector } from '../../core/datasources/inspection.ts';
 import { schedulerRoutes } from './routes/scheduler.ts';
 import type { Scheduler } from '../scheduler/scheduler.ts';
@@ -44,7 +42,6 @@ import { auditTrailRoutes } from './routes/audittrail.ts';
 import { createUsageRecorder } from './usage-recorder.ts';
 import { fastifyTracingPlugin } from '../observability/fastify-tracing.ts';
 import { otelTracer } from '../observability/tracing.ts';
-import { observeExecutions } from '../observability/observers.ts';
 import { createLiveFeed, type LiveFeed } from '../live/live-feed.ts';
 import { liveRoutes } from './routes/live.ts';
 import type { Tracer } from '../../core/tracer.ts';
@@ -70,8 +67,8 @@ export interface AppDeps extends CommandDeps {
   readonly healthGroups?: Record<string, HealthGroup>;
   /** JWT secret, auth rate limit, lockout policy; defaults suit tests (a random secret per app). */
   readonly auth?: AuthOptions;
-  /** Runs KPIs for the API (run now, data-source test); default: own pools without passwordEnv lookups. */
-  readonly execution?: ExecutionDeps;
+  /** Runs KPIs for the API (run now, the editor's test), wired by the composition root (main.ts) with its listeners. */
+  readonly execution: ExecutionDeps;
   /** This node's scheduler, when it runs one: its counters join the status API. */
   readonly scheduler?: Scheduler;
   readonly heartbeatIntervalMs?: number;
@@ -89,12 +86,10 @@ export interface AppDeps extends CommandDeps {
   readonly alertSettings?: AlertSettings;
   /** The built dashboard served at `/` (default web/dist of this package); null serves none. */
   readonly webRoot?: string | null;
-  /** Bounds of the default source pools (tests: SQLite folders, kill grace); main.ts passes `execution` instead. */
-  readonly sourceOptions?: Omit<SourceRegistryOptions, 'secrets' | 'env'>;
   /** Timeouts, body limit and trusted proxies of the HTTP server; defaults in server-options.ts. */
   readonly http?: HttpOptions;
-  /** Inspects data sources when they are created or changed; the default execution's pools otherwise. */
-  readonly inspector?: DataSourceInspector;
+  /** Inspects data sources when they are created or changed (the source registry of `execution`). */
+  readonly inspector: DataSourceInspector;
   /** Backtest limits (BACKTEST_*); the defaults otherwise. */
   readonly backtest?: BacktestOptions;
   /** Sends channels' test messages and lists the configured webhooks; default: stored channels only, unsigned, 5 s. */
@@ -163,9 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp, uiConfig: { validatorUrl: null } });
 
   const liveFeed = deps.liveFeed ?? createLiveFeed(deps.db);
-  const defaults = deps.execution === undefined ? defaultExecution(deps, app, metrics, liveFeed) : null;
-  const execution = deps.execution ?? defaults!.execution;
-  const inspector = deps.inspector ?? defaults?.inspector;
+  const { execution, inspector } = deps;
   const backtest = backtestDeps(deps, app, execution, liveFeed);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
@@ -221,14 +214,3 @@ const defaultChannels = (deps: AppDeps): ChannelRouteDeps => ({
   configured: [],
   delivery: createChannelDelivery({ channels: channelRepo(deps.db), secrets: deps.secrets, configured: [], webhookSecret: null, timeoutMs: 5000, clock: deps.clock }),
 });
-
-/** Execution dependencies for an app built without them (tests, tools); its pools close with the app. */
-function defaultExecution(deps: AppDeps, app: FastifyInstance, metrics: Metrics, feed: LiveFeed): { execution: ExecutionDeps; inspector: DataSourceInspector } {
-  const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined, ...deps.sourceOptions });
-  app.addHook('onClose', () => sources.close());
-  const execution: ExecutionDeps = {
-    ...deps, sources, nodeId: deps.ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [],
-    tracer: deps.tracer ?? otelTracer, committed: [observeExecutions(metrics, feed)],
-  };
-  return { execution, inspector: sources };
-}

@@ -34,6 +34,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 };
 
 const CLEANUP_INTERVAL_MS = 3_600_000;
+/** How long after a whole minute an idle node wakes to claim its slots, ms. */
+const SLOT_MARGIN_MS = 5;
+const untilNextMinute = (now: Date): number => 60_000 - (now.getTime() % 60_000);
 /** Recordings committed together at most (a transaction of history rows and leases; see group-commit.ts). */
 const MAX_RECORDINGS_PER_COMMIT = 200;
 const DS_CACHE_MS = 5_000;
@@ -210,7 +213,8 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
           // A full round means more may be due: go again as soon as a slot frees up.
           const started = await round(false).catch((e: unknown) => (report(e, 'scheduler tick failed'), 0));
           if (stopping) break;
-          if (started === 0 || !mayLaunch()) await sleep(opts.pollIntervalMs);
+          // Slots fall on whole minutes: an idle node wakes right after the next one, not up to a poll interval later.
+          if (started === 0 || !mayLaunch()) await sleep(Math.min(opts.pollIntervalMs, untilNextMinute(clock.now()) + SLOT_MARGIN_MS));
         }
       })();
     },

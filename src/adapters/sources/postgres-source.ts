@@ -112,11 +112,6 @@ export function openPostgresSource(ds: DataSource, password: string | null): Sou
         }
         state.client = client;
         if (state.killed) { drop(); return stopped('timeout', limits); }
-        if (state.cancelled) {
-          state.client = null;
-          client.release();
-          return stopped('timeout', limits);
-        }
         client.on('error', () => (state.broken = true));
         try {
           return await runIn(client, text, params, limits, state);

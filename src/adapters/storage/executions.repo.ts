@@ -85,41 +85,52 @@ interface PastRow {
   seasonal: { n: number; at: string; value: number; seasonal: number | null; anomalous: boolean }[];
 }
 
+/** One look-up of SeriesHistory: a KPI's series keys and the plan of its run. */
+export interface HistoryRequest {
+  readonly kpiId: string;
+  readonly keys: readonly string[];
+  readonly plan: ReferencePlan;
+}
+
 /**
- * The models and reference points of a KPI's series for a plan, in one query: per key its model, its
- * latest runs that were no anomaly (the level), and the run nearest each seasonal target that may
- * serve as season (servesAsSeason in core/detection/references.ts: no anomaly, or one judged without
- * a season). A key with neither a model nor any past run has no entry.
+ * The models and reference points of many KPIs' series (one request per run), in one query: per
+ * request and key its model, its latest runs that were no anomaly (the level), and the run nearest each
+ * seasonal target that may serve as season (servesAsSeason in core/detection/references.ts: no
+ * anomaly, or one judged without a season). A key with neither a model nor any past run has no entry.
  */
-export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly string[], plan: ReferencePlan): Promise<ReadonlyMap<string, SeriesPast>> {
-  if (keys.length === 0) return new Map();
-  const targets = [...plan.daily, ...plan.weekly];
-  const { rows } = await db.query<PastRow>(
-    `SELECT k.key,
-       (SELECT model FROM series_models m WHERE m.kpi_id = $1 AND m.series_key = k.key) AS model,
+export async function seriesHistories(db: Queryable, requests: readonly HistoryRequest[]): Promise<ReadonlyMap<string, SeriesPast>[]> {
+  const out = requests.map(() => new Map<string, SeriesPast>());
+  const wanted = requests.flatMap((r, n) => [...new Set(r.keys)].map((key) => ({
+    n, kpi_id: r.kpiId, key, recent_since: r.plan.recentSince.toISOString(), slot: r.plan.slot.toISOString(), recent_limit: r.plan.recentLimit,
+    targets: [...r.plan.daily, ...r.plan.weekly].map((t) => t.toISOString()), tolerance_ms: r.plan.toleranceMs,
+  })));
+  if (wanted.length === 0) return out;
+  const { rows } = await db.query<PastRow & { n: number }>(
+    `SELECT q.n, q.key,
+       (SELECT model FROM series_models m WHERE m.kpi_id = q.kpi_id AND m.series_key = q.key) AS model,
        (SELECT coalesce(json_agg(json_build_object('at', r.window_end, 'value', r.value, 'seasonal', r.seasonal) ORDER BY r.window_end DESC), '[]')
           FROM (SELECT window_end, value, seasonal FROM executions
-                 WHERE kpi_id = $1 AND series_key = k.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL
-                   AND window_end >= $3 AND window_end < $4
-                 ORDER BY window_end DESC LIMIT $5) r) AS recent,
-       (SELECT coalesce(json_agg(json_build_object('n', t.n, 'at', e.window_end, 'value', e.value, 'seasonal', e.seasonal, 'anomalous', e.anomalous)), '[]')
-          FROM unnest($6::timestamptz[]) WITH ORDINALITY AS t(target, n)
+                 WHERE kpi_id = q.kpi_id AND series_key = q.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL
+                   AND window_end >= q.recent_since AND window_end < q.slot
+                 ORDER BY window_end DESC LIMIT q.recent_limit) r) AS recent,
+       (SELECT coalesce(json_agg(json_build_object('n', t.i, 'at', e.window_end, 'value', e.value, 'seasonal', e.seasonal, 'anomalous', e.anomalous)), '[]')
+          FROM jsonb_array_elements_text(q.targets) WITH ORDINALITY AS t(target, i)
           CROSS JOIN LATERAL (
             SELECT window_end, value, seasonal, anomalous FROM executions
-             WHERE kpi_id = $1 AND series_key = k.key AND status = 'success' AND value IS NOT NULL AND (NOT anomalous OR seasonal IS NULL)
-               AND window_end BETWEEN t.target - $7 * interval '1 millisecond' AND t.target + $7 * interval '1 millisecond'
-             ORDER BY abs(extract(epoch FROM window_end - t.target)), id DESC LIMIT 1) e) AS seasonal
-       FROM unnest($2::text[]) AS k(key)`,
-    [kpiId, [...new Set(keys)], plan.recentSince, plan.slot, plan.recentLimit, targets.map((t) => t.toISOString()), plan.toleranceMs],
+             WHERE kpi_id = q.kpi_id AND series_key = q.key AND status = 'success' AND value IS NOT NULL AND (NOT anomalous OR seasonal IS NULL)
+               AND window_end BETWEEN t.target::timestamptz - q.tolerance_ms * interval '1 millisecond' AND t.target::timestamptz + q.tolerance_ms * interval '1 millisecond'
+             ORDER BY abs(extract(epoch FROM window_end - t.target::timestamptz)), id DESC LIMIT 1) e) AS seasonal
+       FROM jsonb_to_recordset($1::jsonb) AS q(n int, kpi_id text, key text, recent_since timestamptz, slot timestamptz, recent_limit int, targets jsonb, tolerance_ms float8)`,
+    [JSON.stringify(wanted)],
   );
-  const out = new Map<string, SeriesPast>();
   for (const r of rows) {
     if (r.model === null && r.recent.length === 0 && r.seasonal.length === 0) continue;
+    const plan = requests[r.n]!.plan;
     const target = (n: number): PastPoint | null => {
       const f = r.seasonal.find((x) => x.n === n);
       return f === undefined ? null : { at: new Date(f.at), value: f.value, seasonal: f.seasonal, anomalous: f.anomalous };
     };
-    out.set(r.key, {
+    out[r.n]!.set(r.key, {
       model: r.model === null ? NEW_MODEL : parseModel(r.model),
       refs: {
         recent: r.recent.map((x) => ({ at: new Date(x.at), value: x.value, seasonal: x.seasonal, anomalous: false })),
@@ -129,6 +140,11 @@ export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly
     });
   }
   return out;
+}
+
+/** The models and reference points of one KPI's series for a plan (seriesHistories with one request). */
+export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly string[], plan: ReferencePlan): Promise<ReadonlyMap<string, SeriesPast>> {
+  return (await seriesHistories(db, [{ kpiId, keys, plan }]))[0]!;
 }
 
 export async function lockRunState(db: Queryable, kpiId: string): Promise<RunState> {
@@ -179,8 +195,9 @@ export async function lastRunWithValue(db: Queryable, kpiId: string): Promise<Re
   };
 }
 
-export const executionRepo = (db: Queryable): ExecutionRepo => ({
-  seriesHistory: (kpiId, keys, plan) => seriesHistory(db, kpiId, keys, plan),
+/** `history`: how look-ups outside a transaction are answered (a batcher that puts concurrent runs' look-ups in one query). */
+export const executionRepo = (db: Queryable, history?: ExecutionRepo['seriesHistory']): ExecutionRepo => ({
+  seriesHistory: history ?? ((kpiId, keys, plan) => seriesHistory(db, kpiId, keys, plan)),
   lockRunState: (kpiId) => lockRunState(db, kpiId),
   saveRun: (kpiId, run, backfill, next, models) => saveRuns(db, [{ kpiId, run, backfill, next, models }]),
   saveRuns: (runs) => saveRuns(db, runs),
