@@ -111,8 +111,10 @@ export async function claimDueTimers(db: Queryable, now: Date, limit: number): P
   return rows.map((r) => r.id);
 }
 
-export async function listActiveAlerts(db: Queryable): Promise<Alert[]> {
-  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`);
+export async function listActiveAlerts(db: Queryable, kind?: Alert['kind']): Promise<Alert[]> {
+  const { rows } = kind === undefined
+    ? await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`)
+    : await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' AND kind = $1 ORDER BY id`, [kind]);
   return rows.map(toAlert);
 }
 
@@ -140,6 +142,6 @@ export const alertRepo = (db: Queryable): AlertRepo => ({
   statistics: (f): Promise<AlertStatistics> => alertStatistics(db, f),
   claimDueTimers: (now, limit) => claimDueTimers(db, now, limit),
   ownerContacts: (owner) => ownerContacts(db, owner),
-  listActive: () => listActiveAlerts(db),
+  listActive: (kind) => listActiveAlerts(db, kind),
   wakeSilenced: (silenceId, at) => wakeSilencedAlerts(db, silenceId, at),
 });

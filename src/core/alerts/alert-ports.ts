@@ -54,8 +54,8 @@ export interface AlertRepo {
   statistics(filter: Pick<AlertFilter, 'kpiId' | 'from' | 'to'>): Promise<AlertStatistics>;
   /** Ids of active alerts whose timer is due, locked and skipping those another node holds. */
   claimDueTimers(now: Date, limit: number): Promise<string[]>;
-  /** Every open or acknowledged alert, not locked (a silence looks for those it matches). */
-  listActive(): Promise<Alert[]>;
+  /** Every open or acknowledged alert (of this kind), not locked (a silence looks for those it matches). */
+  listActive(kind?: AlertKind): Promise<Alert[]>;
   /** Makes the timers of the active alerts a silence holds due at `at`, so the timer worker looks at them again. */
   wakeSilenced(silenceId: string, at: Date): Promise<void>;
   /** The contacts whose name or email is the KPI's owner: who an escalation goes to. */

@@ -11,6 +11,7 @@ import { alertLink, queueNotifications, type AlertDeps } from './notify.ts';
 import { renderFailingMessage, renderKpiMessage, formatNumber } from './render.ts';
 import { capOf, finishRun, newRunNotices, notifiedAt, type Opening, type Resolving, type RunNotices } from './run-notices.ts';
 import { breachSeverity, failingSeverity } from './severity.ts';
+import { kpiStateOfRun } from './kpi-state-alerts.ts';
 import { silenceLoader, silenceTarget } from './silencing.ts';
 
 export interface JudgementsHandled {
@@ -46,6 +47,7 @@ export async function handleJudgements(tx: TxPorts, judgements: readonly SeriesJ
       await decideAndApply(tx, deps, meta, j, 'series', j.key, 'breach', notices, silences, (c, a, now) =>
         decideOnOutcome(c, a, j.incident, j.kpi.cooldownMinutes, now));
     }
+    await kpiStateOfRun(tx, deps, meta, notices, silences);
     const done = await finishRun(tx, deps, meta, notices, silences);
     handled.opened.push(...done.opened);
     handled.resolved.push(...done.resolved);

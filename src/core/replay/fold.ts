@@ -24,7 +24,7 @@ interface EntitySpec {
 }
 
 const SPECS = {
-  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null } },
+  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null, noDataPolicy: 'no_judgement' } },
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
   datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
   silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },

@@ -1,6 +1,7 @@
 import { Reason } from './execution.ts';
 import { Type, type TLiteral, type TUnion } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
+import { ALERT_KINDS } from '../../../core/alerts/alert.ts';
 import { DateTime, Nullable, NullableNumber, PageQuery } from './common.ts';
 
 /** A closed set of strings, typed as such. */
@@ -9,7 +10,7 @@ const literals = <const T extends readonly string[]>(values: T): TUnion<{ -reado
 
 export const Severity = literals(SEVERITIES);
 export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
-export const AlertKind = literals(['breach', 'failing', 'summary'] as const);
+export const AlertKind = literals(ALERT_KINDS);
 export const Channel = literals(['email', 'sms', 'webhook', 'slack', 'log'] as const);
 export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
 
