@@ -43,6 +43,11 @@ export interface AlertRepo {
   lockCounters(kpiId: string, scope: CounterScope, key: string): Promise<Counters>;
   /** Stores the streaks; lastNotifiedAt follows from the alerts and is not stored here. */
   saveCounters(kpiId: string, scope: CounterScope, key: string, counters: Counters): Promise<void>;
+  /**
+   * The active alert of this kind and key whatever its KPI, locked; the key itself is locked for the
+   * transaction first (an advisory lock), so two runs cannot both find none and open two.
+   */
+  lockActiveByKey(key: string, kind: AlertKind): Promise<Alert | null>;
   /** The open or acknowledged alert of this kind for the KPI and key, locked. */
   lockActive(kpiId: string, key: string, kind: AlertKind): Promise<Alert | null>;
   get(id: string): Promise<Alert | null>;

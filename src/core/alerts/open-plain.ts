@@ -21,6 +21,10 @@ export interface PlainAlert {
   readonly executionId: string;
   readonly error: string | null;
   readonly reasons?: readonly BreachReason[];
+  /** Default '' (the KPI as a whole); an "unreachable" alert's is `<data source id>:<owner>`. */
+  readonly key?: string;
+  /** What the alert is about, shown as its indicator; default the KPI's. */
+  readonly indicator?: string;
   /** The message, given the alert's own link. */
   readonly render: (link: string) => Message;
 }
@@ -33,9 +37,10 @@ export async function openPlainAlert(
   tx: TxPorts, deps: AlertDeps, meta: EventMeta, kpi: Kpi, p: PlainAlert, now: Date, silences: () => Promise<readonly Silence[]>,
 ): Promise<Opening> {
   const id = deps.ids.next('alert');
-  const silence = silenceFor(await silences(), silenceTarget({ kpiId: kpi.id, key: '', priority: kpi.priority, severity: p.severity }, kpi), now);
+  const key = p.key ?? '';
+  const silence = silenceFor(await silences(), silenceTarget({ kpiId: kpi.id, key, priority: kpi.priority, severity: p.severity }, kpi), now);
   const data: AlertOpenedData = {
-    id, kind: p.kind, kpiId: kpi.id, indicator: kpi.indicator, key: '', severity: p.severity, priority: kpi.priority, executionId: p.executionId,
+    id, kind: p.kind, kpiId: kpi.id, indicator: p.indicator ?? kpi.indicator, key, severity: p.severity, priority: kpi.priority, executionId: p.executionId,
     openedAt: now.toISOString(), value: null, baseline: null, deviationPercent: null,
     thresholds: { sensitivity: kpi.sensitivity, deviationPercent: kpi.deviationPercent, min: kpi.minThreshold, max: kpi.maxThreshold },
     band: null, reasons: [...(p.reasons ?? [])], error: p.error, ...p.render(alertLink(deps.settings, id)), notifyAt: null,
