@@ -7,6 +7,7 @@ import type { Changes } from './shared/changes.ts';
 import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
 import type { SilenceEvent } from './silences/silence-events.ts';
+import type { MaintenanceWindowEvent } from './maintenance/window-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -48,7 +49,8 @@ export type DomainEvent =
     }
   | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }
   | AlertEvent
-  | SilenceEvent;
+  | SilenceEvent
+  | MaintenanceWindowEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -59,4 +61,5 @@ export const streamIds = {
   dataSource: (id: string) => `datasource-${id}`,
   alert: (id: string) => `alert-${id}`,
   silence: (id: string) => `silence-${id}`,
+  maintenanceWindow: (id: string) => `maintenancewindow-${id}`,
 } as const;

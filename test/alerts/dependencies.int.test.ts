@@ -1,47 +1,37 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
-import { createSourceRegistry } from '../../src/adapters/sources/source-registry.ts';
-import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createDataSource, updateDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import { executeNow, type ExecutionDeps } from '../../src/core/executions/execute-now.ts';
 import { createKpi } from '../../src/core/kpis/kpi-commands.ts';
 import type { Kpi } from '../../src/core/kpis/kpi.ts';
 import { buildContact, buildKpi } from '../helpers/factories.ts';
-import { createPostgresSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
+import type { MonitoredDb } from '../helpers/monitored.ts';
 import { startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres.ts';
-import { createTestStore, type TestStore } from '../helpers/store.ts';
-import { alertFixture, meta, MINUTE, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import type { TestStore } from '../helpers/store.ts';
+import { meta, MINUTE, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { executionFixture, type ExecutionFixture } from './execution-fixture.ts';
 
 /**
  * A data source that stops answering (a PostgreSQL cluster of the test's own, stopped) under 10 KPIs of
  * two owners: each owner gets ONE "data source unreachable" mail, no "KPI failing" alert opens, and the
  * first run that reaches the source again resolves both (one mail per owner).
  */
+let x: ExecutionFixture;
 let store: TestStore;
 let smtp: TestSmtp;
 let own: OwnPostgres;
 let m: MonitoredDb;
 let f: AlertFixture;
 let deps: ExecutionDeps;
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 
 beforeAll(async () => {
-  store = await createTestStore();
-  smtp = await startSmtp();
+  x = await executionFixture();
+  ({ store, smtp, m, f, deps } = x);
   own = await startOwnPostgres();
-  m = await createPostgresSource();
-  f = await alertFixture(store, { smtpUrl: smtp.url, policy: { escalateAfterMinutes: 0 } });
-  deps = { ...f.deps, sources, nodeId: 'nod_test', alertPolicy: f.settings.policy, listeners: [alertOnExecutions({ clock: f.clock, ids: f.deps.ids, settings: f.settings })] };
 }, 120_000);
 afterAll(async () => {
-  f.close();
-  await sources.close();
-  await smtp.stop();
   await own.stop().catch(() => undefined);
-  await m.close();
-  await store.close();
+  await x.close();
 });
 
 const alertsOf = async (kpiIds: string[]) =>

@@ -1,11 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
 import { createStaleCheck } from '../../src/adapters/delivery/stale-check.ts';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
-import { createSourceRegistry } from '../../src/adapters/sources/source-registry.ts';
 import { describeEvent } from '../../src/core/audit/describe-event.ts';
-import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import { executeNow, type ExecutionDeps } from '../../src/core/executions/execute-now.ts';
@@ -13,34 +9,28 @@ import { createKpi, updateKpi } from '../../src/core/kpis/kpi-commands.ts';
 import type { Kpi, KpiInput } from '../../src/core/kpis/kpi.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { buildContact, buildKpi } from '../helpers/factories.ts';
-import { createPostgresSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
-import { createTestStore, type TestStore } from '../helpers/store.ts';
-import { alertFixture, meta, MINUTE, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import type { MonitoredDb } from '../helpers/monitored.ts';
+import type { TestStore } from '../helpers/store.ts';
+import { meta, MINUTE, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { executionFixture, type ExecutionFixture } from './execution-fixture.ts';
 
 /** noDataPolicy (a run without rows is ok, a breach, or nothing) and the "stale" alert, counted in mails on the real SMTP server. */
+let x: ExecutionFixture;
 let store: TestStore;
 let smtp: TestSmtp;
 let m: MonitoredDb;
 let f: AlertFixture;
 let t: TestApp;
 let deps: ExecutionDeps;
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS });
 
 beforeAll(async () => {
-  store = await createTestStore();
-  smtp = await startSmtp();
-  m = await createPostgresSource();
-  f = await alertFixture(store, { smtpUrl: smtp.url, policy: { escalateAfterMinutes: 0 } });
-  deps = { ...f.deps, sources, nodeId: 'nod_test', alertPolicy: f.settings.policy, listeners: [alertOnExecutions({ clock: f.clock, ids: f.deps.ids, settings: f.settings })] };
+  x = await executionFixture();
+  ({ store, smtp, m, f, deps } = x);
   t = await buildTestApp({ store, clock: f.clock, overrides: { alertSettings: f.settings } });
 }, 60_000);
 afterAll(async () => {
   await t.close();
-  f.close();
-  await sources.close();
-  await smtp.stop();
-  await m.close();
-  await store.close();
+  await x.close();
 });
 
 const NO_ROWS = "SELECT country AS key, count(*) AS value FROM account_transactions WHERE type = 'none' GROUP BY country";

@@ -8,6 +8,7 @@ import { insertDataSource } from '../storage/data-sources.repo.ts';
 import type { Queryable } from '../storage/db.ts';
 import { insertKpi } from '../storage/kpis.repo.ts';
 import { insertSilence } from '../storage/silences.repo.ts';
+import { insertMaintenanceWindow } from '../storage/maintenance-windows.repo.ts';
 
 /**
  * A read model that replay can rebuild: its tables, and how to fill them from the events. Replay runs
@@ -25,7 +26,7 @@ export interface ReplayableReadModel {
 }
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
-  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence,
+  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, maintenancewindow: insertMaintenanceWindow,
 };
 
 /**
@@ -38,10 +39,10 @@ export class UnreadableStream extends Error {
   }
 }
 
-/** KPIs, contacts, data sources and silences: the state tables written in the same transaction as their events. */
+/** KPIs, contacts, data sources, silences and maintenance windows: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id' }, { table: 'silences', key: 'id' }, { table: 'maintenance_windows', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

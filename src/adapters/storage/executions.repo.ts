@@ -87,7 +87,8 @@ interface PastRow {
  * The models and reference points of a KPI's series for a plan, in one query: per key its model, its
  * latest runs that were no anomaly (the level), and the run nearest each seasonal target that may
  * serve as season (servesAsSeason in core/detection/references.ts: no anomaly, or one judged without
- * a season). A key with neither a model nor any past run has no entry.
+ * a season). Runs inside a maintenance window (maintenance_window_id, core/maintenance) serve as
+ * neither. A key with neither a model nor any past run has no entry.
  */
 export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly string[], plan: ReferencePlan): Promise<ReadonlyMap<string, SeriesPast>> {
   if (keys.length === 0) return new Map();
@@ -97,7 +98,7 @@ export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly
        (SELECT model FROM series_models m WHERE m.kpi_id = $1 AND m.series_key = k.key) AS model,
        (SELECT coalesce(json_agg(json_build_object('at', r.window_end, 'value', r.value, 'seasonal', r.seasonal) ORDER BY r.window_end DESC), '[]')
           FROM (SELECT window_end, value, seasonal FROM executions
-                 WHERE kpi_id = $1 AND series_key = k.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL
+                 WHERE kpi_id = $1 AND series_key = k.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL AND maintenance_window_id IS NULL
                    AND window_end >= $3 AND window_end < $4
                  ORDER BY window_end DESC LIMIT $5) r) AS recent,
        (SELECT coalesce(json_agg(json_build_object('n', t.n, 'at', e.window_end, 'value', e.value, 'seasonal', e.seasonal, 'anomalous', e.anomalous)), '[]')
@@ -105,6 +106,7 @@ export async function seriesHistory(db: Queryable, kpiId: string, keys: readonly
           CROSS JOIN LATERAL (
             SELECT window_end, value, seasonal, anomalous FROM executions
              WHERE kpi_id = $1 AND series_key = k.key AND status = 'success' AND value IS NOT NULL AND (NOT anomalous OR seasonal IS NULL)
+               AND maintenance_window_id IS NULL
                AND window_end BETWEEN t.target - $7 * interval '1 millisecond' AND t.target + $7 * interval '1 millisecond'
              ORDER BY abs(extract(epoch FROM window_end - t.target)), id DESC LIMIT 1) e) AS seasonal
        FROM unnest($2::text[]) AS k(key)`,

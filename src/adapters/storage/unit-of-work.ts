@@ -9,6 +9,7 @@ import { kpiRepo } from './kpis.repo.ts';
 import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
+import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -28,6 +29,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver): TxPorts 
   alerts: alertRepo(q),
   outbox: outboxRepo(q),
   silences: silenceRepo(q),
+  maintenanceWindows: maintenanceWindowRepo(q),
 });
 
 /** Binds the core's ports to one transaction of the store. */

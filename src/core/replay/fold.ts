@@ -6,6 +6,7 @@ import { KPI_FIELDS, type Kpi } from '../kpis/kpi.ts';
 import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
 import { SILENCE_FIELDS, type Silence } from '../silences/silence.ts';
+import { MAINTENANCE_WINDOW_FIELDS, type MaintenanceWindow } from '../maintenance/window.ts';
 
 /** How the events of one entity type rebuild its state: the key of the full state in *Created/*Deleted, and its fields. */
 interface EntitySpec {
@@ -28,10 +29,11 @@ const SPECS = {
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
   datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false } },
   silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },
+  maintenancewindow: { prefix: 'MaintenanceWindow', stateKey: 'maintenanceWindow', fields: MAINTENANCE_WINDOW_FIELDS, defaults: {} },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
-export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence }
+export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; maintenancewindow: MaintenanceWindow }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 

@@ -14,6 +14,7 @@ export const ID_PREFIXES = {
   alert: 'alr',
   notification: 'ntf',
   silence: 'sil',
+  maintenanceWindow: 'mnt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
