@@ -32,6 +32,7 @@ export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt' | '
   readonly nextTimerAt: Date | null;
   /** The silence holding it (see core/silences); null = not silenced. */
   readonly silenceId: string | null;
+  /** While silenced, its end; after, when the last silence let go (escalation counts from there); null = never silenced. */
   readonly silencedUntil: Date | null;
   readonly version: number;
 }

@@ -14,13 +14,20 @@ import { failingSeverity } from './severity.ts';
 
 /**
  * Dependencies: KPIs depend on their data source. The source adapters say `cannot connect: …` when the
- * source does not answer (adapters/sources, `run` and the inspection before it); such a failure is the
+ * source does not answer (adapters/sources, `run` and the inspection before it), and a dropped connection
+ * in the driver's words (see GOING_AWAY); such a failure is the
  * source's, not the KPI's. While it lasts, the "KPI failing" alerts of its KPIs are held back and each
  * distinct owner of them gets ONE "data source unreachable" alert; the first run on the source that
  * answers resolves them all.
  */
+/**
+ * A source going down also shows as a connection it drops under a run (a pooled connection the server
+ * ended at shutdown, a reset): the same outage, seen a moment earlier.
+ */
+const GOING_AWAY = /terminating connection due to administrator command|Connection terminated unexpectedly|the connection was lost|ECONNRESET|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/i;
+
 export const isUnreachable = (j: Pick<SeriesJudgement, 'status' | 'error'>): boolean =>
-  j.status === 'failed' && (j.error ?? '').startsWith('cannot connect');
+  j.status === 'failed' && ((j.error ?? '').startsWith('cannot connect') || GOING_AWAY.test(j.error ?? ''));
 
 /** The status decision with its "KPI failing" opening held back (the failure streak still counts). */
 export const holdBackFailing = (d: Decision): Decision => ({ ...d, intents: d.intents.filter((i) => i.type !== 'open') });
