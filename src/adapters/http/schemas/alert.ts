@@ -38,7 +38,7 @@ const alertFields = {
   resolvedAt: Nullable(DateTime), resolvedBy: Nullable(Type.String()), resolveNote: Nullable(Type.String()),
   resolution: Nullable(literals(['auto', 'manual', 'ran_again'] as const)),
   silenceId: Nullable(Type.String({ description: 'the silence holding it: recorded, nobody notified until it ends' })),
-  silencedUntil: Nullable(DateTime({ description: 'while silenced its end; after, when the last silence let go' })), version: Type.Integer(),
+  silencedUntil: Nullable(DateTime), version: Type.Integer(),
 };
 
 export const AlertView = Type.Object(alertFields);
