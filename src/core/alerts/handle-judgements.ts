@@ -23,7 +23,12 @@ export interface JudgementsHandled {
 /** The judgements of each execution, in their order (a call may carry several executions). */
 function byExecution(judgements: readonly SeriesJudgement[]): SeriesJudgement[][] {
   const runs = new Map<string, SeriesJudgement[]>();
-  for (const j of judgements) runs.set(`${j.kpi.id}\0${j.executionId}`, [...(runs.get(`${j.kpi.id}\0${j.executionId}`) ?? []), j]);
+  for (const j of judgements) {
+    const key = `${j.kpi.id}\0${j.executionId}`;
+    const run = runs.get(key);
+    if (run === undefined) runs.set(key, [j]);
+    else run.push(j);
+  }
   return [...runs.values()];
 }
 
