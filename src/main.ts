@@ -1,3 +1,4 @@
+import { markMaintenanceRuns } from './core/maintenance/mark-runs.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createSecretBox, loadSecretsKey } from './adapters/crypto/secret-box.ts';
@@ -73,7 +74,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       secrets, env: config.secretEnv, killGraceMs: config.queryKillGraceSeconds * 1000, maxResultRows: config.maxResultRows, sqliteAllowedDirs: config.sqliteAllowedDirs,
     });
     const execution: ExecutionDeps = { uow, clock, ids, sources, nodeId: ids.next('node'), alertPolicy: alerting.settings.policy, maxSeries: config.maxSeries,
-      listeners: [alertOnExecutions({ clock, ids, settings: alerting.settings })], tracer: otelTracer, committed: [observeExecutions(metrics, liveFeed)] };
+      listeners: [markMaintenanceRuns, alertOnExecutions({ clock, ids, settings: alerting.settings })], tracer: otelTracer, committed: [observeExecutions(metrics, liveFeed)] };
     const scheduler = role === 'api' ? null : createScheduler({ db, exec: execution, logger, metrics }, {
       maxParallel: config.maxParallelExecutions, pollIntervalMs: config.schedulerPollMs, leaseGraceMs: config.schedulerLeaseGraceSeconds * 1000,
       healthCheckIntervalMs: config.schedulerHealthCheckSeconds * 1000, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000,

@@ -8,6 +8,7 @@ import type { Changes } from './shared/changes.ts';
 import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
 import type { SilenceEvent } from './silences/silence-events.ts';
+import type { MaintenanceWindowEvent } from './maintenance/window-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -60,7 +61,8 @@ export type DomainEvent =
     }
   | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }
   | AlertEvent
-  | SilenceEvent;
+  | SilenceEvent
+  | MaintenanceWindowEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -72,4 +74,5 @@ export const streamIds = {
   alert: (id: string) => `alert-${id}`,
   silence: (id: string) => `silence-${id}`,
   channel: (id: string) => `channel-${id}`,
+  maintenanceWindow: (id: string) => `maintenancewindow-${id}`,
 } as const;

@@ -7,6 +7,7 @@ import type { DomainEvent } from './events.ts';
 import type { ExecutionRepo } from './executions/ports.ts';
 import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 import type { SilenceRepo } from './silences/silence-ports.ts';
+import type { MaintenanceWindowRepo } from './maintenance/window-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -120,6 +121,7 @@ export interface TxPorts {
   readonly alerts: AlertRepo;
   readonly outbox: OutboxRepo;
   readonly silences: SilenceRepo;
+  readonly maintenanceWindows: MaintenanceWindowRepo;
 }
 
 export interface UnitOfWork {

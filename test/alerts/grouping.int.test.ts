@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
-import { createSourceRegistry } from '../../src/adapters/sources/source-registry.ts';
-import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
 import { executeNow, type ExecutionDeps } from '../../src/core/executions/execute-now.ts';
 import { createKpi, updateKpi } from '../../src/core/kpis/kpi-commands.ts';
 import { buildContact, buildKpi } from '../helpers/factories.ts';
-import { createPostgresSource, TEST_SOURCE_OPTIONS, type MonitoredDb } from '../helpers/monitored.ts';
-import { createTestStore, type TestStore } from '../helpers/store.ts';
-import { alertFixture, meta, MINUTE, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import type { MonitoredDb } from '../helpers/monitored.ts';
+import type { TestStore } from '../helpers/store.ts';
+import { meta, MINUTE, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { executionFixture, type ExecutionFixture } from './execution-fixture.ts';
 
 /**
  * What one run opens together is told together: a KPI returning 2,700 series (MAX_SERIES raised to
@@ -20,31 +17,18 @@ import { alertFixture, meta, MINUTE, startSmtp, type AlertFixture, type TestSmtp
  */
 const SERIES = 2700;
 const CAP = 100;
+let x: ExecutionFixture;
 let store: TestStore;
 let smtp: TestSmtp;
 let m: MonitoredDb;
 let f: AlertFixture;
 let deps: ExecutionDeps;
-const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, ...TEST_SOURCE_OPTIONS, maxResultRows: 10_000 });
 
 beforeAll(async () => {
-  store = await createTestStore();
-  smtp = await startSmtp();
-  m = await createPostgresSource();
-  f = await alertFixture(store, { smtpUrl: smtp.url, policy: { escalateAfterMinutes: 0 } });
-  const settings = { ...f.settings, maxAlertsPerRun: CAP };
-  deps = {
-    ...f.deps, sources, nodeId: 'nod_test', alertPolicy: settings.policy, maxSeries: 3000,
-    listeners: [alertOnExecutions({ clock: f.clock, ids: f.deps.ids, settings })],
-  };
+  x = await executionFixture({ settings: { maxAlertsPerRun: CAP }, maxSeries: 3000, maxResultRows: 10_000 });
+  ({ store, smtp, m, f, deps } = x);
 }, 60_000);
-afterAll(async () => {
-  f.close();
-  await sources.close();
-  await smtp.stop();
-  await m.close();
-  await store.close();
-});
+afterAll(() => x.close());
 
 async function seriesKpi(query: string, emails: string[]) {
   const ds = await createDataSource(f.deps, { name: `pg-${Math.random().toString(36).slice(2)}`, ...(m.dataSource as object) }, meta);

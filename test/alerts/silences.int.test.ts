@@ -7,7 +7,9 @@ import type { Kpi } from '../../src/core/kpis/kpi.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
-import { alertFixture, breach, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { alertFixture, breach, meta, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from './fixture.ts';
+import { createContact } from '../../src/core/contacts/contact-commands.ts';
+import { createSilence } from '../../src/core/silences/silence-commands.ts';
 
 let store: TestStore;
 let smtp: TestSmtp;
@@ -66,6 +68,29 @@ describe('a silenced alert', () => {
     expect((await t.inject({ method: 'GET', url: `/api/v1/silences/${silence.id}` })).json()).toMatchObject({ state: 'expired', inForce: false });
     expect(await types(`silence-${silence.id}`)).toEqual(['SilenceCreated', 'SilenceExpired']);
     expect(await types(`alert-${opened[0]}`)).toEqual(['AlertOpened', 'AlertUnsilenced', 'NotificationSent']);
+  });
+
+  it('given escalation after 30 minutes, when a 60-minute silence ends, then the escalation waits 30 minutes from the end', async () => {
+    const escalating = await alertFixture(store, { smtpUrl: smtp.url, policy: { escalateAfterMinutes: 30 } });
+    try {
+      escalating.clock.set(f.clock.now());
+      const kpi = await escalating.makeKpi({ cooldownMinutes: 0, priority: 2, owner: 'Esc Owner' }, [buildContact({ email: 'esc@example.com', phone: null })]);
+      await createContact(escalating.deps, buildContact({ name: 'Esc Owner', email: 'esc-owner@example.com', phone: null }), meta);
+      await createSilence({ ...escalating.deps, policy: escalating.settings.policy }, { kpiIds: [kpi.id], durationMinutes: 60, comment: 'deploy' }, meta);
+      await escalating.judge(breach(kpi));
+      const step = async (minutes: number) => {
+        escalating.clock.advance(minutes * MINUTE);
+        await escalating.worker.tick();
+      };
+      await step(61);
+      expect([mailsTo('esc@example.com').length, mailsTo('esc-owner@example.com').length]).toEqual([1, 0]);
+      await step(20);
+      expect(mailsTo('esc-owner@example.com')).toHaveLength(0);
+      await step(15);
+      expect(mailsTo('esc-owner@example.com').map((x) => x.subject)).toEqual([expect.stringMatching(/^Escalation: /)]);
+    } finally {
+      escalating.close();
+    }
   });
 
   it('given a silenced alert that resolves during the silence, then nobody ever hears of it', async () => {

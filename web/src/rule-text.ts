@@ -62,6 +62,7 @@ export function describeReason(r: BreachReason): string {
     case 'deviation': return `${name}: ${formatPercent(r.value)} beyond ±${formatNumber(r.limit)}%`;
     case 'min_threshold': return `below the minimum: ${formatNumber(r.value)} < ${formatNumber(r.limit)}`;
     case 'max_threshold': return `above the maximum: ${formatNumber(r.value)} > ${formatNumber(r.limit)}`;
+    case 'no_rows': return 'no rows returned (noDataPolicy: breach)';
     default: return `${name.replace(/_/g, ' ')}: ${formatNumber(r.value)} against the limit ${formatNumber(r.limit)}`;
   }
 }

@@ -23,6 +23,8 @@ export interface AlertWorkerOptions extends AlertCommandDeps {
   readonly onError?: (e: unknown) => void;
   /** Each send runs in a `notification.send` span (channel, outcome); none when absent. */
   readonly tracer?: Tracer;
+  /** Checks for stale KPIs each round (stale-check.ts throttles itself); none when absent. */
+  readonly staleCheck?: () => Promise<void>;
 }
 
 /** Sends one notification in its span; a refused delivery is a value, so the span is marked by hand. */
@@ -78,6 +80,7 @@ export function createAlertWorker(o: AlertWorkerOptions): AlertWorker {
     let timers = 0;
     for (let handled = -1; handled !== 0; timers += handled) handled = await runAlertTimers(o, meta());
     await expireSilences(o, meta());
+    await o.staleCheck?.();
     let sent = 0;
     let failed = 0;
     for (;;) {

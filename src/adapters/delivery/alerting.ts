@@ -10,6 +10,7 @@ import type { SecretBox } from '../../core/ports.ts';
 import type { Db } from '../storage/db.ts';
 import type { Tracer } from '../../core/tracer.ts';
 import { createAlertWorker, type AlertWorker } from './alert-worker.ts';
+import { createStaleCheck } from './stale-check.ts';
 
 /** Settings without configuration: default policy, mail to the `log` channel, no webhooks. */
 export const defaultAlertSettings = (linkBaseUrl = 'http://127.0.0.1:8080'): AlertSettings => ({
@@ -61,7 +62,7 @@ export function createAlerting(
     log: (n) => deps.logger.info(n, 'notification (log channel: no SMTP_URL configured)'),
   });
   const worker = createAlertWorker({
-    ...deps, settings, notifier,
+    ...deps, settings, notifier, staleCheck: createStaleCheck({ ...deps, settings }),
     retry: { retryCount: c.retryCount, baseDelayMs: c.retryBaseSeconds * 1000 },
     intervalMs: c.workerIntervalMs,
     onError: (e) => deps.logger.error({ err: e }, 'alert worker round failed'),

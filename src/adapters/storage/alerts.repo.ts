@@ -65,6 +65,12 @@ export async function lockActiveAlert(db: Queryable, kpiId: string, key: string,
   return rows[0] ? toAlert(rows[0]) : null;
 }
 
+export async function lockActiveAlertByKey(db: Queryable, key: string, kind: Alert['kind']): Promise<Alert | null> {
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`alert:${kind}:${key}`]);
+  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE key = $1 AND kind = $2 AND status <> 'resolved' ORDER BY id LIMIT 1 FOR UPDATE`, [key, kind]);
+  return rows[0] ? toAlert(rows[0]) : null;
+}
+
 /** Alerts newest first (ids are time-ordered), so the cursor is the last id seen and the next page is older. */
 export async function listAlerts(db: Queryable, f: AlertFilter): Promise<Page<Alert>> {
   const where = new Where();
@@ -111,8 +117,10 @@ export async function claimDueTimers(db: Queryable, now: Date, limit: number): P
   return rows.map((r) => r.id);
 }
 
-export async function listActiveAlerts(db: Queryable): Promise<Alert[]> {
-  const { rows } = await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`);
+export async function listActiveAlerts(db: Queryable, kind?: Alert['kind']): Promise<Alert[]> {
+  const { rows } = kind === undefined
+    ? await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' ORDER BY id`)
+    : await db.query<AlertRow>(`SELECT * FROM alerts WHERE status <> 'resolved' AND kind = $1 ORDER BY id`, [kind]);
   return rows.map(toAlert);
 }
 
@@ -132,6 +140,7 @@ export const alertRepo = (db: Queryable): AlertRepo => ({
   lockCounters: (kpiId, scope, key) => lockCounters(db, kpiId, scope, key),
   saveCounters: (kpiId, scope, key, c) => saveCounters(db, kpiId, scope, key, c),
   lockActive: (kpiId, key, kind) => lockActiveAlert(db, kpiId, key, kind),
+  lockActiveByKey: (key, kind) => lockActiveAlertByKey(db, key, kind),
   get: (id) => getAlert(db, id),
   lock: (id) => getAlert(db, id, true),
   insert: (a) => insertAlert(db, a),
@@ -140,6 +149,6 @@ export const alertRepo = (db: Queryable): AlertRepo => ({
   statistics: (f): Promise<AlertStatistics> => alertStatistics(db, f),
   claimDueTimers: (now, limit) => claimDueTimers(db, now, limit),
   ownerContacts: (owner) => ownerContacts(db, owner),
-  listActive: () => listActiveAlerts(db),
+  listActive: (kind) => listActiveAlerts(db, kind),
   wakeSilenced: (silenceId, at) => wakeSilencedAlerts(db, silenceId, at),
 });

@@ -96,7 +96,8 @@ export interface HistoryRequest {
  * The models and reference points of many KPIs' series (one request per run), in one query: per
  * request and key its model, its latest runs that were no anomaly (the level), and the run nearest each
  * seasonal target that may serve as season (servesAsSeason in core/detection/references.ts: no
- * anomaly, or one judged without a season). A key with neither a model nor any past run has no entry.
+ * anomaly, or one judged without a season). Runs inside a maintenance window (maintenance_window_id,
+ * core/maintenance) serve as neither. A key with neither a model nor any past run has no entry.
  */
 export async function seriesHistories(db: Queryable, requests: readonly HistoryRequest[]): Promise<ReadonlyMap<string, SeriesPast>[]> {
   const out = requests.map(() => new Map<string, SeriesPast>());
@@ -110,7 +111,7 @@ export async function seriesHistories(db: Queryable, requests: readonly HistoryR
        (SELECT model FROM series_models m WHERE m.kpi_id = q.kpi_id AND m.series_key = q.key) AS model,
        (SELECT coalesce(json_agg(json_build_object('at', r.window_end, 'value', r.value, 'seasonal', r.seasonal) ORDER BY r.window_end DESC), '[]')
           FROM (SELECT window_end, value, seasonal FROM executions
-                 WHERE kpi_id = q.kpi_id AND series_key = q.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL
+                 WHERE kpi_id = q.kpi_id AND series_key = q.key AND status = 'success' AND NOT anomalous AND value IS NOT NULL AND maintenance_window_id IS NULL
                    AND window_end >= q.recent_since AND window_end < q.slot
                  ORDER BY window_end DESC LIMIT q.recent_limit) r) AS recent,
        (SELECT coalesce(json_agg(json_build_object('n', t.i, 'at', e.window_end, 'value', e.value, 'seasonal', e.seasonal, 'anomalous', e.anomalous)), '[]')
@@ -118,6 +119,7 @@ export async function seriesHistories(db: Queryable, requests: readonly HistoryR
           CROSS JOIN LATERAL (
             SELECT window_end, value, seasonal, anomalous FROM executions
              WHERE kpi_id = q.kpi_id AND series_key = q.key AND status = 'success' AND value IS NOT NULL AND (NOT anomalous OR seasonal IS NULL)
+               AND maintenance_window_id IS NULL
                AND window_end BETWEEN t.target::timestamptz - q.tolerance_ms * interval '1 millisecond' AND t.target::timestamptz + q.tolerance_ms * interval '1 millisecond'
              ORDER BY abs(extract(epoch FROM window_end - t.target::timestamptz)), id DESC LIMIT 1) e) AS seasonal
        FROM jsonb_to_recordset($1::jsonb) AS q(n int, kpi_id text, key text, recent_since timestamptz, slot timestamptz, recent_limit int, targets jsonb, tolerance_ms float8)`,

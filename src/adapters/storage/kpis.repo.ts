@@ -12,7 +12,7 @@ interface KpiRow {
   subject_template: string; description_template: string; contact_ids: string[]; cooldown_minutes: number;
   timeout_seconds: number; active: boolean; version: number; created_at: Date; updated_at: Date;
   pending_executions: number | null; resolve_after_executions: number | null; failing_after_failures: number | null;
-  reminder_minutes: number | null; escalate_after_minutes: number | null;
+  reminder_minutes: number | null; escalate_after_minutes: number | null; no_data_policy: Kpi['noDataPolicy'];
 }
 
 export const toKpi = (r: KpiRow): Kpi => ({
@@ -25,6 +25,7 @@ export const toKpi = (r: KpiRow): Kpi => ({
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
   pendingExecutions: r.pending_executions, resolveAfterExecutions: r.resolve_after_executions,
   failingAfterFailures: r.failing_after_failures, reminderMinutes: r.reminder_minutes, escalateAfterMinutes: r.escalate_after_minutes,
+  noDataPolicy: r.no_data_policy,
 });
 
 const COLUMNS = [
@@ -33,7 +34,7 @@ const COLUMNS = [
   'data_source_id', 'query', 'subject_template', 'description_template', 'contact_ids', 'cooldown_minutes',
   'timeout_seconds', 'active', 'version', 'created_at', 'updated_at',
   'pending_executions', 'resolve_after_executions', 'failing_after_failures', 'reminder_minutes', 'escalate_after_minutes',
-  'sensitivity',
+  'sensitivity', 'no_data_policy',
 ] as const;
 
 const values = (k: Kpi): unknown[] => [
@@ -42,7 +43,7 @@ const values = (k: Kpi): unknown[] => [
   k.dataSourceId, k.query, k.subjectTemplate, k.descriptionTemplate, k.contactIds, k.cooldownMinutes,
   k.timeoutSeconds, k.active, k.version, k.createdAt, k.updatedAt,
   k.pendingExecutions, k.resolveAfterExecutions, k.failingAfterFailures, k.reminderMinutes, k.escalateAfterMinutes,
-  k.sensitivity,
+  k.sensitivity, k.noDataPolicy,
 ];
 
 const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');

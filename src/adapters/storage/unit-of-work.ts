@@ -13,6 +13,7 @@ import { kpiRepo } from './kpis.repo.ts';
 import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
+import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -33,6 +34,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   alerts: alertRepo(q),
   outbox: outboxRepo(q),
   silences: silenceRepo(q),
+  maintenanceWindows: maintenanceWindowRepo(q),
 });
 
 /**

@@ -5,7 +5,7 @@ import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideAcknowledge, decideOnTime, decideResolve } from './decide.ts';
 import { policyFor } from './judgement.ts';
 import { notifyOpening } from './handle-judgements.ts';
-import { reconsiderSilence } from './silencing.ts';
+import { holdersAt, reconsiderSilence } from './silencing.ts';
 import { queueNotifications, type AlertDeps } from './notify.ts';
 
 export interface AlertCommandDeps extends AlertDeps {
@@ -104,7 +104,7 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
   }
   const policy = policyFor(deps.settings.policy, kpi);
   const wasSilenced = alert.silenceId !== null;
-  alert = await reconsiderSilence(tx, alert, kpi, await tx.silences.listActive(now), now, meta);
+  alert = await reconsiderSilence(tx, alert, kpi, await holdersAt(tx, now), now, meta);
   // What a silence held back goes out when it is over: the opening notification first.
   if (wasSilenced && alert.silenceId === null && !alert.openingNotified) alert = await notifyOpening(tx, deps, alert, kpi, now);
   for (const intent of alert.silenceId !== null ? [] : decideOnTime(alert, policy, kpi.cooldownMinutes, now)) {

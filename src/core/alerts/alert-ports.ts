@@ -44,6 +44,11 @@ export interface AlertRepo {
   lockCounters(kpiId: string, scope: CounterScope, key: string): Promise<Counters>;
   /** Stores the streaks; lastNotifiedAt follows from the alerts and is not stored here. */
   saveCounters(kpiId: string, scope: CounterScope, key: string, counters: Counters): Promise<void>;
+  /**
+   * The active alert of this kind and key whatever its KPI, locked; the key itself is locked for the
+   * transaction first (an advisory lock), so two runs cannot both find none and open two.
+   */
+  lockActiveByKey(key: string, kind: AlertKind): Promise<Alert | null>;
   /** The open or acknowledged alert of this kind for the KPI and key, locked. */
   lockActive(kpiId: string, key: string, kind: AlertKind): Promise<Alert | null>;
   get(id: string): Promise<Alert | null>;
@@ -55,8 +60,8 @@ export interface AlertRepo {
   statistics(filter: Pick<AlertFilter, 'kpiId' | 'from' | 'to'>): Promise<AlertStatistics>;
   /** Ids of active alerts whose timer is due, locked and skipping those another node holds. */
   claimDueTimers(now: Date, limit: number): Promise<string[]>;
-  /** Every open or acknowledged alert, not locked (a silence looks for those it matches). */
-  listActive(): Promise<Alert[]>;
+  /** Every open or acknowledged alert (of this kind), not locked (a silence looks for those it matches). */
+  listActive(kind?: AlertKind): Promise<Alert[]>;
   /** Makes the timers of the active alerts a silence holds due at `at`, so the timer worker looks at them again. */
   wakeSilenced(silenceId: string, at: Date): Promise<void>;
   /** The contacts whose name or email is the KPI's owner: who an escalation goes to. */

@@ -1,7 +1,12 @@
 import type { AlertOpenedData } from './alert-events.ts';
 
-/** summary = the series one run opened past the cap of alerts per run (ALERT_MAX_PER_RUN), in one alert. */
-export type AlertKind = 'breach' | 'failing' | 'summary';
+/**
+ * breach = a series broke its rule; failing = K failed runs in a row; summary = the series one run opened
+ * past the cap of alerts per run (ALERT_MAX_PER_RUN); no_data = no rows under noDataPolicy `breach`;
+ * stale = an active KPI not run for two periods; unreachable = its data source does not answer (one per owner).
+ */
+export type AlertKind = 'breach' | 'failing' | 'summary' | 'no_data' | 'stale' | 'unreachable';
+export const ALERT_KINDS = ['breach', 'failing', 'summary', 'no_data', 'stale', 'unreachable'] as const satisfies readonly AlertKind[];
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /** auto = M normal executions; manual = by a person; ran_again = a failing KPI ran successfully. */
 export type Resolution = 'auto' | 'manual' | 'ran_again';
@@ -27,6 +32,7 @@ export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt' | '
   readonly nextTimerAt: Date | null;
   /** The silence holding it (see core/silences); null = not silenced. */
   readonly silenceId: string | null;
+  /** While silenced, its end; after, when the last silence let go (escalation counts from there); null = never silenced. */
   readonly silencedUntil: Date | null;
   readonly version: number;
 }

@@ -91,7 +91,9 @@ function timers(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): { t
     due.push({ type: 'remind', at: addMinutes(alert.lastNotifiedAt, Math.max(policy.reminderMinutes, cooldownMinutes)) });
   }
   if (policy.escalateAfterMinutes > 0 && alert.escalatedAt === null) {
-    due.push({ type: 'escalate', at: addMinutes(alert.openedAt, policy.escalateAfterMinutes) });
+    // Unacknowledged counts from when people could know: the opening, or the end of the silence that held it.
+    const from = alert.silencedUntil !== null && alert.silencedUntil > alert.openedAt ? alert.silencedUntil : alert.openedAt;
+    due.push({ type: 'escalate', at: addMinutes(from, policy.escalateAfterMinutes) });
   }
   return due;
 }
@@ -129,7 +131,8 @@ export function evolve(alert: Alert | null, event: AlertEvent): Alert {
     case 'AlertSilenced':
       return { ...alert, silenceId: event.data.silenceId, silencedUntil: new Date(event.data.until) };
     case 'AlertUnsilenced':
-      return { ...alert, silenceId: null, silencedUntil: null };
+      // silencedUntil keeps when the last silence let go: escalation counts from there.
+      return { ...alert, silenceId: null, silencedUntil: new Date(event.data.at) };
     case 'AlertEscalated':
       return { ...alert, escalatedAt: new Date(event.data.at) };
     case 'AlertResolved':

@@ -11,6 +11,8 @@ import { alertLink, queueNotifications, type AlertDeps } from './notify.ts';
 import { renderFailingMessage, renderKpiMessage, formatNumber } from './render.ts';
 import { capOf, finishRun, newRunNotices, notifiedAt, type Opening, type Resolving, type RunNotices } from './run-notices.ts';
 import { breachSeverity, failingSeverity } from './severity.ts';
+import { kpiStateOfRun } from './kpi-state-alerts.ts';
+import { holdBackFailing, isUnreachable, sourceStateOfRun } from './dependencies.ts';
 import { silenceLoader, silenceTarget } from './silencing.ts';
 
 export interface JudgementsHandled {
@@ -21,7 +23,12 @@ export interface JudgementsHandled {
 /** The judgements of each execution, in their order (a call may carry several executions). */
 function byExecution(judgements: readonly SeriesJudgement[]): SeriesJudgement[][] {
   const runs = new Map<string, SeriesJudgement[]>();
-  for (const j of judgements) runs.set(`${j.kpi.id}\0${j.executionId}`, [...(runs.get(`${j.kpi.id}\0${j.executionId}`) ?? []), j]);
+  for (const j of judgements) {
+    const key = `${j.kpi.id}\0${j.executionId}`;
+    const run = runs.get(key);
+    if (run === undefined) runs.set(key, [j]);
+    else run.push(j);
+  }
   return [...runs.values()];
 }
 
@@ -40,12 +47,20 @@ export async function handleJudgements(tx: TxPorts, judgements: readonly SeriesJ
     const policy = policyFor(deps.settings.policy, first.kpi);
     const notices = newRunNotices(run);
     // Failures count per execution: one status decision per KPI and execution, however many keys it had.
-    await decideAndApply(tx, deps, meta, first, 'kpi', '', 'failing', notices, silences, (c, a, now) =>
-      decideOnStatus(c, a, first.status, policy, first.kpi.cooldownMinutes, now));
+    // A source that does not answer holds "KPI failing" back: its owner hears of the source instead.
+    const unreachable = isUnreachable(first);
+    let streak = 0;
+    await decideAndApply(tx, deps, meta, first, 'kpi', '', 'failing', notices, silences, (c, a, now) => {
+      const d = decideOnStatus(c, a, first.status, policy, first.kpi.cooldownMinutes, now);
+      streak = d.counters.failureStreak;
+      return unreachable ? holdBackFailing(d) : d;
+    });
+    await sourceStateOfRun(tx, deps, meta, notices, silences, { unreachable, failingDue: streak >= policy.failingAfterFailures });
     for (const j of first.status === 'success' ? run : []) {
       await decideAndApply(tx, deps, meta, j, 'series', j.key, 'breach', notices, silences, (c, a, now) =>
         decideOnOutcome(c, a, j.incident, j.kpi.cooldownMinutes, now));
     }
+    await kpiStateOfRun(tx, deps, meta, notices, silences);
     const done = await finishRun(tx, deps, meta, notices, silences);
     handled.opened.push(...done.opened);
     handled.resolved.push(...done.resolved);

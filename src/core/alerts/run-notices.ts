@@ -1,17 +1,15 @@
 import type { BreachReason } from '../executions/outcome.ts';
-import { streamIds } from '../events.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
-import { silenceFor, type Silence } from '../silences/silence.ts';
+import type { Silence } from '../silences/silence.ts';
 import type { Alert } from './alert.ts';
-import type { AlertOpenedData } from './alert-events.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
-import { decideResolve, evolve } from './decide.ts';
+import { decideResolve } from './decide.ts';
+import { openPlainAlert } from './open-plain.ts';
 import { policyFor, type SeriesJudgement } from './judgement.ts';
-import { alertLink, alertsLink, queueMessage, queueNotifications, messageFor, type AlertDeps } from './notify.ts';
+import { alertsLink, queueMessage, queueNotifications, messageFor, type AlertDeps } from './notify.ts';
 import { renderGroupOpening, renderGroupResolved, renderSummary, worst, type GroupEntry } from './render-group.ts';
 import { breachSeverity } from './severity.ts';
-import { silenceTarget } from './silencing.ts';
 
 export const DEFAULT_MAX_ALERTS_PER_RUN = 100;
 
@@ -75,20 +73,11 @@ async function summaryOf(tx: TxPorts, deps: AlertDeps, meta: EventMeta, n: RunNo
     return;
   }
   if (active !== null) return; // one summary at a time: it already stands for the series past the cap
-  const id = deps.ids.next('alert');
   const entries = n.overflow.map(entryOfJudgement);
-  const message = renderSummary(n.kpi, entries, { cap: capOf(deps), at: first.at, link: alertLink(deps.settings, id) });
-  const severity = worst(entries);
-  const silence = silenceFor(await silences(), silenceTarget({ kpiId: n.kpi.id, key: '', priority: n.kpi.priority, severity }, n.kpi), now);
-  const data: AlertOpenedData = {
-    id, kind: 'summary', kpiId: n.kpi.id, indicator: n.kpi.indicator, key: '', severity, priority: n.kpi.priority, executionId: first.executionId,
-    openedAt: now.toISOString(), value: null, baseline: null, deviationPercent: null,
-    thresholds: { sensitivity: n.kpi.sensitivity, deviationPercent: n.kpi.deviationPercent, min: n.kpi.minThreshold, max: n.kpi.maxThreshold },
-    band: null, reasons: [], error: null, ...message, notifyAt: null,
-    ...(silence === null ? {} : { silenceId: silence.id, silencedUntil: silence.endsAt }),
-  };
-  const version = await tx.events.append(streamIds.alert(id), 'no_stream', [{ type: 'AlertOpened', data }], meta);
-  n.opening.push({ alert: { ...evolve(null, { type: 'AlertOpened', data }), version }, notifyNow: silence === null });
+  n.opening.push(await openPlainAlert(tx, deps, meta, n.kpi, {
+    kind: 'summary', severity: worst(entries), executionId: first.executionId, error: null,
+    render: (link) => renderSummary(n.kpi, entries, { cap: capOf(deps), at: first.at, link }),
+  }, now, silences));
 }
 
 /**

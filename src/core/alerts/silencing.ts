@@ -1,6 +1,7 @@
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
 import { silenceFor, type Silence, type SilenceTarget } from '../silences/silence.ts';
+import { windowsAsSilences } from '../maintenance/window.ts';
 import type { Alert } from './alert.ts';
 import { appendToAlert } from './alert-store.ts';
 
@@ -13,10 +14,15 @@ import { appendToAlert } from './alert-store.ts';
 export const silenceTarget = (a: Pick<Alert, 'kpiId' | 'key' | 'priority' | 'severity'>, kpi: Pick<Kpi, 'owner'>): SilenceTarget =>
   ({ kpiId: a.kpiId, owner: kpi.owner, key: a.key, priority: a.priority, severity: a.severity });
 
-/** Loads the silences that may hold something (once per use: a run of 2,700 series asks once). */
+/** What may hold an alert at `now`: the silences, and the maintenance windows in force (as silences until their occurrence ends). */
+export async function holdersAt(tx: TxPorts, now: Date): Promise<Silence[]> {
+  return [...await tx.silences.listActive(now), ...windowsAsSilences(await tx.maintenanceWindows.listActive(), now)];
+}
+
+/** Loads what may hold an alert (once per use: a run of 2,700 series asks once). */
 export function silenceLoader(tx: TxPorts, now: Date): () => Promise<readonly Silence[]> {
   let loaded: Promise<Silence[]> | null = null;
-  return () => (loaded ??= tx.silences.listActive(now));
+  return () => (loaded ??= holdersAt(tx, now));
 }
 
 /**

@@ -12,7 +12,7 @@ export interface EventDescription {
 
 /** The words for an entity type in a sentence ("data source"), from the stream prefix ("datasource"). */
 const NOUNS: Record<string, string> = {
-  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key', channel: 'channel',
+  kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key', channel: 'channel', maintenancewindow: 'maintenance window',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
@@ -61,7 +61,7 @@ const listChanges = (changes: Changes): string =>
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
-const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel' };
+const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenanceWindow' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -108,6 +108,9 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
     return ` owned by ${String(s.owner)}, ${schedule}, rule: ${rule || 'none'}`;
   }
   if (entityType === 'contact') return ` (${[s.email, s.phone].filter(Boolean).join(', ')})`;
+  if (entityType === 'maintenancewindow') {
+    return ` ${s.cron ? `on cron ${String(s.cron)}` : `on ${String(s.rrule)}`} for ${String(s.durationMinutes)} minutes (${String(s.timezone)})${scopeWords(s)}, comment ${show(s.comment)}`;
+  }
   if (entityType === 'silence') return ` by ${String(s.createdBy)} from ${String(s.startsAt)} to ${String(s.endsAt)}${scopeWords(s)}, comment ${show(s.comment)}`;
   if (entityType === 'channel') return ` (${String(s.kind)})`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;

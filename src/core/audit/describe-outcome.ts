@@ -14,12 +14,17 @@ function reasonText(r: Data): string {
   if (r.rule === 'deviation') return `${String(r.direction)} beyond the accepted ${num(r.limit)}%`;
   if (r.rule === 'min_threshold') return `below the minimum ${num(r.limit)}`;
   if (r.rule === 'max_threshold') return `above the maximum ${num(r.limit)}`;
+  if (r.rule === 'no_rows') return 'no rows returned';
   return String(r.rule);
 }
 const reasonsOf = (d: Data): string =>
   Array.isArray(d.reasons) && d.reasons.length > 0 ? `: ${(d.reasons as Data[]).map(reasonText).join(' and ')}` : '';
 
 const RESOLUTIONS: Record<string, string> = { auto: 'automatically, back to normal', manual: 'by hand', ran_again: 'the KPI runs again' };
+
+const KIND_WORDS: Record<string, string> = {
+  failing: '"KPI failing" ', summary: 'summary ', no_data: '"no data" ', stale: '"stale" ', unreachable: '"data source unreachable" ',
+};
 
 type Describe = (label: string, d: Data) => string;
 const SENTENCES: Record<string, Describe> = {
@@ -28,7 +33,7 @@ const SENTENCES: Record<string, Describe> = {
   KpiExecutionFailed: (label, d) => `${label} failed to run (${String(d.status)}): ${String(d.error)}`,
   KpiExecutionRecovered: (label) => `${label} runs again after failing`,
   AlertOpened: (label, d) =>
-    `Opened ${String(d.severity)} ${d.kind === 'failing' ? '"KPI failing" ' : ''}${label} on KPI "${String(d.indicator)}"${forKey(d.key)}: ${String(d.subject)}`,
+    `Opened ${String(d.severity)} ${KIND_WORDS[String(d.kind)] ?? ''}${label} on KPI "${String(d.indicator)}"${forKey(d.key)}: ${String(d.subject)}`,
   AlertAcknowledged: (label, d) => `Acknowledged ${label} by ${String(d.by)}${noteOf(d)}`,
   AlertResolved: (label, d) => `Resolved ${label} ${RESOLUTIONS[String(d.resolution)] ?? String(d.resolution)}${d.resolution === 'manual' ? ` by ${String(d.by)}` : ''}${noteOf(d)}`,
   AlertEscalated: (label, d) =>

@@ -133,6 +133,13 @@ async function withBackfill(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, pla
   return { past: merged, runs };
 }
 
+/** A run without rows, as the KPI's noDataPolicy reads it (a "no data" alert follows a breach: core/alerts). */
+export function noRowsOutcome(policy: Kpi['noDataPolicy']): SeriesResult['outcome'] {
+  if (policy === 'ok') return { kind: 'ok' };
+  if (policy === 'breach') return { kind: 'breach', reasons: [{ rule: 'no_rows', limit: 1, value: 0 }] };
+  return { kind: 'no_judgement', reason: 'no_rows' };
+}
+
 /** Runs a KPI once and judges every series; records nothing (see record.ts). */
 export async function evaluateKpi(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSource, opts: EvaluateOptions): Promise<Evaluation> {
   const startedAt = deps.clock.now();
@@ -144,7 +151,7 @@ export async function evaluateKpi(deps: EvaluateRunDeps, kpi: Kpi, ds: DataSourc
   }
   if (q.series.length === 0) {
     const none: SeriesResult = {
-      key: null, value: null, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome: { kind: 'no_judgement', reason: 'no_rows' },
+      key: null, value: null, baseline: null, baselineSource: null, baselineWindows: 0, deviationPercent: null, outcome: noRowsOutcome(kpi.noDataPolicy),
       seasonal: null, band: null, basis: null, anomalous: false, incident: null,
     };
     return { result: { ...base, finishedAt: deps.clock.now(), status: 'success', error: null, rowsReturned: 0, series: [none] }, backfill: [], models: new Map() };

@@ -21,7 +21,9 @@ export type BreachReason =
   /** `value` and `limit` are percentages: the signed deviation and the KPI's accepted deviation. */
   | { readonly rule: 'deviation'; readonly direction: 'drop' | 'spike'; readonly limit: number; readonly value: number }
   | { readonly rule: 'min_threshold'; readonly limit: number; readonly value: number }
-  | { readonly rule: 'max_threshold'; readonly limit: number; readonly value: number };
+  | { readonly rule: 'max_threshold'; readonly limit: number; readonly value: number }
+  /** The query returned no rows and the KPI's noDataPolicy is `breach`: `value` 0 rows, `limit` 1. */
+  | { readonly rule: 'no_rows'; readonly limit: number; readonly value: number };
 
 export const NO_JUDGEMENT_REASONS = ['insufficient_history', 'zero_baseline', 'no_rows'] as const;
 export type NoJudgementReason = (typeof NO_JUDGEMENT_REASONS)[number];

@@ -12,6 +12,9 @@ export const DIRECTIONS = ['drop', 'spike', 'both'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 export type ThresholdCombine = 'any' | 'all';
 export type BaselineAggregate = 'mean' | 'median';
+/** What a run whose query returned no rows means: ok, a breach (the "no data" alert), or nothing (the default). */
+export const NO_DATA_POLICIES = ['ok', 'breach', 'no_judgement'] as const;
+export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 
 /** Everything an operator sets on a KPI; the alert policy overrides are null unless set (see alert-policy.ts). */
 export interface KpiFields extends AlertPolicyOverrides {
@@ -37,6 +40,8 @@ export interface KpiFields extends AlertPolicyOverrides {
   readonly thresholdCombine: ThresholdCombine;
   readonly baselineWeeks: number;
   readonly baselineAggregate: BaselineAggregate;
+  /** A run without rows: `ok`, `breach` (opens a "no data" alert) or `no_judgement` (default). */
+  readonly noDataPolicy: NoDataPolicy;
   readonly dataSourceId: string;
   readonly query: string;
   readonly subjectTemplate: string;
@@ -61,7 +66,7 @@ export const KPI_FIELDS = [
   'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'sensitivity', 'deviationPercent',
   'direction', 'minThreshold', 'maxThreshold', 'thresholdCombine', 'baselineWeeks', 'baselineAggregate',
   'dataSourceId', 'query', 'subjectTemplate', 'descriptionTemplate', 'contactIds', 'cooldownMinutes',
-  'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS,
+  'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS, 'noDataPolicy',
 ] as const satisfies readonly (keyof KpiFields)[];
 
 export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'timezone'>): Schedule {
@@ -111,6 +116,7 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
     thresholdCombine: pick('thresholdCombine', 'any'),
     baselineWeeks: pick('baselineWeeks', 4),
     baselineAggregate: pick('baselineAggregate', 'median'),
+    noDataPolicy: pick('noDataPolicy', 'no_judgement'),
     dataSourceId: pick('dataSourceId', ''),
     query: pick('query', ''),
     subjectTemplate: pick('subjectTemplate', DEFAULT_SUBJECT_TEMPLATE),

@@ -16,6 +16,7 @@ export const ID_PREFIXES = {
   backtest: 'btj',
   silence: 'sil',
   channel: 'chn',
+  maintenanceWindow: 'mnt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,7 +12,7 @@ export function emptyForm(): KpiForm {
   return {
     indicator: '', owner: '', priority: '2', schedule: 'frequency', frequencyMinutes: '5', cron: '', timezone: 'UTC', lastMinutes: '',
     sensitivity: 'medium', deviationPercent: '', direction: 'both', minThreshold: '', maxThreshold: '', thresholdCombine: 'any', baselineWeeks: '4',
-    baselineAggregate: 'median', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
+    baselineAggregate: 'median', noDataPolicy: 'no_judgement', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
     cooldownMinutes: '30', timeoutSeconds: '30', active: true,
     pendingExecutions: '', resolveAfterExecutions: '', failingAfterFailures: '', reminderMinutes: '', escalateAfterMinutes: '',
   };
@@ -25,7 +25,7 @@ export function formOf(k: Kpi): KpiForm {
     indicator: k.indicator, owner: k.owner, priority: String(k.priority), schedule: k.cron ? 'cron' : 'frequency',
     frequencyMinutes: text(k.frequencyMinutes), cron: text(k.cron), timezone: k.timezone, lastMinutes: text(k.lastMinutes),
     sensitivity: k.sensitivity ?? '', deviationPercent: text(k.deviationPercent), direction: k.direction, minThreshold: text(k.minThreshold), maxThreshold: text(k.maxThreshold),
-    thresholdCombine: k.thresholdCombine, baselineWeeks: text(k.baselineWeeks), baselineAggregate: k.baselineAggregate,
+    thresholdCombine: k.thresholdCombine, baselineWeeks: text(k.baselineWeeks), baselineAggregate: k.baselineAggregate, noDataPolicy: k.noDataPolicy ?? 'no_judgement',
     dataSourceId: k.dataSourceId, query: k.query, subjectTemplate: k.subjectTemplate, descriptionTemplate: k.descriptionTemplate,
     contactIds: [...k.contactIds], cooldownMinutes: text(k.cooldownMinutes), timeoutSeconds: text(k.timeoutSeconds), active: k.active,
     pendingExecutions: text(k.pendingExecutions), resolveAfterExecutions: text(k.resolveAfterExecutions),
@@ -48,7 +48,7 @@ export function bodyOf(f: KpiForm): Record<string, unknown> {
     // Empty turns the rule off; the API refuses a KPI left with no rule at all (at /sensitivity).
     sensitivity: f.sensitivity === '' ? null : f.sensitivity, deviationPercent: nullable(f.deviationPercent),
     direction: f.direction, minThreshold: nullable(f.minThreshold), maxThreshold: nullable(f.maxThreshold), thresholdCombine: f.thresholdCombine,
-    baselineWeeks: num(f.baselineWeeks), baselineAggregate: f.baselineAggregate, dataSourceId: f.dataSourceId, query: f.query,
+    baselineWeeks: num(f.baselineWeeks), baselineAggregate: f.baselineAggregate, noDataPolicy: f.noDataPolicy, dataSourceId: f.dataSourceId, query: f.query,
     subjectTemplate: optionalText(f.subjectTemplate), descriptionTemplate: optionalText(f.descriptionTemplate), contactIds: f.contactIds,
     cooldownMinutes: num(f.cooldownMinutes), timeoutSeconds: num(f.timeoutSeconds), active: f.active,
     // Empty = the service's setting (null), so clearing a field hands the KPI back to the global policy.

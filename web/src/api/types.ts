@@ -46,6 +46,8 @@ export interface KpiFields {
   thresholdCombine: 'any' | 'all';
   baselineWeeks: number;
   baselineAggregate: 'mean' | 'median';
+  /** A run whose query returns no rows. */
+  noDataPolicy: 'ok' | 'breach' | 'no_judgement';
   dataSourceId: string;
   query: string;
   subjectTemplate: string;

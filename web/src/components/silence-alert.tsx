@@ -24,6 +24,13 @@ export function SilenceAlert({ alert, onChanged }: { alert: Alert; onChanged: ()
     await api.delete(`silences/${encodeURIComponent(alert.silenceId!)}`);
     onChanged();
   });
+  if (alert.silenceId?.startsWith('mnt_')) {
+    return (
+      <div className="card stack" role="group" aria-label="Silence">
+        <p>Held by maintenance window {alert.silenceId} until {formatTime(alert.silencedUntil)}: nobody is notified until then.</p>
+      </div>
+    );
+  }
   if (alert.silenceId) {
     return (
       <div className="card stack" role="group" aria-label="Silence">

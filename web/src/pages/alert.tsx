@@ -15,6 +15,11 @@ import { formatNumber, formatPercent, formatTime } from '../format.ts';
 import { Link, type PageProps } from '../router.tsx';
 import { describeBand, describeReason, describeRule } from '../rule-text.ts';
 
+const KIND_TEXT: Record<string, string> = {
+  failing: 'The KPI failed to run', summary: 'The series past the cap of alerts per run', no_data: 'No rows returned',
+  stale: 'Not run for two periods', unreachable: 'The data source does not answer',
+};
+
 /** One alert: what was measured against what, who was told and whether it arrived, acknowledge and resolve. */
 export function AlertPage({ params }: PageProps) {
   const id = params.id!;
@@ -34,7 +39,7 @@ export function AlertPage({ params }: PageProps) {
         <div className="row"><StatusBadge status={a.status} /><span className={`severity ${a.severity}`}>{a.severity}</span><HistoryLink type="alert" id={a.id} name="this alert" /></div>
       </div>
       <p className="muted">
-        {a.kind === 'failing' ? 'The KPI failed to run' : a.kind === 'summary' ? 'The series past the cap of alerts per run' : 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
+        {KIND_TEXT[a.kind] ?? 'A breach'} of <Link to={`/kpis/${encodeURIComponent(a.kpiId)}`}>{a.indicator}</Link>
         {a.key && <> (series {a.key})</>} · priority {a.priority} · opened {formatTime(a.openedAt)} · {a.id}
       </p>
       <dl className="figures wide" aria-label="Measured">

@@ -189,6 +189,11 @@ function RuleFields({ form, set, input, err }: PartProps) {
       <Field label="Baseline aggregate" error={err('baselineAggregate')} hint="How those past values combine">
         <select name="baselineAggregate" value={form.baselineAggregate} onChange={set('baselineAggregate')}><option value="median">Median</option><option value="mean">Mean</option></select>
       </Field>
+      <Field label="When the query returns no rows" error={err('noDataPolicy')}>
+        <select name="noDataPolicy" value={form.noDataPolicy} onChange={set('noDataPolicy')}>
+          <option value="no_judgement">Judge nothing</option><option value="ok">That is fine</option><option value="breach">Breach: open a "no data" alert</option>
+        </select>
+      </Field>
     </fieldset>
   );
 }

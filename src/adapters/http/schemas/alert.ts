@@ -1,13 +1,14 @@
 import { Reason } from './execution.ts';
 import { Type } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
+import { ALERT_KINDS } from '../../../core/alerts/alert.ts';
 import { CHANNEL_KINDS } from '../../../core/channels/channel.ts';
 import { DateTime, literals, Nullable, NullableNumber, PageQuery } from './common.ts';
 
 
 export const Severity = literals(SEVERITIES);
 export const AlertStatus = literals(['open', 'acknowledged', 'resolved'] as const);
-export const AlertKind = literals(['breach', 'failing', 'summary'] as const);
+export const AlertKind = literals(ALERT_KINDS);
 export const Channel = literals([...CHANNEL_KINDS, 'log'] as const);
 export const NotificationStatus = literals(['pending', 'sent', 'dead'] as const);
 

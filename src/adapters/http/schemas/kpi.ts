@@ -26,6 +26,9 @@ export const kpiFieldSchemas = {
   thresholdCombine: Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'any: one rule breaching is a breach; all: every configured rule must' }),
   baselineWeeks: Type.Integer({ minimum: 1, maximum: 52, description: 'Past weeks the weekly season looks at; default 4' }),
   baselineAggregate: Type.Union([Type.Literal('mean'), Type.Literal('median')], { description: 'How the seasonal references combine; default median' }),
+  noDataPolicy: Type.Union([Type.Literal('ok'), Type.Literal('breach'), Type.Literal('no_judgement')], {
+    description: 'A run whose query returns no rows: ok, breach (a "no data" alert) or no_judgement (the default)',
+  }),
   dataSourceId: Id,
   query: Type.String({ minLength: 1, maxLength: 100000, description: 'SQL or a stored-procedure call; see the query contract' }),
   subjectTemplate: Type.String({ maxLength: 1000 }),
