@@ -1,3 +1,4 @@
+import { otelTracer } from '../../src/adapters/observability/tracing.ts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '../../src/adapters/crypto/secret-box.ts';
@@ -54,7 +55,7 @@ export function commandDeps(store: TestStore, clock: Clock = systemClock): Comma
 export function testExecution(deps: CommandDeps & { metrics?: Metrics | undefined }, sourceOptions: Omit<SourceRegistryOptions, 'secrets' | 'env'> = TEST_SOURCE_OPTIONS): { execution: ExecutionDeps; sources: SourceRegistry } {
   const sources = createSourceRegistry({ secrets: deps.secrets, env: () => undefined, ...sourceOptions });
   const execution: ExecutionDeps = {
-    ...deps, sources, nodeId: deps.ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [],
+    ...deps, sources, nodeId: deps.ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [], tracer: otelTracer,
     committed: deps.metrics === undefined ? [] : [observeExecutions(deps.metrics)],
   };
   return { execution, sources };
