@@ -140,6 +140,8 @@ export const alertRepo = (db: Queryable): AlertRepo => ({
   lockCounters: (kpiId, scope, key) => lockCounters(db, kpiId, scope, key),
   saveCounters: (kpiId, scope, key, c) => saveCounters(db, kpiId, scope, key, c),
   lockActive: (kpiId, key, kind) => lockActiveAlert(db, kpiId, key, kind),
+  hasActive: async (kpiId, kinds) =>
+    (await db.query("SELECT 1 FROM alerts WHERE kpi_id = $1 AND kind = ANY($2::text[]) AND status <> 'resolved' LIMIT 1", [kpiId, [...kinds]])).rows.length > 0,
   lockActiveByKey: (key, kind) => lockActiveAlertByKey(db, key, kind),
   get: (id) => getAlert(db, id),
   lock: (id) => getAlert(db, id, true),

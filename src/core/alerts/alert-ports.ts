@@ -51,6 +51,8 @@ export interface AlertRepo {
   lockActiveByKey(key: string, kind: AlertKind): Promise<Alert | null>;
   /** The open or acknowledged alert of this kind for the KPI and key, locked. */
   lockActive(kpiId: string, key: string, kind: AlertKind): Promise<Alert | null>;
+  /** Whether the KPI has an open or acknowledged alert of one of these kinds (not locked). */
+  hasActive(kpiId: string, kinds: readonly AlertKind[]): Promise<boolean>;
   get(id: string): Promise<Alert | null>;
   /** The alert, locked for this transaction: every change to an alert goes through this. */
   lock(id: string): Promise<Alert | null>;

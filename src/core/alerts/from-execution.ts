@@ -28,13 +28,17 @@ export function judgementsOf(recorded: ExecutionRecorded): SeriesJudgement[] {
 export function mayChangeAlerts(recorded: Pick<ExecutionRecorded, 'previous' | 'result'>): boolean {
   const { previous, result } = recorded;
   if (result.status !== 'success' || previous.lastStatus !== 'success') return true;
+  if (result.series.length === 0) return true; // no rows: the KPI's noDataPolicy may open an alert
   return result.series.some((s) => s.incident === 'opened' || s.incident === 'ended');
 }
+
+/** Alerts about the KPI as a whole that any run may end (it ran: not stale; it has rows: data again). */
+const ENDED_BY_A_RUN = ['stale', 'no_data'] as const;
 
 /** The listener the execution side calls inside the transaction that records a run. */
 export function alertOnExecutions(deps: AlertDeps): ExecutionRecordedListener {
   return async (tx, recorded) => {
-    if (!mayChangeAlerts(recorded)) return;
+    if (!mayChangeAlerts(recorded) && !(await tx.alerts.hasActive(recorded.kpi.id, ENDED_BY_A_RUN))) return;
     const judgements = judgementsOf(recorded);
     if (judgements.length === 0) return;
     // A run by hand is its caller's doing, alerts included; a scheduled one the scheduler's.
