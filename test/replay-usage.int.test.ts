@@ -82,15 +82,15 @@ beforeAll(async () => {
   await api('PATCH', `/kpis/${count.id}`, { owner: 'treasury' });
   await api('PATCH', `/contacts/${bob.id}`, { email: 'bob@example.com' });
   await m.insert(generateRows(5, new Date('2026-03-02T08:00:00Z'), 30));
-  await minute(); // 09:02: the count breaches (an alert opens); the second failure opens a failing alert
+  await minute(); // 09:02: the count breaches (an alert opens); the second failure to connect opens the owner's "data source unreachable" alert
   await minute();
   await api('POST', `/kpis/${count.id}/execute`); // a manual run in the breach
   const open = (await api('GET', '/alerts?status=open')).items as { id: string; kind: string }[];
-  expect(open.map((a) => a.kind).sort()).toEqual(['breach', 'failing']);
+  expect(open.map((a) => a.kind).sort()).toEqual(['breach', 'unreachable']);
   await minute();
   await api('POST', `/alerts/${open.find((a) => a.kind === 'breach')!.id}/acknowledge`, { note: 'looking' });
   await minute();
-  await api('POST', `/alerts/${open.find((a) => a.kind === 'failing')!.id}/resolve`, { note: 'replica moved' });
+  await api('POST', `/alerts/${open.find((a) => a.kind === 'unreachable')!.id}/resolve`, { note: 'replica moved' });
   await api('POST', `/kpis/${failing.id}/deactivate`);
   await api('PATCH', `/datasources/${down.id}`, { statementTimeoutMs: 5000 });
   await minute();
