@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
-import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
-import { openBrowser, type Browser } from './browser.ts';
-import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { describe, expect, it } from 'vitest';
+import type { MonitoredDb } from '../helpers/monitored.ts';
+import { storeKind } from '../helpers/store.ts';
+import { apiClient } from './helpers/dashboard-build.ts';
 import { heading, overflowing, poll, unlabelled } from './helpers/page.ts';
-import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { useBrowserSuite } from './helpers/browser-suite.ts';
 
 /**
  * The backtest in the dashboard: the KPI editor's Test replays the last days of an edited rule beside
@@ -17,12 +13,6 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 const ADMIN_PASSWORD = 'backtest-test-password';
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
-
-let store: TestStore;
-let monitored: MonitoredDb;
-let service: ServiceProcess;
-let browser: Browser;
-let webDir: string;
 
 /** Five weeks of orders per minute up to now, a daily rhythm, and one outage yesterday (two hours at a fifth). */
 async function seedOrders(m: MonitoredDb): Promise<void> {
@@ -40,29 +30,12 @@ async function seedOrders(m: MonitoredDb): Promise<void> {
 }
 
 describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
-  beforeAll(async () => {
-    webDir = await buildDashboard();
-    store = await createTestStore('postgres', { migrate: false });
-    monitored = await createPostgresSource();
-    await seedOrders(monitored);
-    service = await startServiceProcess({
-      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-backtest-web-')),
-    });
-    browser = await openBrowser();
-    console.log(`backtest screenshots: ${browser.screenshots}`);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
-    await monitored?.close();
-    await store?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
-  });
+  const suite = useBrowserSuite('backtest-web', { adminPassword: ADMIN_PASSWORD, seed: seedOrders });
 
   it('edits a rule and sees the chart and the count of would-be alerts change beside the saved rule, then backtests from the KPI page', async () => {
-    const { page, shot } = browser;
-    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
-    const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
+    const { page, shot } = suite.browser;
+    const call = await apiClient(suite.service.url, 'admin', ADMIN_PASSWORD);
+    const ds = await call('POST', '/datasources', { name: 'Shop replica', ...suite.monitored.dataSource });
     const contact = await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
     // Inactive: the scheduler leaves it alone, so every window of the backtest is run on the source.
     const kpi = await call('POST', '/kpis', {
@@ -70,12 +43,12 @@ describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
       query: 'SELECT coalesce(sum(n), 0) AS value FROM orders WHERE at > :windowStart AND at <= :windowEnd',
     });
 
-    await page.goto(service.url);
+    await page.goto(suite.service.url);
     await page.getByLabel('Username', { exact: true }).fill('admin');
     await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading(page, 'KPIs');
-    await page.goto(`${service.url}#/kpis/${kpi.id}/edit`);
+    await page.goto(`${suite.service.url}#/kpis/${kpi.id}/edit`);
     await heading(page, 'Edit Orders per hour');
     await page.getByLabel('Replay the last (days)').fill('7');
     await page.getByRole('button', { name: 'Test' }).click();
@@ -106,7 +79,7 @@ describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
     // Nothing was saved: the KPI keeps its rule.
     expect((await call<{ minThreshold: number | null }>('GET', `/kpis/${kpi.id}`)).minThreshold).toBeNull();
 
-    await page.goto(`${service.url}#/kpis/${kpi.id}`);
+    await page.goto(`${suite.service.url}#/kpis/${kpi.id}`);
     await heading(page, 'Orders per hour');
     await page.getByLabel('Days to replay').fill('7');
     await page.getByLabel('Sensitivity to try').selectOption({ label: 'High' });
@@ -117,7 +90,7 @@ describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
     await shot('kpi-page-backtest');
     expect(await unlabelled(page)).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
-    await browser.settled();
-    expect(browser.errors).toEqual([]);
+    await suite.browser.settled();
+    expect(suite.browser.errors).toEqual([]);
   }, 240_000);
 });

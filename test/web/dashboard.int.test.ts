@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
+import { describe, expect, it } from 'vitest';
 import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
-import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
-import { openBrowser, type Browser } from './browser.ts';
-import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { storeKind } from '../helpers/store.ts';
+import { apiClient } from './helpers/dashboard-build.ts';
 import { heading, lowContrast, overflowing, poll, unlabelled } from './helpers/page.ts';
-import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { useBrowserSuite } from './helpers/browser-suite.ts';
 
 /**
  * The dashboard as a newcomer meets it: the built web app served by the real service process, driven
@@ -18,36 +13,12 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  */
 const ADMIN_PASSWORD = 'dashboard-test-password';
 
-let store: TestStore;
-let monitored: MonitoredDb;
-let service: ServiceProcess;
-let browser: Browser;
-let webDir: string;
-
-
 describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
-  beforeAll(async () => {
-    webDir = await buildDashboard();
-    store = await createTestStore('postgres', { migrate: false });
-    monitored = await createPostgresSource();
-    await seedSteadyDeposits(monitored);
-    service = await startServiceProcess({
-      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-dashboard-')),
-    });
-    browser = await openBrowser();
-    console.log(`dashboard screenshots: ${browser.screenshots}`);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
-    await monitored?.close();
-    await store?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
-  });
+  const suite = useBrowserSuite('dashboard', { adminPassword: ADMIN_PASSWORD, seed: seedSteadyDeposits });
 
   it('log in, create a KPI, test and run it, see value and baseline, then see an alert open on a breach', async () => {
-    const { page, shot } = browser;
-    await page.goto(service.url);
+    const { page, shot } = suite.browser;
+    await page.goto(suite.service.url);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     // The keyboard starts in the username field (the page's own focus move must not take it away).
     await poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('username');
@@ -59,8 +30,8 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await shot('grid-empty');
 
     // The data-source page (with its connection test) and the contact page are driven by admin-pages.int.test.ts.
-    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
-    const ds = await call('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
+    const call = await apiClient(suite.service.url, 'admin', ADMIN_PASSWORD);
+    const ds = await call('POST', '/datasources', { name: 'Shop replica', ...suite.monitored.dataSource });
     await call('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
     expect(ds.id).toMatch(/^dsn_/);
 
@@ -140,7 +111,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.unroute(kpiUrl);
 
     // The data breaches: 40 more deposits this hour (60 against a baseline of 20, +200%).
-    await monitored.insert(depositsBefore(Date.now(), 40));
+    await suite.monitored.insert(depositsBefore(Date.now(), 40));
     await page.getByRole('button', { name: 'Run now' }).click();
     await expect.poll(() => run.locator('tbody tr').first().innerText()).toMatch(/60\s+20\s+\+200%\s+10–30[\s\S]*deviation spike: \+200% beyond ±50%/);
     const alerts = page.locator('h2:text("Alerts") + table, h2:text("Alerts") + .table-wrap');
@@ -169,7 +140,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     const kpiId = decodeURIComponent(/#\/kpis\/([^/?]+)/.exec(page.url())![1]!);
     await page.getByRole('link', { name: 'Grid', exact: true }).click();
     await expect.poll(() => tile.innerText()).toMatch(/Alerting/);
-    await monitored.query("DELETE FROM account_transactions WHERE id IN (SELECT id FROM account_transactions ORDER BY id DESC LIMIT 40)");
+    await suite.monitored.query("DELETE FROM account_transactions WHERE id IN (SELECT id FROM account_transactions ORDER BY id DESC LIMIT 40)");
     await call('POST', `/kpis/${kpiId}/execute`);
     await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/OK[\s\S]*20[\s\S]*20[\s\S]*0%/);
     await shot('grid-resolved-live');
@@ -185,13 +156,13 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const phonePages = [['grid', '/', 'KPIs'], ['kpi', `/kpis/${kpiId}`, 'Deposits per hour'], ['kpi-edit', `/kpis/${kpiId}/edit`, 'Edit Deposits per hour'], ['kpi-new', '/kpis/new', 'New KPI']] as const;
     for (const [name, hash, title] of phonePages) {
-      await page.goto(`${service.url}#${hash}`);
+      await page.goto(`${suite.service.url}#${hash}`);
       await heading(page, title);
       expect(await overflowing(page), hash).toEqual([]);
       expect(await unlabelled(page), hash).toEqual([]);
       await shot(`phone-${name}`);
     }
-    await page.goto(`${service.url}#/`);
+    await page.goto(`${suite.service.url}#/`);
     // Every status word is readable on its colour, and the focus ring stands out, in both colour schemes.
     expect(await lowContrast(page)).toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -202,7 +173,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     const key = await call<{ key: string }>('POST', '/apikey', { name: 'wall screen', scopes: ['kpi:read', 'alerts:read', 'audit:read'] });
     // A second tab shares the sign-in; signing out in one signs out both.
     const other = await page.context().newPage();
-    await other.goto(service.url);
+    await other.goto(suite.service.url);
     await other.getByRole('heading', { name: 'KPIs' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await other.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
@@ -216,18 +187,18 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     // event): the KPI page with its history of changes, actors shown by id.
     await tile.getByRole('link', { name: 'Deposits per hour' }).click();
     await expect.poll(() => page.locator('.audit-list').innerText()).toContain('KpiUpdated');
-    await browser.settled();
+    await suite.browser.settled();
     // The failed requests the browser reports are the deliberate validation error, the expired token's 401s
     // and the failed reloads (one or two: a live message may reload the KPI while the route is down).
-    expect(browser.errors.filter((e) => !/status of (401|503)/.test(e))).toEqual([expect.stringContaining('status of 400')]);
+    expect(suite.browser.errors.filter((e) => !/status of (401|503)/.test(e))).toEqual([expect.stringContaining('status of 400')]);
   }, 120_000);
 
   it('a viewer (no audit:read) gets the grid and the KPI page refreshed by polling, without a refused request', async () => {
-    const { page } = browser;
-    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
+    const { page } = suite.browser;
+    const call = await apiClient(suite.service.url, 'admin', ADMIN_PASSWORD);
     await call('POST', '/users', { username: 'vera', role: 'viewer', password: 'vera-correct-horse' });
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.goto(`${service.url}#/`);
+    await page.goto(`${suite.service.url}#/`);
     const refused: string[] = [];
     page.on('response', (r) => { if (r.status() === 403) refused.push(r.url()); });
     await page.getByLabel('Username', { exact: true }).fill('vera');
@@ -246,7 +217,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     expect(await page.getByRole('link', { name: /^History/ }).count()).toBe(0);
     // Longer than the live feed's 3 s retry: each refusal would be a PermissionDenied security event.
     await page.waitForTimeout(3500);
-    await browser.settled();
+    await suite.browser.settled();
     expect(refused).toEqual([]);
   }, 60_000);
 });

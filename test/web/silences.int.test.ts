@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresSource, type MonitoredDb } from '../helpers/monitored.ts';
-import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
-import { openBrowser, type Browser } from './browser.ts';
-import { apiClient, buildDashboard } from './helpers/dashboard-build.ts';
+import { describe, expect, it } from 'vitest';
+import { storeKind } from '../helpers/store.ts';
+import { apiClient } from './helpers/dashboard-build.ts';
 import { seedSteadyDeposits } from './helpers/deposits.ts';
 import { heading, poll, unlabelled } from './helpers/page.ts';
-import { startServiceProcess, type ServiceProcess } from './service-process.ts';
+import { useBrowserSuite } from './helpers/browser-suite.ts';
 
 /**
  * Silencing from an alert's page in Debian's Chromium against the real service process: "silence for
@@ -17,36 +12,13 @@ import { startServiceProcess, type ServiceProcess } from './service-process.ts';
  */
 const ADMIN_PASSWORD = 'silences-test-password';
 
-let store: TestStore;
-let monitored: MonitoredDb;
-let service: ServiceProcess;
-let browser: Browser;
-let webDir: string;
-
 describe.runIf(storeKind() === 'postgres')('silences in a browser', () => {
-  beforeAll(async () => {
-    webDir = await buildDashboard();
-    store = await createTestStore('postgres', { migrate: false });
-    monitored = await createPostgresSource();
-    await seedSteadyDeposits(monitored);
-    service = await startServiceProcess({
-      DATABASE_URL: store.url!, DEMO: 'false', ADMIN_PASSWORD, WEB_DIR: webDir, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'mg-silences-')),
-    });
-    browser = await openBrowser();
-    console.log(`silences screenshots: ${browser.screenshots}`);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop();
-    await monitored?.close();
-    await store?.close();
-    if (webDir) rmSync(webDir, { recursive: true, force: true });
-  });
+  const suite = useBrowserSuite('silences', { adminPassword: ADMIN_PASSWORD, seed: seedSteadyDeposits });
 
   it('silence an alert for an hour from its page, see it on the silences page, end it; silence until tomorrow 09:00', async () => {
-    const { page, shot } = browser;
-    const call = await apiClient(service.url, 'admin', ADMIN_PASSWORD);
-    const ds = await call<{ id: string }>('POST', '/datasources', { name: 'Shop replica', ...monitored.dataSource });
+    const { page, shot } = suite.browser;
+    const call = await apiClient(suite.service.url, 'admin', ADMIN_PASSWORD);
+    const ds = await call<{ id: string }>('POST', '/datasources', { name: 'Shop replica', ...suite.monitored.dataSource });
     const contact = await call<{ id: string }>('POST', '/contacts', { name: 'Ann on call', email: 'ann@example.com' });
     // 20 deposits an hour against a minimum of 1,000: one run breaches and opens the alert.
     const kpi = await call<{ id: string }>('POST', '/kpis', {
@@ -59,12 +31,12 @@ describe.runIf(storeKind() === 'postgres')('silences in a browser', () => {
     expect(alerts.items).toHaveLength(1);
     const alertId = alerts.items[0]!.id;
 
-    await page.goto(service.url);
+    await page.goto(suite.service.url);
     await page.getByLabel('Username', { exact: true }).fill('admin');
     await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading(page, 'KPIs');
-    await page.goto(`${service.url}#/alerts/${alertId}`);
+    await page.goto(`${suite.service.url}#/alerts/${alertId}`);
     const silenceForm = page.getByRole('form', { name: 'Silence' });
     await silenceForm.waitFor();
     expect(await unlabelled(page)).toEqual([]);
@@ -104,9 +76,9 @@ describe.runIf(storeKind() === 'postgres')('silences in a browser', () => {
     const tomorrow = await call<{ silencedUntil: string }>('GET', `/alerts/${alertId}`);
     const nine = await page.evaluate(() => { const n = new Date(); return new Date(n.getFullYear(), n.getMonth(), n.getDate() + 1, 9).toISOString(); });
     expect(tomorrow.silencedUntil).toBe(nine);
-    await page.goto(`${service.url}#/silences?state=ended`);
+    await page.goto(`${suite.service.url}#/silences?state=ended`);
     await poll(() => page.getByRole('row').filter({ hasText: 'Known: the campaign ended' }).innerText()).toContain('Ended');
-    await browser.settled();
-    expect(browser.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    await suite.browser.settled();
+    expect(suite.browser.errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
   }, 120_000);
 });
