@@ -10,7 +10,7 @@ import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
 import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { apiKeyShownOnceThenRevoked, userCreatedThenDisabled } from './helpers/admin-steps.ts';
-import { heading, nav, overflowing, poll, unlabelled } from './helpers/page.ts';
+import { heading, nav, overflowing, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
 import { apiClient, buildDashboard, freePort } from './helpers/dashboard-build.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
@@ -65,11 +65,7 @@ describe.runIf(storeKind() === 'postgres')('the alert, admin, audit and system p
   it('data source with connection test, contact, alert acknowledged with a note, found in the audit trail; API key shown once and revoked', async () => {
     const { page, shot } = browser;
     page.on('dialog', (d) => void d.accept());
-    await page.goto(service.url);
-    await page.getByLabel('Username', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading(page, 'KPIs');
+    await signInAsAdmin(page, service.url, ADMIN_PASSWORD);
 
     // A data source through its form, then its connection test: latency and the server's version.
     // Another, made beforehand through the API, points at a closed port: its test shows the error.

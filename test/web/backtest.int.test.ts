@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MonitoredDb } from '../helpers/monitored.ts';
 import { storeKind } from '../helpers/store.ts';
 import { apiClient } from './helpers/dashboard-build.ts';
-import { heading, overflowing, poll, unlabelled } from './helpers/page.ts';
+import { heading, overflowing, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
 import { useBrowserSuite } from './helpers/browser-suite.ts';
 
 /**
@@ -43,11 +43,7 @@ describe.runIf(storeKind() === 'postgres')('the backtest in a browser', () => {
       query: 'SELECT coalesce(sum(n), 0) AS value FROM orders WHERE at > :windowStart AND at <= :windowEnd',
     });
 
-    await page.goto(suite.service.url);
-    await page.getByLabel('Username', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading(page, 'KPIs');
+    await signInAsAdmin(page, suite.service.url, ADMIN_PASSWORD);
     await page.goto(`${suite.service.url}#/kpis/${kpi.id}/edit`);
     await heading(page, 'Edit Orders per hour');
     await page.getByLabel('Replay the last (days)').fill('7');

@@ -9,7 +9,7 @@ import { createTestStore, storeKind, type TestStore } from '../helpers/store.ts'
 import { depositsBefore, seedSteadyDeposits } from './helpers/deposits.ts';
 import { openBrowser, type Browser } from './browser.ts';
 import { apiClient, buildDashboard, freePort } from './helpers/dashboard-build.ts';
-import { heading, nav, poll, unlabelled } from './helpers/page.ts';
+import { heading, nav, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
 import { startServiceProcess, type ServiceProcess } from './service-process.ts';
 
 /**
@@ -59,11 +59,7 @@ describe.runIf(storeKind() === 'postgres')('the Channels page in a browser', () 
   it('adds a PagerDuty channel, sends its test message, never shows the key again; the configured webhook is read-only', async () => {
     const { page, shot } = browser;
     page.on('dialog', (d) => void d.accept());
-    await page.goto(service.url);
-    await page.getByLabel('Username', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading(page, 'KPIs');
+    await signInAsAdmin(page, service.url, ADMIN_PASSWORD);
 
     await nav(page, 'Channels');
     await heading(page, 'Channels');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { storeKind } from '../helpers/store.ts';
 import { apiClient } from './helpers/dashboard-build.ts';
 import { seedSteadyDeposits } from './helpers/deposits.ts';
-import { heading, poll, unlabelled } from './helpers/page.ts';
+import { heading, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
 import { useBrowserSuite } from './helpers/browser-suite.ts';
 
 /**
@@ -31,11 +31,7 @@ describe.runIf(storeKind() === 'postgres')('silences in a browser', () => {
     expect(alerts.items).toHaveLength(1);
     const alertId = alerts.items[0]!.id;
 
-    await page.goto(suite.service.url);
-    await page.getByLabel('Username', { exact: true }).fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading(page, 'KPIs');
+    await signInAsAdmin(page, suite.service.url, ADMIN_PASSWORD);
     await page.goto(`${suite.service.url}#/alerts/${alertId}`);
     const silenceForm = page.getByRole('form', { name: 'Silence' });
     await silenceForm.waitFor();

@@ -7,6 +7,15 @@ import { expect } from 'vitest';
 export const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 /** Waits for the page's title (its one h1). */
 export const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { name, level: 1 }).waitFor();
+
+/** Opens the dashboard at `url` and signs in as admin through the form, until the grid is there. */
+export async function signInAsAdmin(page: Page, url: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username', { exact: true }).fill('admin');
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading(page, 'KPIs');
+}
 /** Wider than the screen? Then the elements reaching past its right edge (wide tables should scroll inside their own box). */
 export const overflowing = (page: Page) => page.evaluate(() => {
   const width = document.documentElement.clientWidth;
