@@ -87,5 +87,7 @@ describe('which runs alerting must look at', () => {
     expect(mayChangeAlerts({ previous: { lastStatus: 'failed', breachingKeys: [] }, result: run('success', [null]) })).toBe(true);
     expect(mayChangeAlerts({ previous: { lastStatus: null, breachingKeys: [] }, result: run('success', [null]) })).toBe(true);
     expect(mayChangeAlerts({ previous: { lastStatus: 'success', breachingKeys: [] }, result: run('failed', []) })).toBe(true);
+    // No rows: the KPI's noDataPolicy may open (or keep) a no-data alert.
+    expect(mayChangeAlerts({ previous: { lastStatus: 'success', breachingKeys: [] }, result: run('success', []) })).toBe(true);
   });
 });
