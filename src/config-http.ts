@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
-import type { Reader } from './config.ts';
+import type { ConfigReader } from './config.ts';
 
-/** The HTTP server's part of the configuration (config.ts reads the environment; this shapes its part). */
+/** The HTTP server's part of the configuration (its options are declared in config.ts's table; this shapes them). */
 export interface HttpConfig {
   /** A request's headers and body must arrive within this, or it gets 408 and its connection is closed; ms. */
   readonly requestTimeoutMs: number;
@@ -16,10 +16,10 @@ export interface HttpConfig {
 /** proxy-addr's names for address ranges, allowed in TRUST_PROXY besides addresses and CIDRs. */
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
-function trustProxy(r: Reader): HttpConfig['trustProxy'] {
+function trustProxy(r: ConfigReader): HttpConfig['trustProxy'] {
   const raw = r.optional('TRUST_PROXY');
   if (raw === null || raw === 'false') return false;
-  if (/^\d+$/.test(raw)) return r.int('TRUST_PROXY', 1, 1, 20);
+  if (/^\d+$/.test(raw)) return r.wholeNumber('TRUST_PROXY', 1, 1, 20);
   const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
   const valid = (e: string) => {
     if (PROXY_RANGES.includes(e)) return true;
@@ -31,11 +31,11 @@ function trustProxy(r: Reader): HttpConfig['trustProxy'] {
   return entries.length === 0 ? false : entries;
 }
 
-export function httpConfig(r: Reader): HttpConfig {
+export function httpConfig(r: ConfigReader): HttpConfig {
   return {
-    requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_SECONDS', 20, 1, 3600) * 1000,
-    keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3600) * 1000,
-    bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_SECONDS') * 1000,
+    keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS') * 1000,
+    bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES'),
     trustProxy: trustProxy(r),
   };
 }

@@ -1,85 +1,102 @@
 import path from 'node:path';
 import { ALERT_POLICY_LIMITS as POLICY } from './core/kpis/alert-policy.ts';
-import { httpConfig, type HttpConfig } from './config-http.ts';
+import { alertConfig } from './config-alerts.ts';
+import { httpConfig } from './config-http.ts';
+import { Reader, type OptionTable, type TextRule } from './config-reader.ts';
+import type { Config } from './config-types.ts';
+
+export type { AlertConfig, BacktestConfig, Config, DemoConfig, WebhookConfig } from './config-types.ts';
 
 /**
- * The only reader of process.env. Every option is parsed once at boot; every problem is reported
- * together; the result is frozen. Each option is documented in the README's configuration table.
+ * The only reader of process.env. Every option is declared once in OPTIONS below (name, unit, default,
+ * description, what it accepts); loadConfig parses them at boot, reports every problem together and
+ * freezes the result; `npm run docs:config` writes docs/configuration.md from the same table.
  */
-export interface Config {
-  readonly port: number;
-  readonly host: string;
-  readonly dataDir: string;
-  /** The built dashboard served at `/`; null = the package's web/dist (what `npm run build:web` writes). */
-  readonly webDir: string | null;
-  readonly databaseUrl: string | null;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** 32-byte key for sealing data-source passwords; null = a key file in dataDir. */
-  readonly secretsKey: Buffer | null;
-  /** Store connections per node (server mode). */
-  readonly databasePoolSize: number;
-  /** How long a request waits for a store connection before it is answered 503 (server mode), ms. */
-  readonly databaseConnectTimeoutMs: number;
-  /** HS256 key for access tokens; null = a key file in dataDir. */
-  readonly jwtSecret: Buffer | null;
-  /** Password of the administrator created on first start; null = generate one and print it once. */
-  readonly adminPassword: string | null;
-  /** Requests per minute and client address to login, refresh and logout. */
-  readonly authRateLimitPerMinute: number;
-  /** Failed authentications per minute and client address before its further failures are 429s (valid credentials still pass). */
-  readonly authFailureLimitPerMinute: number;
-  /** HTTP server limits (timeouts, body size, trusted proxies): see HttpConfig. */
-  readonly http: HttpConfig;
-  /** Executions at a time per node. */
-  readonly maxParallelExecutions: number;
-  /** Scheduler pause between claim rounds when nothing is due, ms. */
-  readonly schedulerPollMs: number;
-  /** Added to a KPI's timeout for its lease and before it counts as stuck, seconds. */
-  readonly schedulerLeaseGraceSeconds: number;
-  readonly schedulerHealthCheckSeconds: number;
-  readonly schedulerHeartbeatSeconds: number;
-  /** Execution history older than this is deleted, days. */
-  readonly executionRetentionDays: number;
-  /** Fewer past windows than this = no baseline (capped at a KPI's baselineWeeks). */
-  /** After a timed-out KPI query is cancelled, how long before its connection is killed, seconds (1–10). */
-  readonly queryKillGraceSeconds: number;
-  /** Rows one KPI query may return; more fails the run. */
-  readonly maxResultRows: number;
-  /** Series one run may have; more fails the run. */
-  readonly maxSeries: number;
-  /** Folders SQLite data sources may use (absolute); default the data directory. */
-  readonly sqliteAllowedDirs: readonly string[];
-  /** Reads a data source's `passwordEnv` variable: names are chosen at run time, so they cannot be parsed at boot. */
-  readonly secretEnv: (name: string) => string | undefined;
-  /** Bearer token that GET /metrics requires; null = /metrics is public. */
-  readonly metricsToken: string | null;
-  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); null = tracing off, and free. */
-  readonly otlpEndpoint: string | null;
-  /** The demo: a generated payments database, demo KPIs and one outage; on by default with the embedded store. */
-  readonly demo: DemoConfig;
-  /** Alerting and notification delivery (see alertConfig below). */
-  readonly alerts: AlertConfig;
-  /** Bounds of one backtest (POST /kpis/{id}/backtest) and of the backtests of a node. */
-  readonly backtest: BacktestConfig;
-}
 
-export interface BacktestConfig {
-  /** Source queries one backtest may run. */
-  readonly maxSourceQueries: number;
-  /** Wall time one backtest may take, seconds. */
-  readonly maxSeconds: number;
-  /** Backtests running at a time per node. */
-  readonly maxRunning: number;
-  /** How long a POST waits for its backtest before answering 202 with the job, ms. */
-  readonly waitMs: number;
-}
+const int = (defaultValue: number, min: number, max: number) => ({ kind: 'int', default: defaultValue, min, max }) as const;
+const text = (defaultValue: string) => ({ kind: 'text', default: defaultValue }) as const;
+const optional = (rule?: TextRule) => ({ kind: 'optional', rule }) as const;
+const custom = (accepts: string) => ({ kind: 'custom', accepts }) as const;
+const url = (name: string, pattern: RegExp, schemes: string): TextRule => ({ test: (v) => pattern.test(v), problem: `${name} must start with ${schemes}`, accepts: `a URL starting ${schemes}` });
+const minLength = (name: string, n: number, hint = ''): TextRule => ({ test: (v) => v.length >= n, problem: `${name} must be at least ${n} characters${hint}`, accepts: `at least ${n} characters` });
+const policyInt = (field: keyof typeof POLICY, defaultValue: number) => int(defaultValue, POLICY[field].min, POLICY[field].max);
 
-export interface DemoConfig {
-  readonly enabled: boolean;
-  /** Minutes after start when the demo's deposits fail. */
-  readonly outageAfterMinutes: number;
-  readonly outageMinutes: number;
-}
+const SERVICE = 'Service';
+const STORE = 'Store';
+const ACCESS = 'Access and secrets';
+const HTTP = 'HTTP server';
+const RUNS = 'Scheduler and KPI runs';
+const BACKTESTS = 'Backtests';
+const TELEMETRY = 'Metrics and tracing';
+const DELIVERY = 'Notifications';
+const POLICY_SECTION = 'Alert policy';
+
+export const OPTIONS = {
+  PORT: { section: SERVICE, description: 'HTTP port', unit: 'port number', parse: int(8080, 0, 65_535) },
+  HOST: { section: SERVICE, description: 'interface to listen on', unit: 'address', parse: text('127.0.0.1') },
+  DATA_DIR: { section: SERVICE, description: 'where the embedded store (`pgdata/`) and the key files live', unit: 'path', parse: text('./data') },
+  WEB_DIR: { section: SERVICE, description: 'the built dashboard served at `/` (a `vite build` output folder)', unit: 'path', defaultText: 'the package\'s `web/dist`, written by `npm run build`', parse: optional() },
+  LOG_LEVEL: { section: SERVICE, description: 'how much the JSON log on stdout says', unit: '', parse: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
+  DEMO: { section: SERVICE, description: 'run the demo (generated payments database, demo KPIs, one outage)', unit: '`true`/`false`', defaultText: '`true` with the embedded store, `false` with `DATABASE_URL`', parse: { kind: 'bool', default: true } },
+  DEMO_OUTAGE_AFTER_MINUTES: { section: SERVICE, description: 'when the demo\'s deposit outage starts, after the service', unit: 'minutes', parse: int(3, 0, 1440) },
+  DEMO_OUTAGE_MINUTES: { section: SERVICE, description: 'how long the demo\'s deposit outage lasts', unit: 'minutes', parse: int(4, 1, 1440) },
+
+  DATABASE_URL: { section: STORE, description: 'a PostgreSQL server to use instead of the embedded store (several nodes share one)', unit: '`postgres://…`', defaultText: 'unset = embedded', parse: optional(url('DATABASE_URL', /^postgres(ql)?:\/\//, 'postgres:// or postgresql://')) },
+  DATABASE_POOL_SIZE: { section: STORE, description: 'connections to that server per node', unit: 'count', parse: int(10, 1, 200) },
+  DATABASE_CONNECT_TIMEOUT_SECONDS: { section: STORE, description: 'how long a request waits for a connection to that server (a new one, or a free one of the pool); then it is answered `503 unavailable` with `Retry-After: 5`, as is every request while the server does not answer', unit: 's', parse: int(5, 1, 600) },
+
+  SECRETS_KEY: { section: ACCESS, description: 'key that encrypts data-source passwords and channel secrets (AES-256-GCM); set the same one on every node', unit: '32 bytes, base64', defaultText: 'a key generated once in `DATA_DIR/secrets.key` (mode 0600)', parse: optional({ test: (v) => Buffer.from(v, 'base64').length === 32, problem: 'SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)', accepts: '32 bytes in base64 (`openssl rand -base64 32`)' }) },
+  JWT_SECRET: { section: ACCESS, description: 'key that signs access tokens (HS256); set the same one on every node', unit: 'text', defaultText: 'a key generated once in `DATA_DIR/jwt.key` (mode 0600)', parse: optional(minLength('JWT_SECRET', 32, ' (openssl rand -base64 32)')) },
+  ADMIN_PASSWORD: { section: ACCESS, description: 'password of the administrator `admin` created on the first start (no users yet)', unit: 'text', defaultText: 'generated and printed once on stderr', parse: optional(minLength('ADMIN_PASSWORD', 12)) },
+  AUTH_RATE_LIMIT: { section: ACCESS, description: 'requests to login, refresh and logout per client address', unit: 'per minute, per route and node', parse: int(20, 1, 100_000) },
+  AUTH_FAILURE_LIMIT: { section: ACCESS, description: 'failed authentications (missing, malformed, unknown, expired or revoked key, bad token) from one client address before its failures are answered 429 with `Retry-After` (valid credentials from it still pass) for the rest of the minute; repeats of one failure are recorded as one security event per minute with a `count`', unit: 'per minute, per node', parse: int(30, 1, 100_000) },
+  TRUST_PROXY: { section: ACCESS, description: 'whose `X-Forwarded-For` gives the client address (rate limits, lockouts, security events): `false`; a hop count (`1` = the nearest proxy); or the proxies\' addresses and CIDRs, comma-separated. Set it only behind a proxy that overwrites the header', unit: '`false`, count or addresses', defaultText: '`false` = the socket\'s peer', parse: custom('`false`, a hop count 1–20, or addresses and CIDRs separated by commas (`loopback`, `linklocal`, `uniquelocal` allowed)') },
+
+  HTTP_REQUEST_TIMEOUT_SECONDS: { section: HTTP, description: 'a request\'s headers and body must arrive within this, or it is answered 408 and its connection closed (slow clients are cut off, with a key or without)', unit: 's', parse: int(20, 1, 3600) },
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: { section: HTTP, description: 'an idle keep-alive connection is closed after this (keep it above your load balancer\'s idle timeout)', unit: 's', parse: int(72, 1, 3600) },
+  HTTP_BODY_LIMIT_BYTES: { section: HTTP, description: 'larger request bodies are refused with 413', unit: 'bytes', parse: int(1_048_576, 1024, 104_857_600) },
+
+  MAX_PARALLEL_EXECUTIONS: { section: RUNS, description: 'KPI executions at a time on one node', unit: 'count', parse: int(5, 1, 1000) },
+  SCHEDULER_POLL_MS: { section: RUNS, description: 'pause between claim rounds when nothing is due', unit: 'ms', parse: int(500, 10, 60_000) },
+  SCHEDULER_LEASE_GRACE_SECONDS: { section: RUNS, description: 'added to a KPI\'s timeout: its lease lasts timeout + grace, and a run past timeout + grace is stuck', unit: 's', also: 'at least 2 × `QUERY_KILL_GRACE_SECONDS` + 2', parse: int(30, 1, 3600) },
+  SCHEDULER_HEALTH_CHECK_SECONDS: { section: RUNS, description: 'how often running executions are checked for being stuck', unit: 's', parse: int(30, 1, 3600) },
+  SCHEDULER_HEARTBEAT_SECONDS: { section: RUNS, description: 'node heartbeat; a node is shown dead after three missed beats', unit: 's', parse: int(10, 1, 3600) },
+  EXECUTION_RETENTION_DAYS: { section: RUNS, description: 'execution history older than this is deleted (hourly cleanup)', unit: 'days', parse: int(90, 1, 36_500) },
+  QUERY_KILL_GRACE_SECONDS: { section: RUNS, description: 'after a KPI query\'s timeout cancels it, how long before its connection is killed on the server (`pg_terminate_backend`, `KILL CONNECTION`) and dropped: a run is over at timeout + this', unit: 's', parse: int(5, 1, 10) },
+  MAX_RESULT_ROWS: { section: RUNS, description: 'rows one KPI query may return; one more fails the run (the rest is never read)', unit: 'count', parse: int(10_000, 1, 1_000_000) },
+  MAX_SERIES: { section: RUNS, description: 'series one run may have; more fails the run', unit: 'count', parse: int(1_000, 1, 10_000) },
+  SQLITE_ALLOWED_DIRS: { section: RUNS, description: 'the only folders SQLite data sources may use (symbolic links are followed); others are refused with a 400', unit: 'paths separated by `:`', defaultText: '`DATA_DIR`', parse: custom('folders separated by `:` (relative ones from the working directory)') },
+
+  BACKTEST_MAX_SOURCE_QUERIES: { section: BACKTESTS, description: 'source queries one backtest may run (windows the history lacks); past it the rest are `not_run`', unit: 'count', parse: int(2_000, 0, 1_000_000) },
+  BACKTEST_MAX_SECONDS: { section: BACKTESTS, description: 'wall time of one backtest; past it the rest are `not_run`', unit: 's', parse: int(300, 1, 86_400) },
+  BACKTEST_MAX_RUNNING: { section: BACKTESTS, description: 'backtests running at a time per node; one more answers 429', unit: 'count', parse: int(2, 1, 100) },
+  BACKTEST_WAIT_MS: { section: BACKTESTS, description: 'how long a backtest request waits before answering 202 with a job to poll', unit: 'ms', parse: int(3_000, 0, 25_000) },
+
+  METRICS_TOKEN: { section: TELEMETRY, description: 'bearer token that `GET /metrics` then requires', unit: 'text', defaultText: 'unset = `/metrics` is public', parse: optional(minLength('METRICS_TOKEN', 16)) },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { section: TELEMETRY, description: 'OpenTelemetry collector (OTLP over HTTP); traces go to `<url>/v1/traces`', unit: '`http(s)://host:4318`', defaultText: 'unset = no tracing, and no cost', parse: optional({ test: (v) => /^https?:\/\//.test(v), problem: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL', accepts: 'a URL starting http:// or https://' }) },
+
+  SMTP_URL: { section: DELIVERY, description: 'SMTP server for email and SMS (`smtp://user:pass@host:587`, `smtps://…`; nodemailer URL options such as `?ignoreTLS=true` allowed)', unit: 'URL', defaultText: 'unset = notifications go to the built-in `log` channel ([routing](alerting.md#routing))', parse: optional(url('SMTP_URL', /^smtps?:\/\//, 'smtp:// or smtps://')) },
+  MAIL_FROM: { section: DELIVERY, description: 'sender of alert mail', unit: 'address', parse: text('MonitoringGrid <monitoring-grid@localhost>') },
+  SMS_GATEWAY_DOMAIN: { section: DELIVERY, description: 'email-to-SMS gateway: an SMS to +49 151 … is mailed to `49151…@<domain>`', unit: 'domain', defaultText: 'unset = no SMS', parse: optional() },
+  WEBHOOK_URL: { section: DELIVERY, description: 'a webhook (JSON POST) for every KPI\'s alerts, named `webhook` (a read-only channel; more channels through the API)', unit: 'URL', defaultText: 'none', parse: custom('a URL starting http:// or https://') },
+  SLACK_WEBHOOK_URL: { section: DELIVERY, description: 'a Slack incoming webhook for every KPI\'s alerts, named `slack`', unit: 'URL', defaultText: 'none', parse: custom('a URL starting http:// or https://') },
+  ALERT_WEBHOOKS: { section: DELIVERY, description: 'more webhooks: JSON `[{"name","url","kind":"webhook"|"slack","kpis":[KPI ids or indicators]}]`; without `kpis` for every KPI', unit: 'JSON', defaultText: 'none', parse: custom('a JSON array as described; URLs starting http:// or https://; names unique, not starting `chn_` or `env_`') },
+  WEBHOOK_SECRET: { section: DELIVERY, description: 'HMAC-SHA256 key that signs webhook bodies', unit: 'text', defaultText: 'unset = unsigned', parse: optional() },
+  WEBHOOK_TIMEOUT_MS: { section: DELIVERY, description: 'timeout of one POST to a webhook or channel provider (a PagerDuty event, a Teams card …)', unit: 'ms', parse: int(5000, 100, 120_000) },
+  ALERT_RETRY_COUNT: { section: DELIVERY, description: 'retries of a failed notification before it becomes a dead letter', unit: 'count', parse: int(3, 0, 20) },
+  ALERT_RETRY_BASE_SECONDS: { section: DELIVERY, description: 'delay before the first retry; doubles for each further one, ±25 % jitter', unit: 's', parse: int(120, 1, 86_400) },
+
+  ALERT_PENDING_EXECUTIONS: { section: POLICY_SECTION, description: 'N: breaching executions in a row that open an alert; unset = the automatic rule (sustained evidence, see [judgement](judgement.md#one-alert-per-incident)). This and the next four are the defaults a KPI may override ([KPI fields](kpis.md#kpi-fields))', unit: 'count', defaultText: 'unset', parse: { kind: 'optionalInt', min: POLICY.pendingExecutions.min, max: POLICY.pendingExecutions.max } },
+  ALERT_RESOLVE_AFTER_EXECUTIONS: { section: POLICY_SECTION, description: 'M: normal executions in a row that resolve an alert; unset = the automatic rule (sustained normality)', unit: 'count', defaultText: 'unset', parse: { kind: 'optionalInt', min: POLICY.resolveAfterExecutions.min, max: POLICY.resolveAfterExecutions.max } },
+  ALERT_FAILING_AFTER_FAILURES: { section: POLICY_SECTION, description: 'K: failed executions in a row before a "KPI failing" alert opens', unit: 'count', parse: policyInt('failingAfterFailures', 3) },
+  ALERT_REMINDER_MINUTES: { section: POLICY_SECTION, description: 'repeat the notification while firing and unacknowledged', unit: 'minutes', defaultText: '`0` = never', parse: policyInt('reminderMinutes', 0) },
+  ALERT_ESCALATE_AFTER_MINUTES: { section: POLICY_SECTION, description: 'notify the KPI owner\'s contact when unacknowledged this long', unit: 'minutes', defaultText: '`30` (`0` = never)', parse: policyInt('escalateAfterMinutes', 30) },
+  ALERT_WORKER_INTERVAL_MS: { section: POLICY_SECTION, description: 'pause between rounds of the alert worker (timers and delivery)', unit: 'ms', parse: int(1000, 50, 600_000) },
+  ALERT_MAX_PER_RUN: { section: POLICY_SECTION, description: 'alerts one run of a KPI may open; the series past it share one summary alert ([grouping](alerting.md#grouped-messages))', unit: 'count', parse: int(100, 1, 10_000) },
+  PUBLIC_URL: { section: POLICY_SECTION, description: 'base of the `{link}` in messages', unit: 'URL', defaultText: '`http://HOST:PORT`', parse: optional(url('PUBLIC_URL', /^https?:\/\//, 'http:// or https://')) },
+} as const satisfies OptionTable;
+
+export type ConfigReader = Reader<typeof OPTIONS>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -88,116 +105,52 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-export class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  string(name: string, fallback: string): string {
-    const v = this.env[name];
-    return v === undefined || v === '' ? fallback : v;
-  }
-
-  optional(name: string): string | null {
-    const v = this.env[name];
-    return v === undefined || v === '' ? null : v;
-  }
-
-  /** A whole number when set, null when unset (for settings whose absence means "automatic"). */
-  optionalInt(name: string, min: number, max: number): number | null {
-    return this.optional(name) === null ? null : this.int(name, min, min, max);
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (!(allowed as readonly string[]).includes(raw)) {
-      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (['true', '1', 'yes'].includes(raw)) return true;
-    if (['false', '0', 'no'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false (got "${raw}")`);
-    return fallback;
-  }
-
-  check(ok: boolean, problem: string): void {
-    if (!ok) this.problems.push(problem);
-  }
-}
-
-export function loadConfig(env: Env): Config {
-  const r = new Reader(env);
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const r: ConfigReader = new Reader(env, OPTIONS);
+  // Read first so that their problems lead the report, as they always have.
   const databaseUrl = r.optional('DATABASE_URL');
-  if (databaseUrl !== null) r.check(/^postgres(ql)?:\/\//.test(databaseUrl), 'DATABASE_URL must start with postgres:// or postgresql://');
   const keyText = r.optional('SECRETS_KEY');
-  const secretsKey = keyText === null ? null : Buffer.from(keyText, 'base64');
-  if (secretsKey !== null) r.check(secretsKey.length === 32, 'SECRETS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
   const jwtText = r.optional('JWT_SECRET');
-  if (jwtText !== null) r.check(jwtText.length >= 32, 'JWT_SECRET must be at least 32 characters (openssl rand -base64 32)');
   const adminPassword = r.optional('ADMIN_PASSWORD');
-  if (adminPassword !== null) r.check(adminPassword.length >= 12, 'ADMIN_PASSWORD must be at least 12 characters');
-  const otlp = r.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (otlp !== null) r.check(/^https?:\/\//.test(otlp), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+  const otlpEndpoint = r.optional('OTEL_EXPORTER_OTLP_ENDPOINT');
   const metricsToken = r.optional('METRICS_TOKEN');
-  if (metricsToken !== null) r.check(metricsToken.length >= 16, 'METRICS_TOKEN must be at least 16 characters');
-  const dataDir = r.string('DATA_DIR', './data');
+  const dataDir = r.string('DATA_DIR');
   const config: Config = {
-    port: r.int('PORT', 8080, 0, 65_535),
-    host: r.string('HOST', '127.0.0.1'),
+    port: r.int('PORT'),
+    host: r.string('HOST'),
     dataDir,
     webDir: r.optional('WEB_DIR'),
     databaseUrl,
-    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    secretsKey,
-    databasePoolSize: r.int('DATABASE_POOL_SIZE', 10, 1, 200),
-    databaseConnectTimeoutMs: r.int('DATABASE_CONNECT_TIMEOUT_SECONDS', 5, 1, 600) * 1000,
+    logLevel: r.oneOf('LOG_LEVEL'),
+    secretsKey: keyText === null ? null : Buffer.from(keyText, 'base64'),
+    databasePoolSize: r.int('DATABASE_POOL_SIZE'),
+    databaseConnectTimeoutMs: r.int('DATABASE_CONNECT_TIMEOUT_SECONDS') * 1000,
     jwtSecret: jwtText === null ? null : Buffer.from(jwtText, 'utf8'),
     adminPassword,
-    authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT', 20, 1, 100_000),
-    authFailureLimitPerMinute: r.int('AUTH_FAILURE_LIMIT', 30, 1, 100_000),
+    authRateLimitPerMinute: r.int('AUTH_RATE_LIMIT'),
+    authFailureLimitPerMinute: r.int('AUTH_FAILURE_LIMIT'),
     http: httpConfig(r),
-    maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS', 5, 1, 1000),
-    schedulerPollMs: r.int('SCHEDULER_POLL_MS', 500, 10, 60_000),
-    schedulerLeaseGraceSeconds: r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600),
-    schedulerHealthCheckSeconds: r.int('SCHEDULER_HEALTH_CHECK_SECONDS', 30, 1, 3600),
-    schedulerHeartbeatSeconds: r.int('SCHEDULER_HEARTBEAT_SECONDS', 10, 1, 3600),
-    executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS', 90, 1, 36_500),
+    maxParallelExecutions: r.int('MAX_PARALLEL_EXECUTIONS'),
+    schedulerPollMs: r.int('SCHEDULER_POLL_MS'),
+    schedulerLeaseGraceSeconds: r.int('SCHEDULER_LEASE_GRACE_SECONDS'),
+    schedulerHealthCheckSeconds: r.int('SCHEDULER_HEALTH_CHECK_SECONDS'),
+    schedulerHeartbeatSeconds: r.int('SCHEDULER_HEARTBEAT_SECONDS'),
+    executionRetentionDays: r.int('EXECUTION_RETENTION_DAYS'),
     ...sourceLimits(r, dataDir),
     secretEnv: (name) => env[name],
-    metricsToken: r.optional('METRICS_TOKEN'),
-    otlpEndpoint: r.optional('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    metricsToken,
+    otlpEndpoint,
     alerts: alertConfig(r),
     backtest: {
-      maxSourceQueries: r.int('BACKTEST_MAX_SOURCE_QUERIES', 2_000, 0, 1_000_000),
-      maxSeconds: r.int('BACKTEST_MAX_SECONDS', 300, 1, 86_400),
-      maxRunning: r.int('BACKTEST_MAX_RUNNING', 2, 1, 100),
-      waitMs: r.int('BACKTEST_WAIT_MS', 3_000, 0, 25_000),
+      maxSourceQueries: r.int('BACKTEST_MAX_SOURCE_QUERIES'),
+      maxSeconds: r.int('BACKTEST_MAX_SECONDS'),
+      maxRunning: r.int('BACKTEST_MAX_RUNNING'),
+      waitMs: r.int('BACKTEST_WAIT_MS'),
     },
     demo: {
       enabled: r.bool('DEMO', databaseUrl === null),
-      outageAfterMinutes: r.int('DEMO_OUTAGE_AFTER_MINUTES', 3, 0, 1440),
-      outageMinutes: r.int('DEMO_OUTAGE_MINUTES', 4, 1, 1440),
+      outageAfterMinutes: r.int('DEMO_OUTAGE_AFTER_MINUTES'),
+      outageMinutes: r.int('DEMO_OUTAGE_MINUTES'),
     },
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -205,9 +158,9 @@ export function loadConfig(env: Env): Config {
 }
 
 /** Issue 11's bounds on monitored databases; the kill grace must leave the lease time to record. */
-function sourceLimits(r: Reader, dataDir: string): Pick<Config, 'queryKillGraceSeconds' | 'maxResultRows' | 'maxSeries' | 'sqliteAllowedDirs'> {
-  const queryKillGraceSeconds = r.int('QUERY_KILL_GRACE_SECONDS', 5, 1, 10);
-  const leaseGrace = r.int('SCHEDULER_LEASE_GRACE_SECONDS', 30, 1, 3600);
+function sourceLimits(r: ConfigReader, dataDir: string): Pick<Config, 'queryKillGraceSeconds' | 'maxResultRows' | 'maxSeries' | 'sqliteAllowedDirs'> {
+  const queryKillGraceSeconds = r.int('QUERY_KILL_GRACE_SECONDS');
+  const leaseGrace = r.int('SCHEDULER_LEASE_GRACE_SECONDS');
   // A run is stopped a kill grace (+1 s) before its lease ends and is over a kill grace later: the
   // query's own timeout and kill must come first.
   r.check(leaseGrace >= 2 * queryKillGraceSeconds + 2, `SCHEDULER_LEASE_GRACE_SECONDS (${leaseGrace}) must be at least 2 × QUERY_KILL_GRACE_SECONDS + 2 (${2 * queryKillGraceSeconds + 2}): a run must end and be recorded within its lease`);
@@ -215,95 +168,8 @@ function sourceLimits(r: Reader, dataDir: string): Pick<Config, 'queryKillGraceS
   const sqliteAllowedDirs = (dirs === null ? [dataDir] : dirs.split(path.delimiter).filter((d) => d !== '')).map((d) => path.resolve(d));
   return {
     queryKillGraceSeconds,
-    maxResultRows: r.int('MAX_RESULT_ROWS', 10_000, 1, 1_000_000),
-    maxSeries: r.int('MAX_SERIES', 1_000, 1, 10_000),
+    maxResultRows: r.int('MAX_RESULT_ROWS'),
+    maxSeries: r.int('MAX_SERIES'),
     sqliteAllowedDirs,
-  };
-}
-
-export interface WebhookConfig {
-  readonly name: string;
-  readonly kind: 'webhook' | 'slack';
-  readonly url: string;
-  /** KPI ids or indicators it is for; null = every KPI. */
-  readonly kpis: readonly string[] | null;
-}
-
-export interface AlertConfig {
-  /** null = no SMTP: notifications go to the built-in `log` channel that the API shows. */
-  readonly smtpUrl: string | null;
-  readonly mailFrom: string;
-  readonly smsGatewayDomain: string | null;
-  readonly webhooks: readonly WebhookConfig[];
-  readonly webhookSecret: string | null;
-  readonly webhookTimeoutMs: number;
-  readonly retryCount: number;
-  readonly retryBaseSeconds: number;
-  /** null = the detector's automatic incident rules (core/detection/incident.ts). */
-  readonly pendingExecutions: number | null;
-  readonly resolveAfterExecutions: number | null;
-  readonly failingAfterFailures: number;
-  readonly reminderMinutes: number;
-  readonly escalateAfterMinutes: number;
-  readonly workerIntervalMs: number;
-  /** ALERT_MAX_PER_RUN: alerts one run of a KPI may open; past it one summary alert. */
-  readonly maxAlertsPerRun: number;
-  /** The base of links in messages; null = http://HOST:PORT. */
-  readonly publicUrl: string | null;
-}
-
-function webhooksConfig(r: Reader): WebhookConfig[] {
-  const hooks: WebhookConfig[] = [];
-  const webhookUrl = r.optional('WEBHOOK_URL');
-  if (webhookUrl !== null) hooks.push({ name: 'webhook', kind: 'webhook', url: webhookUrl, kpis: null });
-  const slackUrl = r.optional('SLACK_WEBHOOK_URL');
-  if (slackUrl !== null) hooks.push({ name: 'slack', kind: 'slack', url: slackUrl, kpis: null });
-  const raw = r.optional('ALERT_WEBHOOKS');
-  if (raw !== null) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = null;
-    }
-    const valid = Array.isArray(parsed) && parsed.every((w: Record<string, unknown>) =>
-      typeof w === 'object' && w !== null && typeof w.name === 'string' && typeof w.url === 'string' &&
-      (w.kind === undefined || w.kind === 'webhook' || w.kind === 'slack') &&
-      (w.kpis === undefined || w.kpis === null || (Array.isArray(w.kpis) && w.kpis.every((k) => typeof k === 'string'))));
-    r.check(valid, 'ALERT_WEBHOOKS must be a JSON array of {"name", "url", "kind": "webhook"|"slack", "kpis": [KPI ids or indicators] (optional)}');
-    if (valid) {
-      for (const w of parsed as { name: string; url: string; kind?: 'webhook' | 'slack'; kpis?: string[] | null }[]) {
-        hooks.push({ name: w.name, kind: w.kind ?? 'webhook', url: w.url, kpis: w.kpis ?? null });
-      }
-    }
-  }
-  for (const h of hooks) r.check(/^https?:\/\//.test(h.url), `the URL of webhook ${h.name} must start with http:// or https://`);
-  for (const h of hooks) r.check(!/^(chn|env)_/.test(h.name), `webhook name ${h.name} must not start with chn_ or env_ (the ids of channels)`);
-  r.check(new Set(hooks.map((h) => h.name)).size === hooks.length, 'webhook names must be unique (WEBHOOK_URL is "webhook", SLACK_WEBHOOK_URL is "slack")');
-  return hooks;
-}
-
-function alertConfig(r: Reader): AlertConfig {
-  const smtpUrl = r.optional('SMTP_URL');
-  if (smtpUrl !== null) r.check(/^smtps?:\/\//.test(smtpUrl), 'SMTP_URL must start with smtp:// or smtps://');
-  const publicUrl = r.optional('PUBLIC_URL');
-  if (publicUrl !== null) r.check(/^https?:\/\//.test(publicUrl), 'PUBLIC_URL must start with http:// or https://');
-  return {
-    smtpUrl,
-    mailFrom: r.string('MAIL_FROM', 'MonitoringGrid <monitoring-grid@localhost>'),
-    smsGatewayDomain: r.optional('SMS_GATEWAY_DOMAIN'),
-    webhooks: webhooksConfig(r),
-    webhookSecret: r.optional('WEBHOOK_SECRET'),
-    webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
-    retryCount: r.int('ALERT_RETRY_COUNT', 3, 0, 20),
-    retryBaseSeconds: r.int('ALERT_RETRY_BASE_SECONDS', 120, 1, 86_400),
-    pendingExecutions: r.optionalInt('ALERT_PENDING_EXECUTIONS', POLICY.pendingExecutions.min, POLICY.pendingExecutions.max),
-    resolveAfterExecutions: r.optionalInt('ALERT_RESOLVE_AFTER_EXECUTIONS', POLICY.resolveAfterExecutions.min, POLICY.resolveAfterExecutions.max),
-    failingAfterFailures: r.int('ALERT_FAILING_AFTER_FAILURES', 3, POLICY.failingAfterFailures.min, POLICY.failingAfterFailures.max),
-    reminderMinutes: r.int('ALERT_REMINDER_MINUTES', 0, POLICY.reminderMinutes.min, POLICY.reminderMinutes.max),
-    escalateAfterMinutes: r.int('ALERT_ESCALATE_AFTER_MINUTES', 30, POLICY.escalateAfterMinutes.min, POLICY.escalateAfterMinutes.max),
-    workerIntervalMs: r.int('ALERT_WORKER_INTERVAL_MS', 1000, 50, 600_000),
-    maxAlertsPerRun: r.int('ALERT_MAX_PER_RUN', 100, 1, 10_000),
-    publicUrl,
   };
 }
