@@ -155,7 +155,7 @@ export const COMMANDS: readonly Command[] = [
   ...configCommands(),
 ];
 
-const FOOTER = 'Configuration comes from environment variables; see the README.';
+const FOOTER = 'Configuration comes from environment variables; see docs/configuration.md.';
 
 /** Runs one command line (`process.argv.slice(2)`); the process's exit status is the command's. */
 export async function main(argv: readonly string[]): Promise<void> {

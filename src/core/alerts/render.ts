@@ -28,7 +28,7 @@ export function formatNumber(n: number | null): string {
 const signed = (n: number | null): string => (n === null ? 'n/a' : `${n > 0 ? '+' : ''}${(Math.round(n * 10) / 10).toFixed(1)}`);
 
 /**
- * The value of every documented placeholder (see README, "Templates"):
+ * The value of every documented placeholder (see docs/alerting.md, "Templates"):
  * {key} the series' key (empty for a single-value KPI), {current} the value, {baseline} (alias {historical}) its baseline, {deviation} the signed deviation in %
  * with one decimal, {threshold} the accepted deviation in % ("none" without one), {rule} the rules in
  * words ("adaptive band, medium sensitivity; at least 80"), {band} what they accepted ("between 112 and

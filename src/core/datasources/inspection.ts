@@ -34,4 +34,4 @@ export function judgeInspection(i: Inspection, allowPrivilegedUser: boolean): Ve
     : { errors: [...i.refused, ...i.privileges], warnings: [] };
 }
 
-export const PRIVILEGED_HINT = 'a KPI data source needs a read-only user (see the README, "A read-only user per engine"); an administrator may accept this one with allowPrivilegedUser: true';
+export const PRIVILEGED_HINT = 'a KPI data source needs a read-only user (see docs/security.md, "A read-only user per engine"); an administrator may accept this one with allowPrivilegedUser: true';
