@@ -29,7 +29,7 @@ describe('the backtest view helpers', () => {
     expect(notes).toHaveLength(2);
     expect(notes[0]).toMatch(/no data .* \(2 windows\)$/);
     expect(notes[1]).toMatch(/too little history to judge \(1 window\)$/);
-    expect(windowsText({ id: 'b', kpiId: null, status: 'done', progress: { done: 1, total: 1 }, error: null, location: '', sourceQueries: 1,
+    expect(windowsText({ id: 'b', kpiId: null, status: 'done', progress: { done: 1, total: 1 }, startedAt: '2026-12-01T00:00:00Z', finishedAt: '2026-12-01T00:00:01Z', error: null, location: '', sourceQueries: 1,
       windows: { total: 16, history: 13, source: 1, none: 2, notRun: 0, failed: 0 } })).toBe('16 windows: 13 from the history, 1 run on the source, 2 without data (1 source query)');
   });
 });

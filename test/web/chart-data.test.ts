@@ -3,7 +3,8 @@ import type { ExecutionRecord } from '../../web/src/api/types.ts';
 import { chartData, spans } from '../../web/src/components/chart-data.ts';
 
 const run = (startedAt: string, over: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
-  id: startedAt, runId: startedAt, key: null, trigger: 'schedule', startedAt, windowEnd: startedAt, durationMs: 5, status: 'success',
+  id: startedAt, runId: startedAt, kpiId: 'kpi_1', key: null, trigger: 'schedule', slot: startedAt, windowStart: startedAt, windowEnd: startedAt,
+  startedAt, finishedAt: startedAt, durationMs: 5, status: 'success', rowsReturned: 1, nodeId: 'node_1', traceId: null,
   value: 20, baseline: 20, baselineSource: 'history', baselineWindows: 4, deviationPercent: 0, outcome: 'ok', reasons: null,
   noJudgementReason: null, band: { low: 10, high: 30 }, basis: null, anomalous: false, error: null, ...over,
 });

@@ -4,7 +4,8 @@ import type { DataSource } from '../../web/src/api/admin-types.ts';
 
 const stored: DataSource = {
   id: 'dsn_1', name: 'replica', kind: 'postgres', host: 'db', port: 5432, database: 'shop', user: 'reader', passwordEnv: null, ssl: true,
-  filePath: null, statementTimeoutMs: 30000, maxConnections: 5, hasPassword: true, version: 3, updatedAt: '2026-11-28T10:00:00Z',
+  filePath: null, statementTimeoutMs: 30000, maxConnections: 5, allowPrivilegedUser: false, hasPassword: true, version: 3,
+  createdAt: '2026-11-28T10:00:00Z', updatedAt: '2026-11-28T10:00:00Z',
 };
 
 describe('the data-source form: the password is write-only', () => {

@@ -1,166 +1,43 @@
-// The API's shapes for the alert, admin, audit and system pages (see /api/docs for the full document).
-import type { Alert, AuditEntry } from './types.ts';
+// The API's shapes for the alert, admin, audit and system pages: named views of generated.ts (written
+// from the service's OpenAPI document by `npm run api:types`; see /api/docs).
+import type { ApiResponse } from './generated.ts';
 
-export const CHANNEL_KINDS = ['email', 'sms', 'webhook', 'slack', 'msteams', 'pagerduty', 'opsgenie', 'telegram', 'discord'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-export type Channel = ChannelKind | 'log';
+type Item<T> = T extends { items: (infer I)[] } ? I : never;
 
 /** GET /channels: where alerts go besides the contacts. Secrets are never returned, only whether they are set. */
-export interface ChannelConfig {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: ChannelKind;
-  readonly settings: Readonly<Record<string, string>>;
-  readonly secrets: Readonly<Record<string, boolean>>;
-  readonly kpis: readonly string[] | null;
-  readonly owners: readonly string[] | null;
-  readonly active: boolean;
-  readonly readOnly: boolean;
-  readonly version: number;
-}
+export type ChannelConfig = ApiResponse<'/api/v1/channels/{id}', 'get'>;
+export type ChannelKind = ChannelConfig['kind'];
+/** The kinds a channel may have, in the order the form offers them; the compiler checks it names each one. */
+export const CHANNEL_KINDS = ['email', 'sms', 'webhook', 'slack', 'msteams', 'pagerduty', 'opsgenie', 'telegram', 'discord'] as const satisfies readonly ChannelKind[];
+type Missing = Exclude<ChannelKind, (typeof CHANNEL_KINDS)[number]>;
+true satisfies [Missing] extends [never] ? true : Missing; // a kind the API has and the list lacks fails here
 
 /** POST /channels/{id}/test. */
-export interface ChannelTest {
-  readonly ok: boolean;
-  readonly error: string | null;
-  readonly retryAfterMs: number | null;
-  readonly permanent: boolean;
-}
+export type ChannelTest = ApiResponse<'/api/v1/channels/{id}/test', 'post'>;
 
 /** One message to one recipient on one channel (GET /notifications, and inside an alert's detail). */
-export interface Notification {
-  readonly id: string;
-  readonly alertId: string;
-  readonly kpiId: string;
-  readonly purpose: 'opened' | 'reminder' | 'escalation' | 'acknowledged' | 'resolved';
-  readonly channel: Channel;
-  readonly recipient: string;
-  readonly contactId: string | null;
-  readonly subject: string;
-  readonly body: string;
-  readonly status: 'pending' | 'sent' | 'dead';
-  readonly attempts: number;
-  readonly nextAttemptAt: string | null;
-  readonly lastError: string | null;
-  readonly createdAt: string;
-  readonly sentAt: string | null;
-}
+export type Notification = Item<ApiResponse<'/api/v1/notifications', 'get'>>;
+export type Channel = Notification['channel'];
 
 /** GET /alerts/{id}: everything known about one alert. */
-export interface AlertDetail extends Alert {
-  readonly priority: number;
-  readonly executionId: string;
-  readonly error: string | null;
-  readonly body: string;
-  readonly escalatedAt: string | null;
-  readonly lastNotifiedAt: string | null;
-  readonly acknowledgedAt: string | null;
-  readonly acknowledgedBy: string | null;
-  readonly acknowledgeNote: string | null;
-  readonly resolvedBy: string | null;
-  readonly resolveNote: string | null;
-  readonly resolution: 'auto' | 'manual' | 'ran_again' | null;
-  readonly version: number;
-  readonly notifications: readonly Notification[];
-}
+export type AlertDetail = ApiResponse<'/api/v1/alerts/{id}', 'get'>;
 
-export interface Contact {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly active: boolean;
-  readonly version: number;
-  readonly updatedAt: string;
-}
-
-export type SourceKind = 'postgres' | 'mysql' | 'sqlite';
-
-export interface DataSource {
-  readonly id: string;
-  readonly name: string;
-  readonly kind: SourceKind;
-  readonly host: string | null;
-  readonly port: number | null;
-  readonly database: string | null;
-  readonly user: string | null;
-  readonly passwordEnv: string | null;
-  readonly ssl: boolean;
-  readonly filePath: string | null;
-  readonly statementTimeoutMs: number;
-  readonly maxConnections: number;
-  /** An administrator accepted a user that source inspection refuses: shown as a warning. */
-  readonly allowPrivilegedUser?: boolean;
-  readonly hasPassword: boolean;
-  readonly version: number;
-  readonly updatedAt: string;
-}
-
+export type Contact = ApiResponse<'/api/v1/contacts/{id}', 'get'>;
+export type DataSource = ApiResponse<'/api/v1/datasources/{id}', 'get'>;
+export type SourceKind = DataSource['kind'];
 /** POST /datasources/{id}/test */
-export interface SourceTest {
-  readonly ok: boolean;
-  readonly latencyMs: number;
-  readonly version?: string;
-  readonly error?: string;
-  /** Privileges allowPrivilegedUser accepts on this source. */
-  readonly warnings?: readonly string[];
-}
+export type SourceTest = ApiResponse<'/api/v1/datasources/{id}/test', 'post'>;
 
-export interface ApiKey {
-  readonly id: string;
-  readonly name: string;
-  readonly owner: string;
-  readonly prefix: string;
-  readonly scopes: readonly string[];
-  readonly status: 'active' | 'revoked' | 'expired';
-  readonly expiresAt: string | null;
-  readonly revokedAt: string | null;
-  readonly createdBy: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-  readonly useCount: number;
-}
-
+export type ApiKey = ApiResponse<'/api/v1/apikey/{id}', 'get'>;
 /** POST /apikey: the key itself is in this answer only. */
-export interface CreatedApiKey extends ApiKey {
-  readonly key: string;
-}
+export type CreatedApiKey = ApiResponse<'/api/v1/apikey', 'post'>;
 
 /** The audit entry with the request context the search page shows. */
-export interface FullAuditEntry extends AuditEntry {
-  readonly clientIp: string | null;
-  readonly correlationId: string | null;
-  readonly traceId: string | null;
-}
+export type FullAuditEntry = Item<ApiResponse<'/api/v1/audittrail/search', 'post'>>;
 
 /** GET /scheduler/status */
-export interface SchedulerStatus {
-  readonly now: string;
-  readonly nodes: readonly {
-    readonly nodeId: string; readonly hostname: string; readonly pid: number; readonly role: string; readonly startedAt: string;
-    readonly heartbeatAt: string; readonly alive: boolean; readonly running: number; readonly counters: Record<string, number>;
-  }[];
-  readonly running: readonly {
-    readonly kpiId: string; readonly indicator: string; readonly slot: string; readonly node: string | null;
-    readonly since: string | null; readonly leaseUntil: string | null; readonly attempt: number;
-  }[];
-  readonly queue: { readonly due: number; readonly oldest: readonly { readonly kpiId: string; readonly indicator: string; readonly dueAt: string }[] };
-  readonly nextRuns: readonly { readonly kpiId: string; readonly indicator: string; readonly nextRunAt: string }[];
-}
-
+export type SchedulerStatus = ApiResponse<'/api/v1/scheduler/status', 'get'>;
 /** GET /api/v1/health: the readiness components with their details */
-export interface Health {
-  readonly status: 'up' | 'degraded' | 'down';
-  readonly components: Record<string, { readonly status: string; readonly detail: string }>;
-}
-
+export type Health = ApiResponse<'/api/v1/health', 'get'>;
 /** GET /users */
-export interface User {
-  readonly id: string;
-  readonly username: string;
-  readonly role: 'admin' | 'editor' | 'viewer';
-  readonly active: boolean;
-  readonly lockedUntil: string | null;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type User = Item<ApiResponse<'/api/v1/users', 'get'>>;

@@ -25,7 +25,7 @@ const alertFields = {
   severity: Severity, priority: Type.Integer(), executionId: Type.String(), openedAt: DateTime,
   value: Nullable(Type.Number()), baseline: Nullable(Type.Number()), deviationPercent: Nullable(Type.Number()),
   thresholds: Type.Object({
-    sensitivity: Nullable(Type.String({ description: 'low, medium or high; null = no adaptive band' })),
+    sensitivity: Nullable(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')], { description: 'low, medium or high; null = no adaptive band' })),
     deviationPercent: Nullable(Type.Number()), min: Nullable(Type.Number()), max: Nullable(Type.Number()),
   }),
   band: Nullable(Type.Object({ low: Nullable(Type.Number()), high: Nullable(Type.Number()) }, { description: 'What the rules accepted when it opened; null = unbounded' })),

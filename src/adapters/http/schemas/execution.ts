@@ -37,7 +37,7 @@ const Series = Type.Object({
   band: Band,
   basis: Basis,
   anomalous: Type.Boolean({ description: 'Kept out of future baselines: a breach, or inside an incident' }),
-  incident: Nullable(Type.String({ description: 'opened or ended: the series\' incident (its alert) opened or ended with this run' })),
+  incident: Nullable(Type.Union([Type.Literal('opened'), Type.Literal('ended')], { description: 'the series\' incident (its alert) opened or ended with this run' })),
 });
 
 export const ExecuteQuery = Type.Object({
