@@ -36,9 +36,9 @@ export const OPTIONS = {
   HOST: { section: SERVICE, description: 'interface to listen on', unit: 'address', parse: text('127.0.0.1') },
   DATA_DIR: { section: SERVICE, description: 'where the embedded store (`pgdata/`) and the key files live', unit: 'path', parse: text('./data') },
   WEB_DIR: { section: SERVICE, description: 'the built dashboard served at `/` (a `vite build` output folder)', unit: 'path', defaultText: 'the package\'s `web/dist`, written by `npm run build`', parse: optional() },
-  LOG_LEVEL: { section: SERVICE, description: 'how much the JSON log on stdout says', unit: '', parse: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
+  LOG_LEVEL: { section: SERVICE, description: 'how much the JSON log on stdout says', unit: 'level', parse: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } },
   DEMO: { section: SERVICE, description: 'run the demo (generated payments database, demo KPIs, one outage)', unit: '`true`/`false`', defaultText: '`true` with the embedded store, `false` with `DATABASE_URL`', parse: { kind: 'bool', default: true } },
-  DEMO_OUTAGE_AFTER_MINUTES: { section: SERVICE, description: 'when the demo\'s deposit outage starts, after the service', unit: 'minutes', parse: int(3, 0, 1440) },
+  DEMO_OUTAGE_AFTER_MINUTES: { section: SERVICE, description: 'when the demo\'s deposit outage starts, after the service starts', unit: 'minutes', parse: int(3, 0, 1440) },
   DEMO_OUTAGE_MINUTES: { section: SERVICE, description: 'how long the demo\'s deposit outage lasts', unit: 'minutes', parse: int(4, 1, 1440) },
 
   DATABASE_URL: { section: STORE, description: 'a PostgreSQL server to use instead of the embedded store (several nodes share one)', unit: '`postgres://…`', defaultText: 'unset = embedded', parse: optional(url('DATABASE_URL', /^postgres(ql)?:\/\//, 'postgres:// or postgresql://')) },
