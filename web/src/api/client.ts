@@ -1,4 +1,5 @@
 import { authHeaders, getCredentials, setCredentials, type Credentials } from './credentials.ts';
+import type { ApiResponse } from './generated.ts';
 
 /** The API's problem+json, reduced to what a page shows: `errors` carry JSON-pointer paths (`/name`). */
 export interface FieldError {
@@ -23,11 +24,8 @@ export class ApiError extends Error {
 export const API_BASE = '/api/v1';
 type Query = Record<string, string | number | boolean | undefined | null>;
 
-interface Tokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly user: { readonly username: string };
-}
+/** What POST /auth/login and /auth/refresh answer. */
+type Tokens = ApiResponse<'/api/v1/auth/login', 'post'>;
 
 /**
  * Lets go of a response whose body will not be used: until its body is read to the end or cancelled, a

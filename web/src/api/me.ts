@@ -1,14 +1,10 @@
 import { useEffect, useState } from 'react';
 import { api } from './client.ts';
 import { getCredentials, type Credentials } from './credentials.ts';
+import type { ApiResponse } from './generated.ts';
 
 /** GET /auth/me: who the caller is and what its credentials grant. */
-export interface Me {
-  readonly kind: 'user' | 'api_key';
-  readonly id: string;
-  readonly name: string;
-  readonly scopes: readonly string[];
-}
+export type Me = ApiResponse<'/api/v1/auth/me', 'get'>;
 
 let cached: { readonly for: Credentials | null; readonly me: Promise<Me> } | null = null;
 
