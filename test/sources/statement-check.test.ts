@@ -9,7 +9,7 @@ const problems = (sql: string, dialect: 'postgres' | 'mysql' | 'sqlite' = 'postg
 };
 
 describe('the KPI statement check', () => {
-  it('accepts the README examples on their engines, a trailing semicolon removed', () => {
+  it('accepts the documented examples (docs/kpis.md) on their engines, a trailing semicolon removed', () => {
     expect(checkKpiStatement("SELECT count(*) AS value FROM t WHERE type = 'deposit' AND at >= :windowStart AND at < :windowEnd;", 'postgres'))
       .toEqual({ ok: true, text: "SELECT count(*) AS value FROM t WHERE type = 'deposit' AND at >= :windowStart AND at < :windowEnd" });
     expect(problems('SELECT * FROM deposits_per_country(:forLastMinutes)')).toEqual([]);
