@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditProjection } from '../../src/adapters/audit/audit-projection.ts';
 import { createLinkSigner } from '../../src/adapters/crypto/action-link-key.ts';
+import { createLogger } from '../../src/adapters/observability/logger.ts';
 import type { Kpi } from '../../src/core/kpis/kpi.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { buildContact } from '../helpers/factories.ts';
@@ -20,6 +21,7 @@ let f: AlertFixture;
 let t: TestApp;
 let kpi: Kpi;
 const signer = createLinkSigner(randomBytes(32));
+const logLines: string[] = [];
 const EMAIL = 'links@example.com';
 const HTML = { accept: 'text/html,application/xhtml+xml' };
 const FORM = { ...HTML, 'content-type': 'application/x-www-form-urlencoded' };
@@ -29,7 +31,8 @@ beforeAll(async () => {
   smtp = await startSmtp();
   hooks = await startHookServer();
   f = await alertFixture(store, { smtpUrl: smtp.url, actionLinks: signer, webhooks: [{ name: 'hook', kind: 'webhook', url: hooks.url, kpis: null }] });
-  t = await buildTestApp({ store, clock: f.clock, overrides: { alertSettings: f.settings, actionLinks: signer } });
+  const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
+  t = await buildTestApp({ store, clock: f.clock, overrides: { alertSettings: f.settings, actionLinks: signer, logger } });
   kpi = await f.makeKpi({ indicator: 'Link deposits', cooldownMinutes: 0, priority: 1 }, [buildContact({ email: EMAIL, phone: '+4915100000000' })]);
 });
 afterAll(async () => {
@@ -205,7 +208,7 @@ describe('hostile links answer 4xx, never 5xx, and reveal nothing', () => {
     expect((await open('/actions/nothing', { ...HTML, 'x-api-key': 'let-me-in' })).statusCode).toBe(404);
   });
 
-  it('the store keeps no token: no table holds a link\'s signature', async () => {
+  it('the store keeps no token: no table holds a link\'s signature; the request log shows none', async () => {
     const { links } = await alertWithMail('SE');
     await use(links.resolve);
     const mac = links.acknowledge.split('.').pop()!;
@@ -214,5 +217,7 @@ describe('hostile links answer 4xx, never 5xx, and reveal nothing', () => {
       const dump = await store.db.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM "${table_name}" t`);
       for (const { row } of dump.rows) for (const m of [mac, links.resolve.split('.').pop()!]) expect(row.includes(m), table_name).toBe(false);
     }
+    expect(logLines.some((l) => l.includes('/actions/[redacted]'))).toBe(true);
+    expect(logLines.filter((l) => l.includes(links.resolve.split('.').pop()!))).toEqual([]);
   });
 });
