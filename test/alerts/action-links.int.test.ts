@@ -144,7 +144,11 @@ describe('resolve and silence links', () => {
     expect(ack.statusCode).toBe(409);
     expect(ack.body).toContain('resolved already');
     expect((await linkEvents(alertId)).map((e: { data: { action: string } }) => e.data.action)).toEqual(['resolve']);
-    expect((await open(links.acknowledge)).statusCode).toBe(200); // not consumed by the refusal
+    const page = await open(links.acknowledge);
+    expect(page.statusCode).toBe(409); // the page says so before anyone confirms
+    expect(page.body).toContain('resolved already');
+    expect(await t.store.db.query('SELECT 1 FROM action_link_uses WHERE notification_id = $1 AND action = \'acknowledge\'', [links.acknowledge.split('/').pop()!.split('.')[0]]))
+      .toMatchObject({ rows: [] }); // the refusal did not use the link up
   });
 
   it('a silence link silences the alert\'s KPI and key for one hour', async () => {

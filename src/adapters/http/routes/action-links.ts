@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { linkState, useActionLink, type ActionLinkDeps, type LinkOutcome } from '../../../core/alerts/action-link-commands.ts';
 import { ACTION_WORDS, LINK_SILENCE_MINUTES, type LinkAction } from '../../../core/alerts/action-links.ts';
 import { alertLink } from '../../../core/alerts/notify.ts';
-import { AppError, isAppError } from '../../../core/errors.ts';
+import { AppError, conflict, isAppError } from '../../../core/errors.ts';
 import { seriesKeyOut } from '../../../core/executions/transitions.ts';
 import type { Alert } from '../../../core/alerts/alert.ts';
 import { ACTION_PAGE_HEADERS, sendActionPage, type ActionPage } from '../action-link-page.ts';
@@ -56,6 +56,10 @@ export const actionLinkRoutes: FastifyPluginAsyncTypebox<{ deps: ActionLinkDeps 
     const state = await linkState(deps, deps.uow.read, request.params.token);
     if (state.kind !== 'usable') return answer(request, reply, ...refusedPage(state));
     const { action, alert, notification } = state;
+    if (alert.status === 'resolved') {
+      const detail = `alert ${alert.id} is resolved already`;
+      return answer(request, reply, { status: 409, title: 'Nothing to do', paragraphs: [`The alert is resolved already (${alert.resolvedAt?.toISOString() ?? ''}).`], facts: alertFacts(alert) }, conflict(detail, { status: alert.status }));
+    }
     const already = action === 'acknowledge' && alert.status === 'acknowledged' ? [`It was acknowledged already by ${alert.acknowledgedBy ?? 'someone'}.`] : [];
     return answer(request, reply, {
       status: 200, title: `${ACTION_WORDS[action]} this alert?`,
