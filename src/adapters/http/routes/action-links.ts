@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { linkState, useActionLink, type ActionLinkDeps, type LinkOutcome } from '../../../core/alerts/action-link-commands.ts';
+import { linkState, useActionLink, type ActionLinkDeps, type LinkOutcome, type LinkState } from '../../../core/alerts/action-link-commands.ts';
 import { ACTION_WORDS, LINK_SILENCE_MINUTES, type LinkAction } from '../../../core/alerts/action-links.ts';
 import { alertLink } from '../../../core/alerts/notify.ts';
 import { AppError, conflict, isAppError } from '../../../core/errors.ts';
@@ -39,6 +39,21 @@ function refusedPage(o: Exclude<LinkOutcome, { kind: 'done' }>): [ActionPage, Ap
   return [{ status: 409, title: 'This link was used already', paragraphs: [detail] }, new AppError('conflict', detail)];
 }
 
+/** What GET shows of a usable link: the alert and a button, or that a resolved alert leaves nothing to do. */
+function confirmationPage(state: Extract<LinkState, { kind: 'usable' }>): [ActionPage, AppError | null] {
+  const { action, alert, notification } = state;
+  if (alert.status === 'resolved') {
+    const page = { status: 409, title: 'Nothing to do', paragraphs: [`The alert is resolved already (${alert.resolvedAt?.toISOString() ?? ''}).`], facts: alertFacts(alert) };
+    return [page, conflict(`alert ${alert.id} is resolved already`, { status: alert.status })];
+  }
+  const already = action === 'acknowledge' && alert.status === 'acknowledged' ? [`It was acknowledged already by ${alert.acknowledgedBy ?? 'someone'}.`] : [];
+  return [{
+    status: 200, title: `${ACTION_WORDS[action]} this alert?`,
+    paragraphs: [`This link was sent to ${notification.recipient}. Nothing happens until you confirm.`, ...already, `It works once, until ${state.expiresAt.toISOString()}.`],
+    facts: alertFacts(alert), button: ACTION_WORDS[action],
+  }, null];
+}
+
 /**
  * The pages of the action links in messages (access `action-link`: the token is the credential). GET
  * shows what the link would do and changes nothing, so a mail scanner that follows links does no harm;
@@ -55,17 +70,7 @@ export const actionLinkRoutes: FastifyPluginAsyncTypebox<{ deps: ActionLinkDeps 
   }, async (request, reply) => {
     const state = await linkState(deps, deps.uow.read, request.params.token);
     if (state.kind !== 'usable') return answer(request, reply, ...refusedPage(state));
-    const { action, alert, notification } = state;
-    if (alert.status === 'resolved') {
-      const detail = `alert ${alert.id} is resolved already`;
-      return answer(request, reply, { status: 409, title: 'Nothing to do', paragraphs: [`The alert is resolved already (${alert.resolvedAt?.toISOString() ?? ''}).`], facts: alertFacts(alert) }, conflict(detail, { status: alert.status }));
-    }
-    const already = action === 'acknowledge' && alert.status === 'acknowledged' ? [`It was acknowledged already by ${alert.acknowledgedBy ?? 'someone'}.`] : [];
-    return answer(request, reply, {
-      status: 200, title: `${ACTION_WORDS[action]} this alert?`,
-      paragraphs: [`This link was sent to ${notification.recipient}. Nothing happens until you confirm.`, ...already, `It works once, until ${state.expiresAt.toISOString()}.`],
-      facts: alertFacts(alert), button: ACTION_WORDS[action],
-    }, null);
+    return answer(request, reply, ...confirmationPage(state));
   });
 
   app.post('/actions/:token', {
