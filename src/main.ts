@@ -2,6 +2,7 @@ import { markMaintenanceRuns } from './core/maintenance/mark-runs.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { createSecretBox, loadSecretsKey } from './adapters/crypto/secret-box.ts';
+import { createLinkSigner, deriveActionLinkKey } from './adapters/crypto/action-link-key.ts';
 import { authOptionsOf, ensureAdministrator } from './adapters/cli/auth-setup.ts';
 import { buildApp, type App } from './adapters/http/app.ts';
 import { createIdGenerator } from './adapters/ids.ts';
@@ -60,7 +61,10 @@ export async function startService(config: Config, logger: Logger = createLogger
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     const clock = systemClock;
     const ids = createIdGenerator(clock);
-    const secrets = createSecretBox(loadSecretsKey(config.secretsKey, config.dataDir));
+    const secretsKey = loadSecretsKey(config.secretsKey, config.dataDir);
+    const secrets = createSecretBox(secretsKey);
+    // Action links are signed with a key derived from the secrets key: nothing new to configure or store.
+    const actionLinks = createLinkSigner(deriveActionLinkKey(secretsKey));
     const metrics = createMetrics(new Registry(), storeScrapeSources(db));
     const uow = createUnitOfWork(db, clock, observeAppends(metrics));
     await ensureAdministrator(db, clock, ids, config.adminPassword, logger, print);
@@ -68,7 +72,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const liveFeed = createLiveFeed(db, { onError: (err) => logger.warn({ err }, 'live feed poll failed; retrying') });
     metrics.trackSubscriptionLag(audit.name, () => audit.lag());
     const alerting = createAlerting(config.alerts, {
-      db, uow, clock, ids, secrets, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer,
+      db, uow, clock, ids, secrets, linkBaseUrl: `http://${config.host}:${config.port}`, logger, tracer: otelTracer, actionLinks,
     });
     const sources = createSourceRegistry({
       secrets, env: config.secretEnv, killGraceMs: config.queryKillGraceSeconds * 1000, maxResultRows: config.maxResultRows, sqliteAllowedDirs: config.sqliteAllowedDirs,
@@ -84,7 +88,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const operations = operationsHealth({ db, clock, sources, role, nodeId: execution.nodeId, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000 });
     const healthChecks = { auditTrail: () => subscriptionHealth(audit), ...operations.checks };
     const app = await buildApp({
-      db, clock, ids, secrets, uow, logger, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics,
+      db, clock, ids, secrets, uow, logger, actionLinks, auth: authOptionsOf(config), http: config.http, alertSettings: alerting.settings, metrics,
       channels: { delivery: alerting.channels, configured: config.alerts.webhooks }, metricsToken: config.metricsToken,
       tracing: config.otlpEndpoint !== null, liveFeed, healthChecks, healthGroups: operations.groups,
       execution, inspector: sources, heartbeatIntervalMs: config.schedulerHeartbeatSeconds * 1000, ...(scheduler ? { scheduler } : {}),

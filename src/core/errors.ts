@@ -2,6 +2,8 @@
 export type ErrorCode =
   | 'not_found'
   | 'conflict'
+  /** Existed and is no more: an expired action link. */
+  | 'gone'
   | 'validation'
   | 'unauthenticated'
   | 'forbidden'

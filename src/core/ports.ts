@@ -1,3 +1,4 @@
+import type { ActionLinkRepo } from './alerts/action-link-ports.ts';
 import type { IdKind } from './shared/ids.ts';
 import type { NotificationChannel } from './channels/channel.ts';
 import type { Contact } from './contacts/contact.ts';
@@ -122,6 +123,7 @@ export interface TxPorts {
   readonly outbox: OutboxRepo;
   readonly silences: SilenceRepo;
   readonly maintenanceWindows: MaintenanceWindowRepo;
+  readonly actionLinks: ActionLinkRepo;
 }
 
 export interface UnitOfWork {

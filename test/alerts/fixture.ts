@@ -13,6 +13,7 @@ import type { WebhookTarget } from '../../src/adapters/notifiers/webhook-signatu
 import { handleJudgements } from '../../src/core/alerts/handle-judgements.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy, type SeriesJudgement } from '../../src/core/alerts/judgement.ts';
 import type { AlertSettings } from '../../src/core/alerts/notify.ts';
+import type { LinkSigner } from '../../src/core/alerts/action-links.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import type { ContactInput } from '../../src/core/contacts/contact.ts';
 import { createDataSource } from '../../src/core/datasources/datasource-commands.ts';
@@ -104,11 +105,12 @@ export async function startHookServer(): Promise<{ hooks: Hook[]; url: string; c
 /** The service's notifier: mail, and the configured webhooks and stored channels of `store`. */
 export function notifierFor(store: TestStore, deps: Pick<CommandDeps, 'secrets'>, o: {
   mailer: Mailer | null; webhooks?: WebhookTarget[]; webhookSecret?: string | null; timeoutMs?: number; clock: Clock; log?: () => void;
+  links?: { signer: LinkSigner; baseUrl: string };
 }): Notifier {
   const channels = createChannelDelivery({
     channels: channelRepo(store.db), secrets: deps.secrets, configured: o.webhooks ?? [], webhookSecret: o.webhookSecret ?? null, timeoutMs: o.timeoutMs ?? 2000, clock: o.clock,
   });
-  return createNotifier({ mailer: o.mailer, channels, ...(o.log ? { log: o.log } : {}) });
+  return createNotifier({ mailer: o.mailer, channels, ...(o.log ? { log: o.log } : {}), ...(o.links ? { links: o.links } : {}) });
 }
 
 export interface AlertFixture {
@@ -140,6 +142,8 @@ export const recovered = (kpi: Kpi, o: Partial<SeriesJudgement> = {}): SeriesJud
 
 export async function alertFixture(store: TestStore, o: {
   smtpUrl: string; mailEnabled?: boolean; policy?: Partial<AlertPolicy>; webhooks?: WebhookTarget[]; webhookSecret?: string; retryCount?: number; concurrency?: number;
+  /** Signs action links into the messages (as main.ts does); none when absent. */
+  actionLinks?: LinkSigner;
 }): Promise<AlertFixture> {
   const clock = testClock('2026-03-02T09:00:00Z');
   const deps = commandDeps(store, clock);
@@ -150,7 +154,8 @@ export async function alertFixture(store: TestStore, o: {
     linkBaseUrl: 'http://grid.example',
   };
   const mailer = createMailer({ smtpUrl: o.smtpUrl, from: 'grid@example.com', maxConnections: 2 });
-  const notifier = notifierFor(store, deps, { mailer, webhooks, webhookSecret: o.webhookSecret ?? null, clock });
+  const links = o.actionLinks ? { links: { signer: o.actionLinks, baseUrl: settings.linkBaseUrl } } : {};
+  const notifier = notifierFor(store, deps, { mailer, webhooks, webhookSecret: o.webhookSecret ?? null, clock, ...links });
   const worker = createAlertWorker({
     ...deps, db: store.db, settings, notifier, retry: { retryCount: o.retryCount ?? 3, baseDelayMs: 2 * MINUTE }, random: () => 0.5,
     ...(o.concurrency ? { concurrency: o.concurrency } : {}),

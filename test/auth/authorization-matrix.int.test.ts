@@ -5,7 +5,7 @@ import { UNAUTHENTICATED } from '../../src/adapters/http/access-control.ts';
 import { buildApp } from '../../src/adapters/http/app.ts';
 import { createAccessTokens } from '../../src/adapters/crypto/access-tokens.ts';
 import { decideAccess, principalOfClaims } from '../../src/core/auth/access.ts';
-import type { RouteAccess } from '../../src/core/auth/scopes.ts';
+import { needsNoCredentials, type RouteAccess } from '../../src/core/auth/scopes.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { bearer, givenKey, givenUser, signIn } from '../helpers/auth.ts';
 import { testClock } from '../helpers/clock.ts';
@@ -24,11 +24,12 @@ let t: TestApp;
 const keyWith = new Map<string, string>();
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-const admittedUnlessPublic = (status: 401 | 403) => (access: RouteAccess): Expect => (access === 'public' ? 'admitted' : status);
+/** Public and action-link routes read no credentials: access control admits every request (an action link's handler checks its token). */
+const admittedUnlessPublic = (status: 401 | 403) => (access: RouteAccess): Expect => (needsNoCredentials(access) ? 'admitted' : status);
 
 /** A scope the route does not accept: from another area (admin routes: any ordinary scope). */
 const unrelatedScope = (access: RouteAccess): string | null =>
-  access === 'public' || access === 'authenticated' ? null : access.startsWith('kpi:') ? 'contacts:read' : 'kpi:read';
+  needsNoCredentials(access) || access === 'authenticated' ? null : access.startsWith('kpi:') ? 'contacts:read' : 'kpi:read';
 
 async function key(scopes: string[], extra: { expiresAt?: Date; revoke?: boolean } = {}): Promise<string> {
   const id = `${scopes.join(',')}|${extra.expiresAt ? 'expired' : ''}|${extra.revoke ? 'revoked' : ''}`;
@@ -55,10 +56,10 @@ const credentials: Credential[] = [
     headers: async (a) => ({ 'x-api-key': await key([unrelatedScope(a) ?? 'audit:read']) }),
     expect: (a) => (unrelatedScope(a) === null ? 'admitted' : 403),
   },
-  { name: 'key with the scope', headers: async (a) => ({ 'x-api-key': await key([a === 'public' || a === 'authenticated' ? 'kpi:read' : a]) }), expect: () => 'admitted' },
+  { name: 'key with the scope', headers: async (a) => ({ 'x-api-key': await key([needsNoCredentials(a) || a === 'authenticated' ? 'kpi:read' : a]) }), expect: () => 'admitted' },
   {
     name: 'area:* key',
-    headers: async (a) => ({ 'x-api-key': await key([a === 'public' || a === 'authenticated' ? 'kpi:*' : `${a.split(':')[0]}:*`]) }),
+    headers: async (a) => ({ 'x-api-key': await key([needsNoCredentials(a) || a === 'authenticated' ? 'kpi:*' : `${a.split(':')[0]}:*`]) }),
     expect: () => 'admitted',
   },
   {
@@ -123,6 +124,11 @@ describe('authorization matrix (from the route table)', () => {
       url === '/api/v1/auth/login' || url === '/api/v1/auth/refresh' || (method === 'GET' && !url.startsWith('/api/'));
     const open = t.app.routeTable.filter((r) => r.access === 'public' && !allowed(r.method, r.url)).map((r) => `${r.method} ${r.url}`);
     expect(open).toEqual([]);
+  });
+
+  it('only the action links\' pages read their credential from their URL (access action-link)', () => {
+    const links = t.app.routeTable.filter((r) => r.access === 'action-link').map((r) => `${r.method} ${r.url}`);
+    expect(links.sort()).toEqual(['GET /actions/:token', 'POST /actions/:token']);
   });
 
   it('every route × every credential gives the expected status, as problem+json when refused', async () => {

@@ -7,6 +7,7 @@ import { createNotifier } from '../notifiers/notifier.ts';
 import { createChannelDelivery, type ChannelDelivery } from '../notifiers/channel-delivery.ts';
 import { channelRepo } from '../storage/channels.repo.ts';
 import type { SecretBox } from '../../core/ports.ts';
+import type { LinkSigner } from '../../core/alerts/action-links.ts';
 import type { Db } from '../storage/db.ts';
 import type { Tracer } from '../../core/tracer.ts';
 import { createAlertWorker, type AlertWorker } from './alert-worker.ts';
@@ -49,7 +50,7 @@ export interface Alerting {
 
 /** Builds the notifier and the worker from the configuration; `start` the worker to run it. */
 export function createAlerting(
-  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; secrets: SecretBox; linkBaseUrl: string; logger: AlertLogger; tracer?: Tracer },
+  c: AlertConfig, deps: Omit<AlertCommandDeps, 'settings'> & { db: Db; secrets: SecretBox; linkBaseUrl: string; logger: AlertLogger; tracer?: Tracer; actionLinks?: LinkSigner },
 ): Alerting {
   const settings = alertSettingsOf(c, deps.linkBaseUrl);
   const mailer = c.smtpUrl === null ? null : createMailer({ smtpUrl: c.smtpUrl, from: c.mailFrom });
@@ -58,7 +59,7 @@ export function createAlerting(
     mailer, smsGatewayDomain: c.smsGatewayDomain,
   });
   const notifier = createNotifier({
-    mailer, channels,
+    mailer, channels, ...(deps.actionLinks ? { links: { signer: deps.actionLinks, baseUrl: settings.linkBaseUrl } } : {}),
     log: (n) => deps.logger.info(n, 'notification (log channel: no SMTP_URL configured)'),
   });
   const worker = createAlertWorker({

@@ -6,6 +6,7 @@ import type { ApiKey, AuthDeps, Principal } from '../../core/auth/model.ts';
 import type { CredentialFailure } from '../../core/auth/security-events.ts';
 import { recordSecurityEvent } from '../../core/auth/sessions.ts';
 import { AppError } from '../../core/errors.ts';
+import { needsNoCredentials } from '../../core/auth/scopes.ts';
 import { metaOf } from './request-context.ts';
 import type { UsageRecorder } from './usage-recorder.ts';
 import type { AuthFailures } from './auth-failures.ts';
@@ -71,12 +72,14 @@ export async function registerAccessControl(
   app.decorateRequest('authFailure', null);
   // The API document's default is "X-API-Key or bearer"; public routes say they need neither.
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === 'public' && route.schema) route.schema = { ...route.schema, security: [] };
+    const access = route.config?.access;
+    if (access !== undefined && needsNoCredentials(access) && route.schema) route.schema = { ...route.schema, security: [] };
   });
   await app.register(rateLimit, { global: false });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return; // unknown routes answer 404
+    // Unknown routes answer 404; public and action-link routes read no credentials (scopes.ts says why).
+    if (access === undefined || needsNoCredentials(access)) return;
     const outcome = await authenticate(request, auth, lookup, usage);
     if (outcome !== null && !('failed' in outcome)) {
       request.principal = outcome;

@@ -57,6 +57,10 @@ import { configRoutes } from './routes/config.ts';
 import { channelRoutes, type ChannelRouteDeps } from './routes/channels.ts';
 import { createChannelDelivery } from '../notifiers/channel-delivery.ts';
 import { channelRepo } from '../storage/channels.repo.ts';
+import { randomBytes } from 'node:crypto';
+import type { LinkSigner } from '../../core/alerts/action-links.ts';
+import { createLinkSigner } from '../crypto/action-link-key.ts';
+import { actionLinkRoutes } from './routes/action-links.ts';
 
 export interface AppDeps extends CommandDeps {
   readonly db: Db;
@@ -95,6 +99,8 @@ export interface AppDeps extends CommandDeps {
   readonly backtest?: BacktestOptions;
   /** Sends channels' test messages and lists the configured webhooks; default: stored channels only, unsigned, 5 s. */
   readonly channels?: ChannelRouteDeps;
+  /** Checks the action links of messages (the one the notifier signs with); a random key per app by default. */
+  readonly actionLinks?: LinkSigner;
 }
 
 export interface BacktestOptions {
@@ -163,6 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const backtest = backtestDeps(deps, app, execution, liveFeed);
   await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   if (deps.webRoot !== null) await app.register(webRoutes, { root: deps.webRoot ?? DEFAULT_WEB_ROOT });
+  await app.register(actionLinkRoutes, {
+    deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings(), signer: deps.actionLinks ?? createLinkSigner(randomBytes(32)) },
+  });
   await app.register(healthRoutes, { checks: { store: () => storeHealth(deps.db), ...deps.healthChecks }, groups: deps.healthGroups ?? {} });
   await app.register(
     async (api) => {

@@ -9,7 +9,8 @@ import { sendProblem } from './problem.ts';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 /** Paths that belong to the API side: a miss there is a problem+json 404, never the dashboard's page. */
-const SERVER_PATHS = /^\/(api|health|metrics)(\/|$|\?)/;
+// `actions`: an action link the router could not match (a token too long) is a 404, not the dashboard.
+const SERVER_PATHS = /^\/(api|health|metrics|actions)(\/|$|\?)/;
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>MonitoringGrid</title></head>
 <body><main><h1>MonitoringGrid</h1><p>The dashboard has not been built. Run <code>npm run build:web</code>

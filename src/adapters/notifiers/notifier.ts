@@ -1,3 +1,4 @@
+import { withActionLinks, type LinkSigner } from '../../core/alerts/action-links.ts';
 import type { Notifier } from '../../core/alerts/alert-ports.ts';
 import type { ChannelDelivery } from './channel-delivery.ts';
 import type { Mailer } from './mail.ts';
@@ -9,6 +10,8 @@ export interface NotifierDeps {
   readonly channels: ChannelDelivery;
   /** Where the `log` channel writes (the outbox row itself is what the API shows). */
   readonly log?: (n: { id: string; recipient: string; subject: string }) => void;
+  /** Signs the action links of each message under `baseUrl` (PUBLIC_URL); none without. */
+  readonly links?: { readonly signer: LinkSigner; readonly baseUrl: string };
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).slice(0, 500);
@@ -16,7 +19,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 /** Dispatches a notification to its channel. A channel's address and secrets are looked up at send time: the outbox holds its id. */
 export function createNotifier(d: NotifierDeps): Notifier {
   return {
-    async send(n) {
+    async send(stored) {
+      const n = d.links === undefined ? stored : withActionLinks(stored, d.links.signer, d.links.baseUrl);
       try {
         switch (n.channel) {
           case 'log':

@@ -7,6 +7,6 @@ let fastifyOtel: InstanceType<typeof FastifyOtel.FastifyOtelInstrumentation> | n
  * One instrumentation for the process: each would otherwise hook module loading again.
  */
 export function fastifyTracingPlugin() {
-  fastifyOtel ??= new FastifyOtel.FastifyOtelInstrumentation({ ignorePaths: (o: { url: string }) => o.url === '/metrics' || o.url.startsWith('/health/') });
+  fastifyOtel ??= new FastifyOtel.FastifyOtelInstrumentation({ ignorePaths: (o: { url: string }) => o.url === '/metrics' || o.url.startsWith('/health/') || o.url.startsWith('/actions/') });
   return fastifyOtel.plugin();
 }

@@ -10,7 +10,17 @@ export const REDACTED_PATHS = [
   'routingKey', '*.routingKey', 'botToken', '*.botToken', 'signingSecret', '*.signingSecret', 'sealedSecrets', '*.sealedSecrets',
 ];
 
+/** An action link's token is a credential in a URL path: request lines are logged without it. */
+export const withoutLinkToken = (url: string): string => url.replace(/^\/actions\/[^/?#]*/, '/actions/[redacted]');
+
+interface LoggedRequest { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }
+
+/** Fastify's own request serializer (it keeps a logger's serializers over its own), with the URL cleaned. */
+const req = (r: LoggedRequest) => ({ method: r.method, url: withoutLinkToken(r.url ?? ''), host: r.host, remoteAddress: r.ip, remotePort: r.socket?.remotePort });
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   // mixin: every line written inside a span carries trace_id and span_id (none when tracing is off).
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'monitoring-grid' }, mixin: activeTraceIds }, destination);
+  return pino({
+    level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'monitoring-grid' }, mixin: activeTraceIds, serializers: { req },
+  }, destination);
 }

@@ -17,8 +17,9 @@ export function startTracing(endpoint: string): NodeSDK {
     metricReaders: [],
     logRecordProcessors: [],
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+    // Action links carry their token in the path: they are not traced, so no token reaches a trace backend.
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health/') }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health/') || (req.url ?? '').startsWith('/actions/') }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
     ],
   });

@@ -1,3 +1,4 @@
+import type { LinkAction } from '../../core/alerts/action-links.ts';
 import type { NewNotification, Notification, NotificationFilter, OutboxRepo } from '../../core/alerts/alert-ports.ts';
 import type { Page } from '../../core/ports.ts';
 import type { Queryable } from './db.ts';
@@ -6,7 +7,7 @@ import { decodeCursor, toPage, Where } from './paging.ts';
 interface NotificationRow {
   id: string; alert_id: string; kpi_id: string; purpose: Notification['purpose']; channel: Notification['channel']; recipient: string;
   contact_id: string | null; subject: string; body: string; payload: Record<string, unknown> | null; status: Notification['status'];
-  attempts: number; next_attempt_at: Date | null; last_error: string | null; created_at: Date; sent_at: Date | null;
+  attempts: number; next_attempt_at: Date | null; last_error: string | null; created_at: Date; sent_at: Date | null; actions: LinkAction[];
 }
 
 const date = (d: Date | null): Date | null => (d === null ? null : new Date(d));
@@ -14,10 +15,10 @@ const date = (d: Date | null): Date | null => (d === null ? null : new Date(d));
 export const toNotification = (r: NotificationRow): Notification => ({
   id: r.id, alertId: r.alert_id, kpiId: r.kpi_id, purpose: r.purpose, channel: r.channel, recipient: r.recipient, contactId: r.contact_id,
   subject: r.subject, body: r.body, payload: r.payload, status: r.status, attempts: r.attempts, nextAttemptAt: date(r.next_attempt_at),
-  lastError: r.last_error, createdAt: new Date(r.created_at), sentAt: date(r.sent_at),
+  lastError: r.last_error, createdAt: new Date(r.created_at), sentAt: date(r.sent_at), actions: r.actions ?? [],
 });
 
-const COLUMNS = 'id, alert_id, kpi_id, purpose, channel, recipient, contact_id, subject, body, payload, created_at, next_attempt_at';
+const COLUMNS = 'id, alert_id, kpi_id, purpose, channel, recipient, contact_id, subject, body, payload, actions, created_at, next_attempt_at';
 
 /** New rows are due at once (next_attempt_at = created_at). One statement for the whole batch. */
 export async function enqueueNotifications(db: Queryable, ns: readonly NewNotification[]): Promise<void> {
@@ -25,9 +26,9 @@ export async function enqueueNotifications(db: Queryable, ns: readonly NewNotifi
   const params: unknown[] = [];
   const tuples = ns.map((n) => {
     params.push(n.id, n.alertId, n.kpiId, n.purpose, n.channel, n.recipient, n.contactId, n.subject, n.body,
-      n.payload === null ? null : JSON.stringify(n.payload), n.createdAt);
-    const b = params.length - 11;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}::jsonb, $${b + 11}, $${b + 11})`;
+      n.payload === null ? null : JSON.stringify(n.payload), [...(n.actions ?? [])], n.createdAt);
+    const b = params.length - 12;
+    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}, $${b + 10}::jsonb, $${b + 11}::text[], $${b + 12}, $${b + 12})`;
   });
   await db.query(`INSERT INTO notifications (${COLUMNS}) VALUES ${tuples.join(', ')}`, params);
 }

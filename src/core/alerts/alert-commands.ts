@@ -21,26 +21,28 @@ async function lockAlert(tx: TxPorts, id: string): Promise<Alert> {
 }
 
 /** Stops reminders and escalation; `by` is who acknowledged (the caller's identity). */
-export async function acknowledgeAlert(deps: AlertCommandDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
-  return deps.uow.run(async (tx) => {
-    const current = await lockAlert(tx, id);
-    const alert = await appendToAlert(tx, current, decideAcknowledge(current, meta.actor, note, deps.clock.now()), meta);
-    if (alert === current) return current;
-    const kpi = await tx.kpis.get(alert.kpiId);
-    // A deleted KPI's alert falls back to the global policy.
-    const policy = kpi === null ? deps.settings.policy : policyFor(deps.settings.policy, kpi);
-    const saved = withTimer(alert, policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
-    // Incident tools (PagerDuty, Opsgenie) that were told of the alert are told it is acknowledged.
-    if (alert.openingNotified && kpi !== null) {
-      await queueNotifications(tx, deps, alert, kpi, [], 'acknowledged', `Acknowledged by ${meta.actor}${note ? `: ${note}` : ''}.`);
-    }
-    await tx.alerts.update(saved);
-    return saved;
-  });
+export const acknowledgeAlert = (deps: AlertCommandDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> =>
+  deps.uow.run((tx) => acknowledgeIn(tx, deps, id, note, meta));
+
+/** Acknowledges inside the caller's transaction (an action link records its use in the same one). */
+export async function acknowledgeIn(tx: TxPorts, deps: AlertDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
+  const current = await lockAlert(tx, id);
+  const alert = await appendToAlert(tx, current, decideAcknowledge(current, meta.actor, note, deps.clock.now()), meta);
+  if (alert === current) return current;
+  const kpi = await tx.kpis.get(alert.kpiId);
+  // A deleted KPI's alert falls back to the global policy.
+  const policy = kpi === null ? deps.settings.policy : policyFor(deps.settings.policy, kpi);
+  const saved = withTimer(alert, policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
+  // Incident tools (PagerDuty, Opsgenie) that were told of the alert are told it is acknowledged.
+  if (alert.openingNotified && kpi !== null) {
+    await queueNotifications(tx, deps, alert, kpi, [], 'acknowledged', `Acknowledged by ${meta.actor}${note ? `: ${note}` : ''}.`);
+  }
+  await tx.alerts.update(saved);
+  return saved;
 }
 
 /** Resolves by hand inside a transaction; the "resolved" notification goes out when the opening one did. */
-async function resolveIn(tx: TxPorts, deps: AlertDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
+export async function resolveIn(tx: TxPorts, deps: AlertDeps, id: string, note: string | null, meta: EventMeta): Promise<Alert> {
   const current = await lockAlert(tx, id);
   const alert = await appendToAlert(tx, current, decideResolve(current, meta.actor, 'manual', note, deps.clock.now()), meta);
   const kpi = await tx.kpis.get(alert.kpiId);

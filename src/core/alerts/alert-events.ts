@@ -1,3 +1,4 @@
+import type { LinkAction } from './action-links.ts';
 import type { ChannelKind } from '../channels/channel.ts';
 import type { AlertKind, Resolution } from './alert.ts';
 import type { BreachReason } from '../executions/outcome.ts';
@@ -62,6 +63,18 @@ export type AlertEvent =
   /** The silence is over (ended, expired, or no longer matching); notifications held back go out now. */
   | { readonly type: 'AlertUnsilenced'; readonly data: { readonly id: string; readonly silenceId: string; readonly at: string } }
   | { readonly type: 'NotificationSent'; readonly data: DeliveryData }
+  /**
+   * A recipient used an action link of a notification (action-links.ts): `recipient` is the address (or
+   * channel) the link was sent to, `contactId` its contact when there is one. The action's own event
+   * (AlertAcknowledged, AlertResolved, the silence's SilenceCreated) is appended with it.
+   */
+  | {
+      readonly type: 'AlertActionLinkUsed';
+      readonly data: {
+        readonly id: string; readonly action: LinkAction; readonly notificationId: string; readonly channel: Channel;
+        readonly recipient: string; readonly contactId: string | null; readonly silenceId: string | null; readonly at: string;
+      };
+    }
   | {
       readonly type: 'NotificationFailed';
       /** dead = no attempt left: the notification is parked as a dead letter (retryable through the API). */

@@ -1,3 +1,4 @@
+import type { LinkAction } from './action-links.ts';
 import type { DeliveryResult } from './delivery.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Page } from '../ports.ts';
@@ -84,10 +85,13 @@ export interface NewNotification {
   readonly body: string;
   /** What a webhook or Slack receives as JSON; null for mail. */
   readonly payload: Record<string, unknown> | null;
+  /** The action links its message offers (action-links.ts); the sender signs them, nothing secret is stored. */
+  readonly actions?: readonly LinkAction[];
   readonly createdAt: Date;
 }
 
 export interface Notification extends NewNotification {
+  readonly actions: readonly LinkAction[];
   readonly status: NotificationStatus;
   readonly attempts: number;
   readonly nextAttemptAt: Date | null;

@@ -1,3 +1,4 @@
+import { actionsFor } from './action-links.ts';
 import { seriesKeyOut } from '../executions/transitions.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Kpi } from '../kpis/kpi.ts';
@@ -97,6 +98,8 @@ export async function queueMessage(
       id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,
       contactId: r.contactId, subject: sms ? '' : m.subject, body: sms ? m.subject.slice(0, SMS_MAX_CHARS) : m.body,
       payload: payloadFor(r, alert, purpose, m, link, o.alertIds ?? null), createdAt: now,
+      // An SMS has no room for a link (160 characters, the subject already); see docs/action-links.md.
+      actions: sms ? [] : actionsFor(purpose, (o.alertIds?.length ?? 1) > 1),
     };
   });
   if (rows.length > 0) await tx.outbox.enqueue(rows);

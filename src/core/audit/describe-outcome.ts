@@ -26,6 +26,8 @@ const KIND_WORDS: Record<string, string> = {
   failing: '"KPI failing" ', summary: 'summary ', no_data: '"no data" ', stale: '"stale" ', unreachable: '"data source unreachable" ',
 };
 
+const LINK_VERBS: Record<string, string> = { acknowledge: 'Acknowledged', resolve: 'Resolved', silence: 'Silenced for an hour' };
+
 type Describe = (label: string, d: Data) => string;
 const SENTENCES: Record<string, Describe> = {
   KpiBreachBegan: (label, d) => `${label} breached${forKey(d.key)}: ${num(d.value)} against a baseline of ${num(d.baseline)} (${pct(d.deviationPercent)})${reasonsOf(d)}`,
@@ -42,6 +44,9 @@ const SENTENCES: Record<string, Describe> = {
   AlertUnsilenced: (label, d) => `Silence ${String(d.silenceId)} no longer holds ${label}: what it held back is sent now`,
   SilenceEnded: (label, d) => `Ended ${label} by ${String(d.by)}${noteOf(d)}`,
   SilenceExpired: (label) => `${label[0]!.toUpperCase()}${label.slice(1)} expired: its end came`,
+  AlertActionLinkUsed: (label, d) =>
+    `${LINK_VERBS[String(d.action)] ?? String(d.action)} ${label} through the action link sent by ${String(d.channel)} to ${String(d.recipient)}${
+      d.contactId ? ` (contact ${String(d.contactId)})` : ''}${d.silenceId ? `: silence ${String(d.silenceId)}` : ''}`,
   NotificationSent: (label, d) => `Sent the ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} (attempt ${num(d.attempt)})`,
   NotificationFailed: (label, d) =>
     `The ${String(d.purpose)} notification of ${label} by ${String(d.channel)} to ${String(d.recipient)} failed (attempt ${num(d.attempt)}): ${String(d.error)}; ${

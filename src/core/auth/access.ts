@@ -1,13 +1,14 @@
 import type { AccessTokenClaims, ApiKey, Principal } from './model.ts';
 import { ROLE_SCOPES } from './roles.ts';
-import { grants, type RouteAccess } from './scopes.ts';
+import { grants, needsNoCredentials, type RouteAccess } from './scopes.ts';
 import type { CredentialFailure } from './security-events.ts';
 
 export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';
 
 /** May `principal` (null = no valid credentials) call a route that declares `access`? */
 export function decideAccess(access: RouteAccess, principal: Principal | null): AccessDecision {
-  if (access === 'public') return 'allow';
+  // An action link's handler checks the token in its URL; access control only stays out of its way.
+  if (needsNoCredentials(access)) return 'allow';
   if (principal === null) return 'unauthenticated';
   if (access === 'authenticated') return 'allow';
   return grants(principal.scopes, access) ? 'allow' : 'forbidden';

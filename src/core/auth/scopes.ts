@@ -20,7 +20,16 @@ export type Scope = (typeof SCOPES)[number];
 export const PUBLIC = 'public' as const;
 /** A route any valid credential may call, whatever its scopes (who am I, sign out, key self-test). */
 export const AUTHENTICATED = 'authenticated' as const;
-export type RouteAccess = Scope | typeof PUBLIC | typeof AUTHENTICATED;
+/**
+ * A route whose credential is the signed, expiring, single-use token in its own URL (an alert message's
+ * action link, core/alerts/action-links.ts), checked by its handler: no JWT or API key is read, and the
+ * route can do only what its token names. Not `public`: anything without a valid token is refused.
+ */
+export const ACTION_LINK = 'action-link' as const;
+export type RouteAccess = Scope | typeof PUBLIC | typeof AUTHENTICATED | typeof ACTION_LINK;
+
+/** Whether access control lets a request through without credentials (the handler may still refuse it). */
+export const needsNoCredentials = (access: RouteAccess): access is typeof PUBLIC | typeof ACTION_LINK => access === PUBLIC || access === ACTION_LINK;
 
 export const isScope = (s: string): s is Scope => (SCOPES as readonly string[]).includes(s);
 

@@ -25,7 +25,7 @@ function fieldsOrThrow(r: ReturnType<typeof silenceFromInput>): SilenceFields {
  * alert list shows them silenced. Locked in id order. The alerts it held and no longer matches are
  * woken instead: the timer worker looks at them again and notifies what was held back.
  */
-async function applyToAlerts(tx: TxPorts, deps: SilenceDeps, silence: Silence, meta: EventMeta): Promise<void> {
+async function applyToAlerts(tx: TxPorts, deps: Omit<SilenceDeps, 'uow' | 'secrets'>, silence: Silence, meta: EventMeta): Promise<void> {
   const now = deps.clock.now();
   await tx.alerts.wakeSilenced(silence.id, now);
   if (!inForce(silence, now)) return;
@@ -50,13 +50,21 @@ async function applyToAlerts(tx: TxPorts, deps: SilenceDeps, silence: Silence, m
 export async function createSilence(deps: SilenceDeps, input: SilenceInput, meta: EventMeta): Promise<Silence> {
   const now = deps.clock.now();
   const fields = fieldsOrThrow(silenceFromInput(input, now, meta.actor));
-  return deps.uow.run(async (tx) => {
-    const silence: Silence = { ...fields, id: deps.ids.next('silence'), version: 1, createdAt: now, updatedAt: now };
-    await tx.events.append(streamIds.silence(silence.id), 'no_stream', [{ type: 'SilenceCreated', data: { id: silence.id, silence: fields } }], meta);
-    await tx.silences.insert(silence);
-    await applyToAlerts(tx, deps, silence, meta);
-    return silence;
-  });
+  return deps.uow.run((tx) => insertSilence(tx, deps, fields, meta));
+}
+
+/** A new silence inside the caller's transaction (an action link records its use in the same one). */
+export async function createSilenceIn(tx: TxPorts, deps: Omit<SilenceDeps, 'uow' | 'secrets'>, input: SilenceInput, meta: EventMeta): Promise<Silence> {
+  return insertSilence(tx, deps, fieldsOrThrow(silenceFromInput(input, deps.clock.now(), meta.actor)), meta);
+}
+
+async function insertSilence(tx: TxPorts, deps: Omit<SilenceDeps, 'uow' | 'secrets'>, fields: SilenceFields, meta: EventMeta): Promise<Silence> {
+  const now = deps.clock.now();
+  const silence: Silence = { ...fields, id: deps.ids.next('silence'), version: 1, createdAt: now, updatedAt: now };
+  await tx.events.append(streamIds.silence(silence.id), 'no_stream', [{ type: 'SilenceCreated', data: { id: silence.id, silence: fields } }], meta);
+  await tx.silences.insert(silence);
+  await applyToAlerts(tx, deps, silence, meta);
+  return silence;
 }
 
 const loadActive = async (tx: TxPorts, id: string, expectedVersion: number | undefined): Promise<Silence> => {
