@@ -3,6 +3,28 @@
 /* eslint-disable */
 
 export interface ApiPaths {
+  "/actions/{token}": {
+    get: {
+      path: {
+        token: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        200: undefined;
+      };
+    };
+    post: {
+      path: {
+        token: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        200: undefined;
+      };
+    };
+  };
   "/api/v1/alerts": {
     get: {
       path: Record<string, never>;
