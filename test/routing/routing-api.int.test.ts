@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReplayReport, replay } from '../../src/adapters/replay/replay.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { bearer, givenKey, givenUser, signIn } from '../helpers/auth.ts';
 import { buildContact, buildDataSource, buildKpi } from '../helpers/factories.ts';
@@ -71,6 +72,21 @@ describe('teams', () => {
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}` })).json()).toMatchObject({ routeIds: ['default'] });
     await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [] } });
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}` })).statusCode).toBe(204);
+  });
+
+  it('refuses to delete a contact that a team has as a member, and a channel that a team names (409)', async () => {
+    const carl = (await post('/api/v1/contacts', buildContact({ name: 'Carl' }))).json().id;
+    const room = (await post('/api/v1/channels', { name: 'team room', kind: 'webhook', settings: { url: 'http://127.0.0.1:1/room' } })).json().id;
+    const team = (await post('/api/v1/teams', { name: 'Holds them', members: [carl], channels: [room] })).json();
+    const contact = await t.inject({ method: 'DELETE', url: `/api/v1/contacts/${carl}` });
+    expectProblem(contact, 409);
+    expect(contact.json()).toMatchObject({ teamIds: [team.id] });
+    const channel = await t.inject({ method: 'DELETE', url: `/api/v1/channels/${room}` });
+    expectProblem(channel, 409);
+    expect(channel.json()).toMatchObject({ teamIds: [team.id], routeIds: [] });
+    await t.inject({ method: 'DELETE', url: `/api/v1/teams/${team.id}` });
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/contacts/${carl}` })).statusCode).toBe(204);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/channels/${room}` })).statusCode).toBe(204);
   });
 });
 
@@ -187,5 +203,19 @@ describe('who may call the routing routes', () => {
     const editor = await givenUser(t, 'editor');
     const et = await signIn(t, editor.username, editor.password);
     expect((await t.inject({ method: 'POST', url: '/api/v1/teams', headers: bearer(et.accessToken), payload: { name: 'by an editor', members: [], channels: [] } })).statusCode).toBe(201);
+  });
+});
+
+describe('replay', () => {
+  it('rebuilds teams, routes, the default route and KPI labels from the events, row for row', async () => {
+    await post('/api/v1/routes', { name: 'kept for replay', match: { labels: { team: 'x' } }, teams: [], channels: [channelId], escalationChainId: 'esc_9' });
+    await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [channelId] } });
+    const report = await replay(t.store.db);
+    for (const table of ['teams', 'routes', 'default_route', 'kpis']) {
+      const found = report.tables.find((x) => x.table === table);
+      expect(found?.rows, `${table}: ${formatReplayReport(report)}`).toBeGreaterThan(0);
+      expect(found?.differences, `${table}: ${formatReplayReport(report)}`).toBe(0);
+    }
+    expect(report.unreadable).toEqual([]);
   });
 });
