@@ -10,6 +10,7 @@ import type { Queryable } from '../storage/db.ts';
 import { insertKpi } from '../storage/kpis.repo.ts';
 import { insertSilence } from '../storage/silences.repo.ts';
 import { insertMaintenanceWindow } from '../storage/maintenance-windows.repo.ts';
+import { insertEscalationChain } from '../storage/escalation-chains.repo.ts';
 
 /**
  * A read model that replay can rebuild: its tables, and how to fill them from the events. Replay runs
@@ -30,7 +31,7 @@ export interface ReplayableReadModel {
 }
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
-  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, channel: insertChannel, maintenancewindow: insertMaintenanceWindow,
+  kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, channel: insertChannel, maintenancewindow: insertMaintenanceWindow, escalationchain: insertEscalationChain,
 };
 
 /**
@@ -46,7 +47,7 @@ export class UnreadableStream extends Error {
 /** KPIs, contacts, data sources, silences, channels and maintenance windows: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }, { table: 'maintenance_windows', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }, { table: 'maintenance_windows', key: 'id' }, { table: 'escalation_chains', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

@@ -14,6 +14,7 @@ import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
 import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
+import { escalationChainRepo } from './escalation-chains.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -35,6 +36,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   outbox: outboxRepo(q),
   silences: silenceRepo(q),
   maintenanceWindows: maintenanceWindowRepo(q),
+  escalationChains: escalationChainRepo(q),
 });
 
 /**

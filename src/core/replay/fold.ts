@@ -8,6 +8,7 @@ import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
 import { SILENCE_FIELDS, type Silence } from '../silences/silence.ts';
 import { MAINTENANCE_WINDOW_FIELDS, type MaintenanceWindow } from '../maintenance/window.ts';
+import { ESCALATION_CHAIN_FIELDS, type EscalationChain } from '../escalation/chain.ts';
 
 /** How the events of one entity type rebuild its state: the key of the full state in *Created/*Deleted, and its fields. */
 interface EntitySpec {
@@ -34,10 +35,11 @@ const SPECS = {
   silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },
   channel: { prefix: 'Channel', stateKey: 'channel', fields: CHANNEL_FIELDS, defaults: {}, sealed: { sealedSecrets: null, secretNames: [] } },
   maintenancewindow: { prefix: 'MaintenanceWindow', stateKey: 'maintenanceWindow', fields: MAINTENANCE_WINDOW_FIELDS, defaults: {} },
+  escalationchain: { prefix: 'EscalationChain', stateKey: 'escalationChain', fields: ESCALATION_CHAIN_FIELDS, defaults: {} },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
-export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel; maintenancewindow: MaintenanceWindow }
+export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel; maintenancewindow: MaintenanceWindow; escalationchain: EscalationChain }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 
