@@ -10,6 +10,7 @@ import type { AlertEvent } from './alerts/alert-events.ts';
 import type { SilenceEvent } from './silences/silence-events.ts';
 import type { MaintenanceWindowEvent } from './maintenance/window-events.ts';
 import type { EscalationChainEvent } from './escalation/chain-events.ts';
+import type { RoutingEvent } from './routing/routing-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -64,7 +65,8 @@ export type DomainEvent =
   | AlertEvent
   | SilenceEvent
   | MaintenanceWindowEvent
-  | EscalationChainEvent;
+  | EscalationChainEvent
+  | RoutingEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -78,4 +80,7 @@ export const streamIds = {
   channel: (id: string) => `channel-${id}`,
   maintenanceWindow: (id: string) => `maintenancewindow-${id}`,
   escalationChain: (id: string) => `escalationchain-${id}`,
+  team: (id: string) => `team-${id}`,
+  route: (id: string) => `route-${id}`,
+  defaultRoute: () => 'defaultroute-default',
 } as const;

@@ -9,6 +9,7 @@ import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 import type { SilenceRepo } from './silences/silence-ports.ts';
 import type { MaintenanceWindowRepo } from './maintenance/window-ports.ts';
 import type { EscalationChainRepo } from './escalation/chain-ports.ts';
+import type { RouteRepo, TeamRepo } from './routing/routing-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -124,6 +125,8 @@ export interface TxPorts {
   readonly silences: SilenceRepo;
   readonly maintenanceWindows: MaintenanceWindowRepo;
   readonly escalationChains: EscalationChainRepo;
+  readonly teams: TeamRepo;
+  readonly routes: RouteRepo;
 }
 
 export interface UnitOfWork {

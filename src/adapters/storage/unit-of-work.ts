@@ -15,6 +15,8 @@ import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
 import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
 import { escalationChainRepo } from './escalation-chains.repo.ts';
+import { routeRepo } from './routes.repo.ts';
+import { teamRepo } from './teams.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -37,6 +39,8 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   silences: silenceRepo(q),
   maintenanceWindows: maintenanceWindowRepo(q),
   escalationChains: escalationChainRepo(q),
+  teams: teamRepo(q),
+  routes: routeRepo(q),
 });
 
 /**

@@ -18,6 +18,8 @@ export const ID_PREFIXES = {
   channel: 'chn',
   maintenanceWindow: 'mnt',
   escalationChain: 'esc',
+  team: 'team',
+  route: 'rte',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
