@@ -88,10 +88,17 @@ export async function queueMessage(
   tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[],
   purpose: NotificationPurpose, m: Message, o: { alertIds?: readonly string[]; link?: string } = {},
 ): Promise<number> {
+  return queueTo(tx, deps, alert, recipientsFor(kpi, contacts, deps.settings.routing, purpose, await tx.channels.all()), purpose, m, o);
+}
+
+/** Writes one outbox row per given recipient of a message (an escalation step names its own). Returns how many were queued. */
+export async function queueTo(
+  tx: TxPorts, deps: AlertDeps, alert: Alert, recipients: readonly Recipient[], purpose: NotificationPurpose, m: Message,
+  o: { alertIds?: readonly string[]; link?: string } = {},
+): Promise<number> {
   const now = deps.clock.now();
   const link = o.link ?? alertLink(deps.settings, alert.id);
-  const channels = await tx.channels.all();
-  const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, purpose, channels).map((r) => {
+  const rows: NewNotification[] = recipients.map((r) => {
     const sms = r.kind === 'sms';
     return {
       id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,
