@@ -6,6 +6,7 @@ import { chainFromInput, type EscalationStep } from '../../src/core/escalation/c
 import { dueSteps, nextStepAt } from '../../src/core/escalation/due.ts';
 import { stepRecipients } from '../../src/core/escalation/step-recipients.ts';
 import type { Contact } from '../../src/core/contacts/contact.ts';
+import { describeEvent, nameFromEvent } from '../../src/core/audit/describe-event.ts';
 
 const MIN = 60_000;
 const T0 = new Date('2026-03-02T09:00:00Z');
@@ -131,5 +132,20 @@ describe('who a step notifies', () => {
   it('given a contact without kinds, then email, and SMS only for a priority 1 KPI when there is a phone', () => {
     expect(stepRecipients(STEPS[2]!, directory, 1, routing).map((r) => r.kind)).toEqual(['email']);
     expect(stepRecipients({ afterMinutes: 0, targets: [{ type: 'contact', id: 'con_a' }] }, directory, 1, routing).map((r) => r.kind)).toEqual(['email', 'sms']);
+  });
+});
+
+describe('the audit sentences of escalation', () => {
+  it('given a chain created, then its steps in words; given its steps fixed on an alert and a step notified, then who was told and why', () => {
+    const created = { id: 'esc_1', escalationChain: { name: 'On call', steps: STEPS } };
+    expect(describeEvent('EscalationChainCreated', 'escalationchain', 'esc_1', created, nameFromEvent('escalationchain', created)).summary)
+      .toBe('Created escalation chain "On call": now team team_oncall by email; after 10 minutes team team_oncall by sms; after 30 minutes contact con_lead');
+    expect(describeEvent('AlertEscalationStarted', 'alert', 'alr_1', { id: 'alr_1', chainId: 'esc_1', name: 'On call', steps: STEPS.slice(2), at: T0.toISOString() }, null).summary)
+      .toBe('Escalation chain "On call" (esc_1) started for alert alr_1: after 30 minutes contact con_lead');
+    const recipients = [{ kind: 'sms', channel: 'sms', address: '491511@sms.example.net', contactId: 'con_a', via: 'team:team_oncall' }];
+    expect(describeEvent('AlertEscalationStepNotified', 'alert', 'alr_1', { id: 'alr_1', alertId: 'alr_1', chainId: 'esc_1', step: 2, afterMinutes: 10, recipients }, null).summary)
+      .toBe('Escalated alert alr_1, step 2 of chain esc_1 after 10 minutes unacknowledged, to 491511@sms.example.net by sms (team:team_oncall)');
+    expect(describeEvent('AlertEscalationStepNotified', 'alert', 'alr_1', { step: 1, chainId: 'esc_1', afterMinutes: 0, recipients: [] }, null).summary)
+      .toContain('to nobody');
   });
 });
