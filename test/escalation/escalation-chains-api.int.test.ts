@@ -94,6 +94,18 @@ describe('escalation chains: errors', () => {
     await t.deps.uow.run((tx) => tx.routes.saveDefault({ teams: [], channels: [], escalationChainId: null, version: 2, updatedAt: now }));
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/escalation-chains/${c.id}` })).statusCode).toBe(204);
   });
+
+  it('given a chain names a contact or a channel, then deleting that contact or channel is refused with 409 naming the chain', async () => {
+    const other = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Deputy', email: 'deputy@example.com' }) })).json().id;
+    const channel = (await t.inject({ method: 'POST', url: '/api/v1/channels', payload: { name: 'ops mail', kind: 'email', settings: { address: 'ops@example.com' } } })).json().id;
+    const c = (await post({ name: 'deputies', steps: [{ afterMinutes: 5, targets: [{ type: 'contact', id: other, kinds: ['email'] }, { type: 'channel', id: channel }] }] })).json();
+    const refused = await t.inject({ method: 'DELETE', url: `/api/v1/contacts/${other}` });
+    expect([refused.statusCode, refused.json().detail]).toEqual([409, `contact ${other} is named by escalation chains ${c.id}; remove it from them first`]);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/channels/${channel}` })).statusCode).toBe(409);
+    await t.inject({ method: 'PATCH', url: `/api/v1/escalation-chains/${c.id}`, payload: { steps: [{ afterMinutes: 5, targets: [{ type: 'contact', id: lead }] }] } });
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/contacts/${other}` })).statusCode).toBe(204);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/channels/${channel}` })).statusCode).toBe(204);
+  });
 });
 
 describe('escalation chains: security', () => {

@@ -36,6 +36,9 @@ export const escalationChainRepo = (db: Queryable): EscalationChainRepo => ({
   lock: (id) => getRow(db, 'id', id, true),
   findByName: (name) => getRow(db, 'name', name),
   list: (f) => listRows(db, f),
+  // jsonb containment: some step has a target of this type and id (whatever its kinds).
+  referencing: async (ref) => (await db.query<{ id: string }>('SELECT id FROM escalation_chains WHERE steps @> $1::jsonb ORDER BY id',
+    [JSON.stringify([{ targets: [{ type: ref.type, id: ref.id }] }])])).rows.map((r) => r.id),
   insert: (c) => insertEscalationChain(db, c),
   update: async (c) =>
     void (await db.query('UPDATE escalation_chains SET name = $2, steps = $3, version = $4, updated_at = $5 WHERE id = $1', [c.id, c.name, JSON.stringify(c.steps), c.version, c.updatedAt])),

@@ -1,5 +1,5 @@
 import type { Page } from '../ports.ts';
-import type { EscalationChain } from './chain.ts';
+import type { EscalationChain, TargetType } from './chain.ts';
 
 export interface EscalationChainRepo {
   get(id: string): Promise<EscalationChain | null>;
@@ -8,6 +8,8 @@ export interface EscalationChainRepo {
   /** Names are unique (migration 0985). */
   findByName(name: string): Promise<EscalationChain | null>;
   list(filter: { cursor?: string | undefined; limit: number }): Promise<Page<EscalationChain>>;
+  /** Ids of the chains with a step that names this team, contact or channel (to refuse deleting it). */
+  referencing(ref: { readonly type: TargetType; readonly id: string }): Promise<string[]>;
   insert(c: EscalationChain): Promise<void>;
   update(c: EscalationChain): Promise<void>;
   remove(id: string): Promise<void>;
