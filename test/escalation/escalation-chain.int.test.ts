@@ -7,6 +7,7 @@ import type { EscalationStep } from '../../src/core/escalation/chain.ts';
 import { createRoute } from '../../src/core/routing/route-commands.ts';
 import { createTeam } from '../../src/core/routing/team-commands.ts';
 import { createSilence } from '../../src/core/silences/silence-commands.ts';
+import { buildTestApp } from '../helpers/app.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { alertFixture, breach, meta, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from '../alerts/fixture.ts';
@@ -101,7 +102,14 @@ describe('an escalation chain on a moved clock', () => {
     await at(300, opened);
     expect(mailsTo(s.lead)).toEqual([expect.stringMatching(/^Escalation: /)]);
     expect(smtp.mails.find((m) => m.to.includes(s.lead))!.text).toContain('Not acknowledged after 30 minutes: escalation chain');
-    expect((await f.deps.uow.read.alerts.get(alertId))!.escalation).toMatchObject({ chainId: s.chain.id, notified: 3 });
+    const t = await buildTestApp({ store, clock: f.clock, overrides: { alertSettings: f.settings } });
+    try {
+      // What a user sees of it: the chain fixed on the alert and how far it got; the audit trail in words.
+      expect((await t.inject({ method: 'GET', url: `/api/v1/alerts/${alertId}` })).json().escalation)
+        .toEqual({ chainId: s.chain.id, name: s.chain.name, steps: s.chain.steps, notified: 3 });
+    } finally {
+      await t.close();
+    }
   });
 
   it('given the alert resolves after the SMS step, then no later step fires', async () => {
