@@ -85,6 +85,7 @@ describe('an escalation chain on a moved clock', () => {
     await at(30, opened);
     await at(240, opened);
     expect(mailsTo(s.lead)).toEqual([]);
+    // People are not told of an acknowledgement (incident tools are): nothing more for them.
     expect([mailsTo(s.ann).length, mailsTo(s.sms).length]).toEqual([1, 1]);
     const events = await readStream(store.db, `alert-${alertId}`);
     expect(events.filter((e) => e.type === 'AlertEscalationStepNotified').map((e) => [e.data.step, (e.data.recipients as { address: string }[]).map((r) => r.address)]))
@@ -123,6 +124,9 @@ describe('an escalation chain on a moved clock', () => {
     await at(31, opened);
     await at(120, opened);
     expect(mailsTo(s.lead)).toEqual([]);
+    // Those the chain reached hear that it is over, once; the lead, never reached, does not.
+    expect(mailsTo(s.ann)).toEqual([expect.stringMatching(/^Escalation: /), expect.stringMatching(/^Resolved: /)]);
+    expect(mailsTo(s.sms)).toHaveLength(2);
     expect((await types(alertId)).filter((t) => t === 'AlertEscalationStepNotified')).toHaveLength(2);
   });
 

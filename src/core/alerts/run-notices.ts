@@ -1,4 +1,4 @@
-import { rulesLoader, startEscalation } from '../escalation/escalate.ts';
+import { rulesLoader, startEscalation, tellEscalated } from '../escalation/escalate.ts';
 import type { BreachReason } from '../executions/outcome.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
@@ -117,7 +117,10 @@ export async function finishRun(
         { alertIds: resolvedTell.map((r) => r.alert.id), link });
     }
   }
-  for (const r of n.resolving) await tx.alerts.update(r.alert);
+  for (const r of n.resolving) {
+    await tellEscalated(tx, deps, r.alert, 'resolved', messageFor(r.alert, 'resolved', r.detail));
+    await tx.alerts.update(r.alert);
+  }
   return { opened: n.opening.map((o) => o.alert.id), resolved: n.resolving.map((r) => r.alert.id) };
 }
 

@@ -6,6 +6,10 @@ import type { KpiLabels } from '../kpis/labels.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
 import { routeAlert, type DefaultRoute, type RouteRule } from '../routing/route.ts';
 import { idsOfStep, stepRecipients } from './step-recipients.ts';
+import type { EscalationStep } from './chain.ts';
+import type { StepRecipient } from '../alerts/alert-events.ts';
+import type { Message } from '../alerts/render.ts';
+import { INCIDENT_KINDS } from '../channels/channel.ts';
 
 /**
  * The shell of escalation chains: fixing the route decision's chain on an alert when it opens, and
@@ -49,11 +53,7 @@ export async function notifyEscalationStep(tx: TxPorts, deps: AlertDeps, alert: 
   const chain = alert.escalation;
   const step = chain?.steps[index];
   if (chain === null || step === undefined) return alert;
-  const ids = idsOfStep(step);
-  const teams = ids.teamIds.length === 0 ? [] : await tx.teams.getMany(ids.teamIds);
-  const contactIds = [...new Set([...ids.contactIds, ...teams.flatMap((t) => t.members)])];
-  const contacts = contactIds.length === 0 ? [] : await tx.contacts.getMany(contactIds);
-  const recipients = stepRecipients(step, { contacts, teams, channels: await tx.channels.all() }, alert.priority, deps.settings.routing);
+  const recipients = await recipientsOfStep(tx, deps, alert, step);
   const detail = step.afterMinutes === 0
     ? `Escalation chain "${chain.name}", step ${index + 1} of ${chain.steps.length}.`
     : `Not acknowledged after ${step.afterMinutes} minutes: escalation chain "${chain.name}", step ${index + 1} of ${chain.steps.length}.`;
@@ -62,4 +62,32 @@ export async function notifyEscalationStep(tx: TxPorts, deps: AlertDeps, alert: 
     type: 'AlertEscalationStepNotified',
     data: { id: alert.id, alertId: alert.id, chainId: chain.chainId, step: index + 1, afterMinutes: step.afterMinutes, recipients, at: now.toISOString() },
   }], meta);
+}
+
+/** A step's recipients now (its teams' members as they are now), loaded in the caller's transaction. */
+async function recipientsOfStep(tx: TxPorts, deps: AlertDeps, alert: Alert, step: EscalationStep): Promise<StepRecipient[]> {
+  const ids = idsOfStep(step);
+  const teams = ids.teamIds.length === 0 ? [] : await tx.teams.getMany(ids.teamIds);
+  const contactIds = [...new Set([...ids.contactIds, ...teams.flatMap((t) => t.members)])];
+  const contacts = contactIds.length === 0 ? [] : await tx.contacts.getMany(contactIds);
+  return stepRecipients(step, { contacts, teams, channels: await tx.channels.all() }, alert.priority, deps.settings.routing);
+}
+
+/**
+ * Tells those the chain's notified steps reached that the alert was resolved, or (incident tools only,
+ * as everywhere) acknowledged: a PagerDuty incident a step opened must not stay open. Each address once,
+ * none this transaction already told of it for the same purpose. Returns how many were queued.
+ */
+export async function tellEscalated(tx: TxPorts, deps: AlertDeps, alert: Alert, purpose: 'acknowledged' | 'resolved', m: Message): Promise<number> {
+  const chain = alert.escalation;
+  if (chain === null || chain.notified === 0) return 0;
+  const told = new Set((await tx.outbox.forAlert(alert.id)).filter((n) => n.purpose === purpose).map((n) => `${n.channel}\0${n.recipient}`));
+  const out = new Map<string, StepRecipient>();
+  for (const step of chain.steps.slice(0, chain.notified)) {
+    for (const r of await recipientsOfStep(tx, deps, alert, step)) {
+      const key = `${r.channel}\0${r.address}`;
+      if (!told.has(key) && (purpose === 'resolved' || INCIDENT_KINDS.includes(r.kind))) out.set(key, r);
+    }
+  }
+  return queueTo(tx, deps, alert, [...out.values()], purpose, m);
 }
