@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream } from '../../src/adapters/event-store/event-store.ts';
-import { acknowledgeAlert } from '../../src/core/alerts/alert-commands.ts';
+import { acknowledgeAlert, resolveAlert } from '../../src/core/alerts/alert-commands.ts';
+import { createChannel } from '../../src/core/channels/channel-commands.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createEscalationChain, updateEscalationChain } from '../../src/core/escalation/chain-commands.ts';
 import type { EscalationStep } from '../../src/core/escalation/chain.ts';
@@ -10,6 +11,8 @@ import { createSilence } from '../../src/core/silences/silence-commands.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
+import { pagerdutyContract } from '../channels/contracts.ts';
+import { startProvider } from '../channels/provider-receiver.ts';
 import { alertFixture, breach, meta, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from '../alerts/fixture.ts';
 
 /**
@@ -17,6 +20,7 @@ import { alertFixture, breach, meta, MINUTE, recovered, startSmtp, type AlertFix
  * the chain, the alert worker's timer notifies each step once, real mail goes to a real SMTP server.
  */
 
+const PD_KEY = 'pd-escalation-routing-key-000000001';
 let store: TestStore;
 let smtp: TestSmtp;
 let f: AlertFixture;
@@ -144,4 +148,32 @@ describe('an escalation chain on a moved clock', () => {
     await at(31, opened); // 10 minutes after the silence's end
     expect(mailsTo(s.sms)).toHaveLength(1);
   });
+
+  it('given a step that pages PagerDuty, then the incident it opened is acknowledged and resolved there with the alert', async () => {
+    const pd = await startProvider(pagerdutyContract(PD_KEY));
+    try {
+      const u = unique();
+      // A channel that serves no KPI of its own: only the chain reaches it.
+      const pager = await createChannel(f.deps, { name: `pager ${u}`, kind: 'pagerduty', kpis: ['kpi_none'], settings: { routingKey: PD_KEY, url: `${pd.url}/v2/enqueue` } }, meta);
+      const chain = await createEscalationChain(f.deps, { name: `page ${u}`, steps: [{ afterMinutes: 5, targets: [{ type: 'channel', id: pager.id }] }] }, meta);
+      await createRoute(f.deps, { name: `page ${u}`, match: { owners: [`pd-${u}`] }, teams: [], channels: [], escalationChainId: chain.id }, meta);
+      const kpi = await f.makeKpi({ owner: `pd-${u}`, cooldownMinutes: 0 }, [buildContact({ name: `pd-${u}`, email: `pd-${u}@example.com`, phone: null })]);
+      const opened = f.clock.now();
+      const alertId = (await f.judge(breach(kpi))).opened[0]!;
+      await at(4, opened);
+      expect(pd.received).toHaveLength(0);
+      await at(5, opened);
+      await acknowledgeAlert({ ...f.deps, settings: f.settings }, alertId, null, { ...meta, actor: 'usr_ann' });
+      await at(6, opened);
+      await resolveAlert({ ...f.deps, settings: f.settings }, alertId, 'fixed', meta);
+      await at(7, opened);
+      const events = pd.received.map((r) => r.json as { event_action: string; dedup_key: string });
+      expect(events.map((e) => e.event_action)).toEqual(['trigger', 'acknowledge', 'resolve']);
+      expect(new Set(events.map((e) => e.dedup_key)).size).toBe(1);
+      expect(pd.violations).toEqual([]);
+    } finally {
+      await pd.close();
+    }
+  });
 });
+
