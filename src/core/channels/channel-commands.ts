@@ -71,9 +71,15 @@ export async function updateChannel(deps: CommandDeps, id: string, patch: Channe
   });
 }
 
+/** A channel that a team or a route names cannot be deleted: the conflict names them. */
 export async function deleteChannel(deps: CommandDeps, id: string, expectedVersion: number | undefined, meta: EventMeta): Promise<void> {
   await deps.uow.run(async (tx) => {
     const current = await loadChannel(tx, id, expectedVersion);
+    const teamIds = await tx.teams.referencing({ channelId: id });
+    const routeIds = await tx.routes.referencing({ channelId: id });
+    if (teamIds.length + routeIds.length > 0) {
+      throw conflict(`channel ${id} is named by ${[...teamIds, ...routeIds].join(', ')}; remove it from them first`, { teamIds, routeIds });
+    }
     const chains = await tx.escalationChains.referencing({ type: 'channel', id });
     if (chains.length > 0) throw conflict(`channel ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { name, kind, settings, kpis, owners, active } = current;

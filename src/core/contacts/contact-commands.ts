@@ -44,12 +44,14 @@ export async function updateContact(deps: CommandDeps, id: string, patch: Contac
   });
 }
 
-/** A contact that KPIs still notify cannot be deleted: the conflict names those KPIs. */
+/** A contact that KPIs still notify, or that a team has as a member, cannot be deleted: the conflict names them. */
 export async function deleteContact(deps: CommandDeps, id: string, expectedVersion: number | undefined, meta: EventMeta): Promise<void> {
   await deps.uow.run(async (tx) => {
     const current = await loadContact(tx, id, expectedVersion);
     const users = await tx.kpis.referencing({ contactId: id });
     if (users.length > 0) throw conflict(`contact ${id} is a contact of KPIs ${users.join(', ')}; remove it from them first`, { kpiIds: users });
+    const teams = await tx.teams.referencing({ contactId: id });
+    if (teams.length > 0) throw conflict(`contact ${id} is a member of teams ${teams.join(', ')}; remove it from them first`, { teamIds: teams });
     const chains = await tx.escalationChains.referencing({ type: 'contact', id });
     if (chains.length > 0) throw conflict(`contact ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = current;
