@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { givenKey } from '../helpers/auth.ts';
 import { testClock } from '../helpers/clock.ts';
-import { buildContact } from '../helpers/factories.ts';
+import { buildContact, buildDataSource, buildKpi } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 
 /** /api/v1/escalation-chains as a user meets it: CRUD with versions, validation as problem+json, refusals, scopes. */
@@ -82,6 +82,10 @@ describe('escalation chains: errors', () => {
     const route = (await t.inject({ method: 'POST', url: '/api/v1/routes', payload: { name: 'DE', match: {}, teams: [], channels: [], escalationChainId: c.id } })).json();
     const refused = await t.inject({ method: 'DELETE', url: `/api/v1/escalation-chains/${c.id}` });
     expect([refused.statusCode, refused.json().detail]).toEqual([409, `escalation chain ${c.id} is used by route ${route.id}`]);
+    // routes/test names the chain an alert would escalate by.
+    const dataSourceId = (await t.inject({ method: 'POST', url: '/api/v1/datasources', payload: buildDataSource() })).json().id;
+    const kpi = (await t.inject({ method: 'POST', url: '/api/v1/kpis', payload: buildKpi({ dataSourceId, contactIds: [lead] }) })).json();
+    expect((await t.inject({ method: 'POST', url: '/api/v1/routes/test', payload: { kpiId: kpi.id } })).json().escalationChain).toEqual({ id: c.id, name: c.name });
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/teams/${team}` })).statusCode).toBe(409); // the chain names the team
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/routes/${route.id}` })).statusCode).toBe(204);
     expect((await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [], escalationChainId: c.id } })).statusCode).toBe(200);
