@@ -10,6 +10,7 @@ let dataSourceId: string;
 let ann: string;
 let bob: string;
 let channelId: string;
+let chainId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
@@ -17,6 +18,7 @@ beforeAll(async () => {
   ann = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Ann' }) })).json().id;
   bob = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Bob' }) })).json().id;
   channelId = (await t.inject({ method: 'POST', url: '/api/v1/channels', payload: { name: 'ops room', kind: 'webhook', settings: { url: 'http://127.0.0.1:1/hook' } } })).json().id;
+  chainId = (await t.inject({ method: 'POST', url: '/api/v1/escalation-chains', payload: { name: 'page Bob', steps: [{ afterMinutes: 15, targets: [{ type: 'contact', id: bob }] }] } })).json().id;
 });
 afterAll(async () => t.close());
 
@@ -94,9 +96,9 @@ describe('routes', () => {
   it('appends rules 10 apart, lists them by position, and moves one with a PATCH', async () => {
     const before = (await t.inject({ method: 'GET', url: '/api/v1/routes' })).json().items.length;
     const a = (await post('/api/v1/routes', { name: 'a', match: { owners: ['payments'] }, teams: [], channels: [channelId] })).json();
-    const b = await post('/api/v1/routes', { name: 'b', match: { priorities: [1], severities: ['critical'], labels: { team: 'checkout' } }, teams: [], channels: [], escalationChainId: 'esc_01ABC', continue: true });
+    const b = await post('/api/v1/routes', { name: 'b', match: { priorities: [1], severities: ['critical'], labels: { team: 'checkout' } }, teams: [], channels: [], escalationChainId: chainId, continue: true });
     expect(b.statusCode, b.body).toBe(201);
-    expect(b.json()).toMatchObject({ id: expect.stringMatching(/^rte_/), position: a.position + 10, escalationChainId: 'esc_01ABC', continue: true, version: 1 });
+    expect(b.json()).toMatchObject({ id: expect.stringMatching(/^rte_/), position: a.position + 10, escalationChainId: chainId, continue: true, version: 1 });
     const moved = await t.inject({ method: 'PATCH', url: `/api/v1/routes/${b.json().id}`, headers: { 'if-match': '"1"' }, payload: { position: a.position - 1 } });
     expect(moved.json()).toMatchObject({ position: a.position - 1, version: 2 });
     const order = (await t.inject({ method: 'GET', url: '/api/v1/routes' })).json().items.map((r: { id: string }) => r.id);
@@ -130,8 +132,10 @@ describe('routes', () => {
     const fresh = await buildTestApp();
     try {
       expect((await fresh.inject({ method: 'GET', url: '/api/v1/routes/default' })).json()).toEqual({ teams: [], channels: [], escalationChainId: null, version: 0, updatedAt: null });
-      const set = await fresh.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [], escalationChainId: 'esc_1' } });
-      expect(set.json()).toMatchObject({ escalationChainId: 'esc_1', version: 1 });
+      const lead = (await fresh.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Lead' }) })).json().id;
+      const chain = (await fresh.inject({ method: 'POST', url: '/api/v1/escalation-chains', payload: { name: 'lead', steps: [{ afterMinutes: 30, targets: [{ type: 'contact', id: lead }] }] } })).json().id;
+      const set = await fresh.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [], escalationChainId: chain } });
+      expect(set.json()).toMatchObject({ escalationChainId: chain, version: 1 });
       expect(set.headers.etag).toBe('"1"');
       expectProblem(await fresh.inject({ method: 'PUT', url: '/api/v1/routes/default', headers: { 'if-match': '"0"' }, payload: { teams: [], channels: [] } }), 409);
       const unknown = await fresh.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: ['team_nothing'], channels: [] } });
@@ -208,10 +212,10 @@ describe('who may call the routing routes', () => {
 
 describe('replay', () => {
   it('rebuilds teams, routes, the default route and KPI labels from the events, row for row', async () => {
-    await post('/api/v1/routes', { name: 'kept for replay', match: { labels: { team: 'x' } }, teams: [], channels: [channelId], escalationChainId: 'esc_9' });
+    await post('/api/v1/routes', { name: 'kept for replay', match: { labels: { team: 'x' } }, teams: [], channels: [channelId], escalationChainId: chainId });
     await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [channelId] } });
     const report = await replay(t.store.db);
-    for (const table of ['teams', 'routes', 'default_route', 'kpis']) {
+    for (const table of ['teams', 'routes', 'default_route', 'kpis', 'escalation_chains']) {
       const found = report.tables.find((x) => x.table === table);
       expect(found?.rows, `${table}: ${formatReplayReport(report)}`).toBeGreaterThan(0);
       expect(found?.differences, `${table}: ${formatReplayReport(report)}`).toBe(0);

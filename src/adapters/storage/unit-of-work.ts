@@ -15,6 +15,7 @@ import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
 import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
 import { actionLinkRepo } from './action-links.repo.ts';
+import { escalationChainRepo } from './escalation-chains.repo.ts';
 import { routeRepo } from './routes.repo.ts';
 import { teamRepo } from './teams.repo.ts';
 
@@ -39,6 +40,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   silences: silenceRepo(q),
   maintenanceWindows: maintenanceWindowRepo(q),
   actionLinks: actionLinkRepo(q),
+  escalationChains: escalationChainRepo(q),
   teams: teamRepo(q),
   routes: routeRepo(q),
 });

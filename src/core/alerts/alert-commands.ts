@@ -1,3 +1,4 @@
+import { notifyEscalationStep, tellEscalated } from '../escalation/escalate.ts';
 import { notFound } from '../errors.ts';
 import type { EventMeta, TxPorts, UnitOfWork } from '../ports.ts';
 import type { Alert } from './alert.ts';
@@ -6,7 +7,7 @@ import { decideAcknowledge, decideOnTime, decideResolve } from './decide.ts';
 import { policyFor } from './judgement.ts';
 import { notifyOpening } from './handle-judgements.ts';
 import { holdersAt, reconsiderSilence } from './silencing.ts';
-import { queueNotifications, type AlertDeps } from './notify.ts';
+import { messageFor, queueNotifications, type AlertDeps } from './notify.ts';
 
 export interface AlertCommandDeps extends AlertDeps {
   readonly uow: UnitOfWork;
@@ -34,9 +35,9 @@ export async function acknowledgeIn(tx: TxPorts, deps: AlertDeps, id: string, no
   const policy = kpi === null ? deps.settings.policy : policyFor(deps.settings.policy, kpi);
   const saved = withTimer(alert, policy, kpi?.cooldownMinutes ?? DEFAULT_COOLDOWN_MINUTES);
   // Incident tools (PagerDuty, Opsgenie) that were told of the alert are told it is acknowledged.
-  if (alert.openingNotified && kpi !== null) {
-    await queueNotifications(tx, deps, alert, kpi, [], 'acknowledged', `Acknowledged by ${meta.actor}${note ? `: ${note}` : ''}.`);
-  }
+  const detail = `Acknowledged by ${meta.actor}${note ? `: ${note}` : ''}.`;
+  if (alert.openingNotified && kpi !== null) await queueNotifications(tx, deps, alert, kpi, [], 'acknowledged', detail);
+  await tellEscalated(tx, deps, alert, 'acknowledged', messageFor(alert, 'acknowledged', detail));
   await tx.alerts.update(saved);
   return saved;
 }
@@ -46,10 +47,9 @@ export async function resolveIn(tx: TxPorts, deps: AlertDeps, id: string, note: 
   const current = await lockAlert(tx, id);
   const alert = await appendToAlert(tx, current, decideResolve(current, meta.actor, 'manual', note, deps.clock.now()), meta);
   const kpi = await tx.kpis.get(alert.kpiId);
-  if (alert.openingNotified && kpi !== null) {
-    const detail = `Resolved by ${meta.actor}${note ? `: ${note}` : ''}.`;
-    await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'resolved', detail);
-  }
+  const detail = `Resolved by ${meta.actor}${note ? `: ${note}` : ''}.`;
+  if (alert.openingNotified && kpi !== null) await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'resolved', detail);
+  await tellEscalated(tx, deps, alert, 'resolved', messageFor(alert, 'resolved', detail));
   await tx.alerts.update(alert);
   return alert;
 }
@@ -115,6 +115,7 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
       await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'reminder');
       alert = { ...alert, lastNotifiedAt: now };
     }
+    if (intent.type === 'escalation_step') alert = await notifyEscalationStep(tx, deps, alert, intent.step, now, meta);
     if (intent.type === 'escalate') {
       const owners = await tx.alerts.ownerContacts(kpi.owner);
       const event = { type: 'AlertEscalated' as const, data: { id, contactIds: owners.map((c) => c.id), afterMinutes: policy.escalateAfterMinutes, at: now.toISOString() } };

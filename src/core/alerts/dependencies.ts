@@ -1,3 +1,4 @@
+import { rulesLoader, startEscalation, tellEscalated } from '../escalation/escalate.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
@@ -6,7 +7,7 @@ import type { Alert } from './alert.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideResolve, type Decision } from './decide.ts';
 import { policyFor, type SeriesJudgement } from './judgement.ts';
-import { queueMessage, queueNotifications, type AlertDeps } from './notify.ts';
+import { messageFor, queueMessage, queueNotifications, type AlertDeps } from './notify.ts';
 import { openPlainAlert } from './open-plain.ts';
 import type { Message } from './render.ts';
 import { notifiedAt, type RunNotices } from './run-notices.ts';
@@ -86,6 +87,7 @@ export async function sourceStateOfRun(
     const queued = await queueMessage(tx, deps, alert, { id: kpi.id, indicator: alert.indicator, priority, owner: kpi.owner, labels: kpi.labels }, audience.contacts, 'opened', { subject: alert.subject, body: alert.body });
     alert = notifiedAt(alert, queued, now);
   }
+  alert = await startEscalation(tx, alert, kpi, rulesLoader(tx), meta);
   await tx.alerts.insert(withTimer(alert, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
 }
 
@@ -95,13 +97,14 @@ async function resolveUnreachable(tx: TxPorts, deps: AlertDeps, meta: EventMeta,
     const current = await tx.alerts.lock(candidate.id);
     if (current === null || current.status === 'resolved') continue;
     const alert = await appendToAlert(tx, current, decideResolve(current, 'system', 'ran_again', null, now), meta);
+    const detail = `The ${alert.indicator} answers again; its KPIs are watched again.`;
     if (alert.openingNotified) {
       const kpi = await tx.kpis.get(alert.kpiId);
       const owner = kpi?.owner ?? alert.key.slice(dataSourceId.length + 1);
       const { contacts } = await ownerAudience(tx, dataSourceId, owner);
-      await queueNotifications(tx, deps, alert, { id: alert.kpiId, indicator: alert.indicator, priority: alert.priority, owner, labels: kpi?.labels ?? {} }, contacts, 'resolved',
-        `The ${alert.indicator} answers again; its KPIs are watched again.`);
+      await queueNotifications(tx, deps, alert, { id: alert.kpiId, indicator: alert.indicator, priority: alert.priority, owner, labels: kpi?.labels ?? {} }, contacts, 'resolved', detail);
     }
+    await tellEscalated(tx, deps, alert, 'resolved', messageFor(alert, 'resolved', detail));
     await tx.alerts.update(alert);
   }
 }

@@ -1,3 +1,4 @@
+import { rulesLoader, startEscalation, tellEscalated } from '../escalation/escalate.ts';
 import type { BreachReason } from '../executions/outcome.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
@@ -99,7 +100,11 @@ export async function finishRun(
       : await queueMessage(tx, deps, tell[0]!, n.kpi, contacts, 'opened', groupOpening(deps, n, tell), { alertIds: tell.map((a) => a.id), link: alertsLink(deps.settings, n.kpi.id) });
     for (const a of tell) told.set(a.id, notifiedAt(a, queued, now));
   }
-  for (const o of n.opening) await tx.alerts.insert(withTimer(told.get(o.alert.id) ?? o.alert, policy, n.kpi.cooldownMinutes));
+  const rules = rulesLoader(tx);
+  for (const o of n.opening) {
+    const alert = await startEscalation(tx, told.get(o.alert.id) ?? o.alert, n.kpi, rules, meta);
+    await tx.alerts.insert(withTimer(alert, policy, n.kpi.cooldownMinutes));
+  }
 
   const resolvedTell = n.resolving.filter((r) => r.notify);
   if (resolvedTell.length > 0) {
@@ -112,7 +117,10 @@ export async function finishRun(
         { alertIds: resolvedTell.map((r) => r.alert.id), link });
     }
   }
-  for (const r of n.resolving) await tx.alerts.update(r.alert);
+  for (const r of n.resolving) {
+    await tellEscalated(tx, deps, r.alert, 'resolved', messageFor(r.alert, 'resolved', r.detail));
+    await tx.alerts.update(r.alert);
+  }
   return { opened: n.opening.map((o) => o.alert.id), resolved: n.resolving.map((r) => r.alert.id) };
 }
 

@@ -1,10 +1,11 @@
+import { rulesLoader, startEscalation, tellEscalated } from '../escalation/escalate.ts';
 import type { EventMeta } from '../ports.ts';
 import type { AlertCommandDeps } from './alert-commands.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
 import { decideResolve } from './decide.ts';
 import { notifyOpening } from './handle-judgements.ts';
 import { policyFor } from './judgement.ts';
-import { queueNotifications } from './notify.ts';
+import { messageFor, queueNotifications } from './notify.ts';
 import { openPlainAlert } from './open-plain.ts';
 import { renderStale } from './render-kpi-state.ts';
 import { failingSeverity } from './severity.ts';
@@ -36,7 +37,8 @@ export async function alertOnStale(deps: AlertCommandDeps, stale: readonly Stale
         kind: 'stale', severity, executionId: '', error: null, render: (link) => renderStale(kpi, severity, s.since, link),
       }, now, silenceLoader(tx, now));
       const told = notifyNow ? await notifyOpening(tx, deps, alert, kpi, now) : alert;
-      await tx.alerts.insert(withTimer(told, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
+      const escalating = await startEscalation(tx, told, kpi, rulesLoader(tx), meta);
+      await tx.alerts.insert(withTimer(escalating, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
       return 1;
     });
   }
@@ -47,9 +49,9 @@ export async function alertOnStale(deps: AlertCommandDeps, stale: readonly Stale
       if (current === null || current.status === 'resolved') return 0;
       const alert = await appendToAlert(tx, current, decideResolve(current, 'system', 'ran_again', null, now), meta);
       const kpi = await tx.kpis.get(alert.kpiId);
-      if (alert.openingNotified && kpi !== null) {
-        await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'resolved', kpi.active ? `${kpi.indicator} runs again.` : `${kpi.indicator} was deactivated.`);
-      }
+      const detail = kpi === null || kpi.active ? `${alert.indicator} runs again.` : `${kpi.indicator} was deactivated.`;
+      if (alert.openingNotified && kpi !== null) await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'resolved', detail);
+      await tellEscalated(tx, deps, alert, 'resolved', messageFor(alert, 'resolved', detail));
       await tx.alerts.update(alert);
       return 1;
     });

@@ -80,6 +80,8 @@ export async function deleteChannel(deps: CommandDeps, id: string, expectedVersi
     if (teamIds.length + routeIds.length > 0) {
       throw conflict(`channel ${id} is named by ${[...teamIds, ...routeIds].join(', ')}; remove it from them first`, { teamIds, routeIds });
     }
+    const chains = await tx.escalationChains.referencing({ type: 'channel', id });
+    if (chains.length > 0) throw conflict(`channel ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { name, kind, settings, kpis, owners, active } = current;
     await tx.events.append(streamIds.channel(id), current.version, [{ type: 'ChannelDeleted', data: { id, channel: { name, kind, settings, kpis, owners, active } } }], meta);
     await tx.channels.remove(id);

@@ -52,6 +52,8 @@ export async function deleteContact(deps: CommandDeps, id: string, expectedVersi
     if (users.length > 0) throw conflict(`contact ${id} is a contact of KPIs ${users.join(', ')}; remove it from them first`, { kpiIds: users });
     const teams = await tx.teams.referencing({ contactId: id });
     if (teams.length > 0) throw conflict(`contact ${id} is a member of teams ${teams.join(', ')}; remove it from them first`, { teamIds: teams });
+    const chains = await tx.escalationChains.referencing({ type: 'contact', id });
+    if (chains.length > 0) throw conflict(`contact ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = current;
     await tx.events.append(streamIds.contact(id), current.version, [{ type: 'ContactDeleted', data: { id, contact: fields } }], meta);
     await tx.contacts.remove(id);

@@ -59,13 +59,12 @@ export const routingRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db
     const contacts = await deps.uow.read.contacts.getMany(kpi.contactIds);
     const { routing: view, recipients } = await routeNotification(deps.uow.read, routing, kpi, severity, contacts, 'opened');
     const { decision } = view;
-    const chainId = decision.escalationChainId;
+    const chain = decision.escalationChainId === null ? null : await deps.uow.read.escalationChains.get(decision.escalationChainId);
     return {
       matched: decision.matchedRouteIds.map((id) => ({ id, name: view.rules.find((r) => r.id === id)?.name ?? id })),
       usedDefault: decision.usedDefault,
       teams: view.teams.map((t) => ({ id: t.id, name: t.name })),
-      // The chains' names come with the escalation chains; until then the id stands for the name.
-      escalationChain: chainId === null ? null : { id: chainId, name: chainId },
+      escalationChain: chain === null ? null : { id: chain.id, name: chain.name },
       severity,
       recipients: recipients.map(({ kind, channel, address, contactId, via }) => ({ kind, channel, address, contactId, via })),
     };
