@@ -164,3 +164,74 @@ export interface User {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** GET /teams: a group of contacts with the channels that reach it. */
+export interface Team {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly members: readonly string[];
+  readonly channels: readonly string[];
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What a route matches; an absent matcher matches every alert, `labels` every listed label equal. */
+export interface RouteMatch {
+  readonly owners?: readonly string[];
+  readonly priorities?: readonly (1 | 2)[];
+  readonly severities?: readonly Severity[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** GET /routes (ordered by position): the first matching rule decides, unless it says `continue`. */
+export interface AlertRoute {
+  readonly id: string;
+  readonly name: string;
+  readonly position: number;
+  readonly match: RouteMatch;
+  readonly teams: readonly string[];
+  readonly channels: readonly string[];
+  readonly escalationChainId: string | null;
+  readonly continue: boolean;
+  readonly version: number;
+}
+
+/** GET /routes/default: where an alert goes when no rule matched. */
+export interface DefaultRoute {
+  readonly teams: readonly string[];
+  readonly channels: readonly string[];
+  readonly escalationChainId: string | null;
+}
+
+/** POST /routes/test: where an alert of a KPI would go. `via`: 'kpi' | 'team:<id>' | 'route:<id>' | 'channel'. */
+export interface RouteTest {
+  readonly matched: readonly { readonly id: string; readonly name: string }[];
+  readonly usedDefault: boolean;
+  readonly teams: readonly { readonly id: string; readonly name: string }[];
+  readonly escalationChain: { readonly id: string; readonly name: string } | null;
+  readonly recipients: readonly { readonly kind: string; readonly channel: string; readonly address: string; readonly contactId: string | null; readonly via: string }[];
+}
+
+export type EscalationTargetType = 'team' | 'contact' | 'channel';
+export type EscalationKind = 'email' | 'sms';
+
+/** One step of a chain: due `afterMinutes` after the alert opened; `kinds` absent = the target's usual ways. */
+export interface EscalationStep {
+  readonly afterMinutes: number;
+  readonly targets: readonly { readonly type: EscalationTargetType; readonly id: string; readonly kinds?: readonly EscalationKind[] }[];
+}
+
+/** GET /escalation-chains: steps, strictly ascending in afterMinutes; stopped by acknowledgement or resolution. */
+export interface EscalationChain {
+  readonly id: string;
+  readonly name: string;
+  readonly steps: readonly EscalationStep[];
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}

@@ -53,6 +53,8 @@ export interface KpiFields {
   subjectTemplate: string;
   descriptionTemplate: string;
   contactIds: string[];
+  /** `{ team: 'payments' }`: what routes match on, and `{labels.team}` in templates. */
+  labels: Record<string, string>;
   cooldownMinutes: number;
   timeoutSeconds: number;
   active: boolean;
