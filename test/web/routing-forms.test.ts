@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertRoute, EscalationChain } from '../../web/src/api/admin-types.ts';
 import { blankChain, chainBodyOf, chainFormOf, delayText, nextStep, stepsText } from '../../web/src/api/chain-form.ts';
 import { labelRowsOf, labelsOf, labelsText } from '../../web/src/api/labels.ts';
-import { blankRoute, matchText, routeBodyOf, routeFormOf } from '../../web/src/api/route-form.ts';
+import { blankRoute, matchText, moveChanges, routeBodyOf, routeFormOf } from '../../web/src/api/route-form.ts';
 import { bodyOf, emptyForm } from '../../web/src/api/kpi-form.ts';
 
 describe('the labels editor', () => {
@@ -85,5 +85,34 @@ describe('the escalation steps editor', () => {
     expect(chainBodyOf(chainFormOf(chain))).toEqual({ name: 'On-call', steps: chain.steps });
     expect(stepsText(chain.steps, (type, id) => `${id.toUpperCase()}`)).toBe('now: team TEAM_1 by email; after 2 h 30 min: contact CON_1');
     expect([delayText(0), delayText(10), delayText(60)]).toEqual(['now', 'after 10 min', 'after 1 h']);
+  });
+});
+
+describe('moving a route', () => {
+  const r = (id: string, position: number) => ({ id, version: 1, position });
+
+  it('given the gaps the API leaves, then one change to a position between the new neighbours', () => {
+    const routes = [r('a', 10), r('b', 20), r('c', 30)];
+    expect(moveChanges(routes, 2, -1)).toEqual([{ id: 'c', version: 1, position: 15 }]);
+    expect(moveChanges(routes, 0, 1)).toEqual([{ id: 'a', version: 1, position: 25 }]);
+  });
+
+  it('given a move to either end, then a position beyond the last or before the first, never below 0', () => {
+    expect(moveChanges([r('a', 10), r('b', 20)], 0, 1)).toEqual([{ id: 'a', version: 1, position: 30 }]);
+    expect(moveChanges([r('a', 10), r('b', 20)], 1, -1)).toEqual([{ id: 'b', version: 1, position: 4 }]);
+    expect(moveChanges([r('a', 0), r('b', 20)], 1, -1)).toEqual([{ id: 'b', version: 1, position: 10 }, { id: 'a', version: 1, position: 20 }]);
+  });
+
+  it('given no room between the neighbours (equal or adjacent positions), then every route renumbered in the new order, unchanged ones left alone', () => {
+    expect(moveChanges([r('a', 10), r('b', 11), r('c', 30)], 2, -1)).toEqual([{ id: 'c', version: 1, position: 20 }, { id: 'b', version: 1, position: 30 }]);
+    expect(moveChanges([r('a', 5), r('b', 5), r('c', 5)], 0, 1)).toEqual([
+      { id: 'b', version: 1, position: 10 }, { id: 'a', version: 1, position: 20 }, { id: 'c', version: 1, position: 30 },
+    ]);
+    expect(moveChanges([r('a', 5), r('b', 5), r('c', 5)], 1, -1)).toEqual([{ id: 'b', version: 1, position: 2 }]);
+  });
+
+  it('given the first moved up or the last moved down, then nothing', () => {
+    expect(moveChanges([r('a', 10), r('b', 20)], 0, -1)).toEqual([]);
+    expect(moveChanges([r('a', 10), r('b', 20)], 1, 1)).toEqual([]);
   });
 });

@@ -112,7 +112,9 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     await page.getByLabel('Label 1 name').fill('Tier');
     await page.getByLabel('Label 1 value').fill('gold');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await poll(() => page.getByRole('group', { name: 'Labels' }).locator('.field-error').count()).toBe(1); // the API's rule for names, under the group
+    // The API's rule for names, by the row.
+    await poll(() => page.getByLabel('Label 1 name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('group', { name: 'Labels' }).locator('.field-error').innerText()).toMatch(/^a label name is lower case letters/);
     await page.getByLabel('Label 1 name').fill('tier');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await heading(page, 'Deposits per hour');

@@ -51,3 +51,34 @@ export function matchText(m: RouteMatch): string {
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : 'every alert';
 }
+
+/** The gap the API leaves between appended routes (its POSITION_STEP). */
+const STEP = 10;
+
+/** One PATCH /routes/{id} `{ position }` of a move. */
+export interface PositionChange {
+  readonly id: string;
+  readonly version: number;
+  readonly position: number;
+}
+
+/**
+ * The changes that move `routes[index]` one place up (-1) or down (+1). Routes are tried by position,
+ * equal positions by id, so the moved route needs a position strictly between its new neighbours': one
+ * change when there is room (the API leaves gaps; none below 0), else every route renumbered 10, 20, … in the new order.
+ * `routes` is the list as GET /routes orders it; an impossible move gives no changes.
+ */
+export function moveChanges(routes: readonly Pick<AlertRoute, 'id' | 'version' | 'position'>[], index: number, by: -1 | 1): PositionChange[] {
+  const target = index + by;
+  const moved = routes[index];
+  if (!moved || target < 0 || target >= routes.length) return [];
+  const order = routes.filter((_, i) => i !== index);
+  order.splice(target, 0, moved);
+  const before = order[target - 1]?.position;
+  const after = order[target + 1]?.position;
+  const low = before ?? -1; // positions stay at 0 or above
+  const high = after ?? (before ?? 0) + 2 * STEP;
+  const middle = Math.floor((low + high) / 2);
+  if (middle > low && middle < high) return [{ id: moved.id, version: moved.version, position: middle }];
+  return order.flatMap((r, i) => (r.position === (i + 1) * STEP ? [] : [{ id: r.id, version: r.version, position: (i + 1) * STEP }]));
+}

@@ -50,7 +50,7 @@ export function RouteEditor({ route, options, onClose }: { route: AlertRoute | n
             </label>
           ))}
         </fieldset>
-        <LabelsEditor legend="KPI labels" rows={form.labels} onChange={(labels) => set('labels', labels)} error={errorFor(err, 'match/labels')}
+        <LabelsEditor legend="KPI labels" rows={form.labels} onChange={(labels) => set('labels', labels)} errors={err} path="match/labels"
           hint="Every label listed must be equal on the KPI" />
       </fieldset>
       <fieldset><legend>Sends to</legend>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AlertRoute } from '../api/admin-types.ts';
 import { api } from '../api/client.ts';
-import { matchText } from '../api/route-form.ts';
+import { matchText, moveChanges } from '../api/route-form.ts';
 import type { Page } from '../api/types.ts';
 import { useAction } from '../api/use-action.ts';
 import { nameIn, namesIn, useNamed } from '../api/use-named.ts';
@@ -30,18 +30,14 @@ export function RoutesPage() {
     if (!window.confirm(`Delete the route ${r.name}?`)) return;
     void change.run(async () => { await api.delete(`routes/${encodeURIComponent(r.id)}`); routes.reload(); });
   };
-  // Moving past a neighbour takes its position; the API shifts the others.
-  const move = (r: AlertRoute, by: -1 | 1) => {
-    const neighbour = items[items.indexOf(r) + by];
-    if (!neighbour) return;
-    void change.run(async () => {
-      try {
-        await api.patch(`routes/${encodeURIComponent(r.id)}`, { position: neighbour.position }, r.version);
-      } finally {
-        routes.reload(); // a refusal (someone else moved it) shows the order as it now is
-      }
-    });
-  };
+  // One PATCH when the API's gaps leave room, else the routes renumbered one by one (each with its own If-Match).
+  const move = (index: number, by: -1 | 1) => void change.run(async () => {
+    try {
+      for (const c of moveChanges(items, index, by)) await api.patch(`routes/${encodeURIComponent(c.id)}`, { position: c.position }, c.version);
+    } finally {
+      routes.reload(); // a refusal (someone else changed one meanwhile) shows the order as it now is
+    }
+  });
   return (
     <section>
       <div className="page-head">
@@ -72,8 +68,8 @@ export function RoutesPage() {
                 <td>{r.escalationChainId ? nameIn(options.chains, r.escalationChainId) : '—'}</td>
                 <td>{r.continue ? 'continue' : 'stop'}</td>
                 <td className="actions">
-                  <button type="button" className="secondary" disabled={i === 0 || change.busy} onClick={() => move(r, -1)} aria-label={`Move ${r.name} up`}>Up</button>
-                  <button type="button" className="secondary" disabled={i === items.length - 1 || change.busy} onClick={() => move(r, 1)} aria-label={`Move ${r.name} down`}>Down</button>
+                  <button type="button" className="secondary" disabled={i === 0 || change.busy} onClick={() => move(i, -1)} aria-label={`Move ${r.name} up`}>Up</button>
+                  <button type="button" className="secondary" disabled={i === items.length - 1 || change.busy} onClick={() => move(i, 1)} aria-label={`Move ${r.name} down`}>Down</button>
                   <button type="button" className="secondary" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>Edit</button>
                   <button type="button" className="secondary" onClick={() => del(r)} aria-label={`Delete ${r.name}`}>Delete</button>
                   <HistoryLink type="route" id={r.id} name={r.name} />

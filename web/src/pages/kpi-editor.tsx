@@ -3,7 +3,6 @@ import { api, ApiError } from '../api/client.ts';
 import { bodyOf, emptyForm, formOf, type KpiForm } from '../api/kpi-form.ts';
 import type { DefinitionTest, Kpi, Named, Page } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
-import { errorFor } from '../api/use-action.ts';
 import { AlertPolicyFields } from '../components/alert-policy-fields.tsx';
 import { BacktestView, useBacktestJob } from '../components/backtest-panel.tsx';
 import { ChoiceList } from '../components/choice-list.tsx';
@@ -89,7 +88,7 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
           </Field>
           <ChoiceList legend="Contacts notified" name="contactIds" options={contacts} chosen={form.contactIds} onChange={(contactIds) => setForm((f) => ({ ...f, contactIds }))}
             error={err('contactIds')} empty="No contacts yet." />
-          <LabelsEditor legend="Labels" rows={form.labels} onChange={(labels) => setForm((f) => ({ ...f, labels }))} error={errorFor(errors, 'labels')}
+          <LabelsEditor legend="Labels" rows={form.labels} onChange={(labels) => setForm((f) => ({ ...f, labels }))} errors={errors} path="labels"
             hint="Routes match on them; templates can say {labels.name}" />
           <label className="inline"><input type="checkbox" name="active" checked={form.active} onChange={set('active')} /> Active (runs on its schedule)</label>
         </fieldset>
