@@ -32,6 +32,7 @@ export function StepsEditor({ steps, onChange, options, errors }: {
           </div>
           {step.targets.map((t, k) => (
             <TargetRow key={k} label={`Step ${i + 1} target ${k + 1}`} target={t} options={options} error={errors[`steps/${i}/targets/${k}/id`] ?? errors[`steps/${i}/targets/${k}`]}
+              kindsError={errors[`steps/${i}/targets/${k}/kinds`]}
               onChange={(target) => setStep(i, { ...step, targets: step.targets.map((x, j) => (j === k ? target : x)) })}
               onRemove={step.targets.length > 1 ? () => setStep(i, { ...step, targets: step.targets.filter((_, j) => j !== k) }) : undefined} />
           ))}
@@ -49,8 +50,8 @@ export function StepsEditor({ steps, onChange, options, errors }: {
   );
 }
 
-function TargetRow({ label, target, options, error, onChange, onRemove }: {
-  label: string; target: TargetForm; options: TargetOptions; error: string | undefined; onChange: (t: TargetForm) => void; onRemove: (() => void) | undefined;
+function TargetRow({ label, target, options, error, kindsError, onChange, onRemove }: {
+  label: string; target: TargetForm; options: TargetOptions; error: string | undefined; kindsError: string | undefined; onChange: (t: TargetForm) => void; onRemove: (() => void) | undefined;
 }) {
   const choices = options[target.type];
   return (
@@ -76,6 +77,7 @@ function TargetRow({ label, target, options, error, onChange, onRemove }: {
             </label>
           ))}
           <span className="muted small">None ticked: as the KPI's priority says</span>
+          {kindsError && <span className="field-error">{kindsError}</span>}
         </fieldset>
       )}
       {onRemove && <button type="button" className="secondary" aria-label={`Remove ${label.toLowerCase()}`} onClick={onRemove}>Remove</button>}
