@@ -90,7 +90,7 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     await testForm.getByLabel('Alert of the KPI').selectOption({ label: 'Deposits per hour' });
     await testForm.getByRole('button', { name: 'Show where it goes' }).click();
     const result = testForm.getByRole('region', { name: 'Where it goes' });
-    await poll(() => result.innerText()).toMatch(/Routes matched\s+Payments\s+Teams\s+Payments on-call\s+Escalation chain\s+Payments escalation/);
+    await poll(() => result.innerText()).toMatch(/Severity\s+\w+\s+Routes matched\s+Payments\s+Teams\s+Payments on-call\s+Escalation chain\s+Payments escalation/);
     expect(await result.getByRole('row').filter({ hasText: 'ann@example.com' }).innerText()).toContain('team Payments on-call');
     await shot('routes-tested');
 
@@ -115,7 +115,7 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     await page.getByRole('button', { name: 'Save changes' }).click();
     // The API's rule for names, by the row.
     await poll(() => page.getByLabel('Label 1 name').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByRole('group', { name: 'Labels' }).locator('.field-error').innerText()).toMatch(/^a label name is lower case letters/);
+    expect(await page.getByRole('group', { name: 'Labels' }).locator('.field-error').count()).toBe(1);
     await page.getByLabel('Label 1 name').fill('tier');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await heading(page, 'Deposits per hour');
@@ -133,7 +133,7 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     expect((await call<{ items: AlertRoute[] }>('GET', '/routes')).items.map((r) => r.name)).toEqual(['Gold tier', 'Payments']);
     await testForm.getByLabel('Alert of the KPI').selectOption({ label: 'Deposits per hour' });
     await testForm.getByRole('button', { name: 'Show where it goes' }).click();
-    await poll(() => result.innerText()).toMatch(/Routes matched\s+Gold tier\s+Teams\s+none\s+Escalation chain\s+none/);
+    await poll(() => result.innerText()).toMatch(/Severity\s+\w+\s+Routes matched\s+Gold tier\s+Teams\s+none\s+Escalation chain\s+none/);
 
     // The default route, saved through its form.
     const defaults = page.getByRole('form', { name: 'Default route' });

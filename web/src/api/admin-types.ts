@@ -206,15 +206,20 @@ export interface DefaultRoute {
   readonly teams: readonly string[];
   readonly channels: readonly string[];
   readonly escalationChainId: string | null;
+  /** 0 = never set. */
+  readonly version: number;
+  readonly updatedAt: string | null;
 }
 
-/** POST /routes/test: where an alert of a KPI would go. `via`: 'kpi' | 'team:<id>' | 'route:<id>' | 'channel'. */
+/** POST /routes/test: where an alert of a KPI would go. `via`: 'kpi' | 'team:<id>' | 'route:<id>' ('route:default') | 'channel'. */
 export interface RouteTest {
   readonly matched: readonly { readonly id: string; readonly name: string }[];
   readonly usedDefault: boolean;
+  /** The severity judged (the one asked for, or what a 50 % deviation gives). */
+  readonly severity: Severity;
   readonly teams: readonly { readonly id: string; readonly name: string }[];
   readonly escalationChain: { readonly id: string; readonly name: string } | null;
-  readonly recipients: readonly { readonly kind: string; readonly channel: string; readonly address: string; readonly contactId: string | null; readonly via: string }[];
+  readonly recipients: readonly { readonly kind: ChannelKind; readonly channel: string; readonly address: string; readonly contactId: string | null; readonly via: string }[];
 }
 
 export type EscalationTargetType = 'team' | 'contact' | 'channel';

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { SEVERITIES, type RouteTest } from '../api/admin-types.ts';
+import { KIND_LABELS } from '../api/channel-form.ts';
 import { api } from '../api/client.ts';
 import type { Kpi, Page } from '../api/types.ts';
 import { useAction } from '../api/use-action.ts';
@@ -11,7 +12,7 @@ import { ErrorMessage } from './status.tsx';
 function viaText(via: string, result: RouteTest): string {
   const [kind, id] = via.split(':');
   if (kind === 'team') return `team ${result.teams.find((t) => t.id === id)?.name ?? id}`;
-  if (kind === 'route') return `route ${result.matched.find((r) => r.id === id)?.name ?? (result.usedDefault ? 'default' : id)}`;
+  if (kind === 'route') return id === 'default' ? 'the default route' : `route ${result.matched.find((r) => r.id === id)?.name ?? id}`;
   if (kind === 'kpi') return "the KPI's contacts";
   if (kind === 'channel') return 'a channel serving the KPI';
   return via;
@@ -61,6 +62,7 @@ function TestResult({ result }: { result: RouteTest }) {
   return (
     <section className="stack route-test-result" aria-label="Where it goes">
       <dl className="figures wide">
+        <div><dt>Severity</dt><dd>{result.severity}</dd></div>
         <div><dt>Routes matched</dt><dd>{result.matched.length ? result.matched.map((r) => r.name).join(', ') : 'none: the default route'}</dd></div>
         <div><dt>Teams</dt><dd>{result.teams.length ? result.teams.map((t) => t.name).join(', ') : 'none'}</dd></div>
         <div><dt>Escalation chain</dt><dd>{result.escalationChain?.name ?? 'none'}</dd></div>
@@ -71,7 +73,7 @@ function TestResult({ result }: { result: RouteTest }) {
           <thead><tr><th scope="col">Recipient</th><th scope="col">Kind</th><th scope="col">Channel</th><th scope="col">Through</th></tr></thead>
           <tbody>
             {result.recipients.map((r, i) => (
-              <tr key={i}><td className="wrap">{r.address}</td><td>{r.kind}</td><td>{r.channel}</td><td>{viaText(r.via, result)}</td></tr>
+              <tr key={i}><td className="wrap">{r.address}</td><td>{KIND_LABELS[r.kind] ?? r.kind}</td><td>{r.channel}</td><td>{viaText(r.via, result)}</td></tr>
             ))}
             {result.recipients.length === 0 && <tr><td colSpan={4} className="muted">Nobody: this alert would reach no one.</td></tr>}
           </tbody>
