@@ -9,6 +9,7 @@ import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
 import type { SilenceEvent } from './silences/silence-events.ts';
 import type { MaintenanceWindowEvent } from './maintenance/window-events.ts';
+import type { RoutingEvent } from './routing/routing-events.ts';
 
 /**
  * The closed union of domain events, named in the past tense. Each *Created event carries the full
@@ -62,7 +63,8 @@ export type DomainEvent =
   | { readonly type: 'KpiBackToNormal'; readonly data: { readonly id: string; readonly runId: string; readonly key: string | null; readonly value: number; readonly baseline: number | null; readonly at: string } }
   | AlertEvent
   | SilenceEvent
-  | MaintenanceWindowEvent;
+  | MaintenanceWindowEvent
+  | RoutingEvent;
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -75,4 +77,7 @@ export const streamIds = {
   silence: (id: string) => `silence-${id}`,
   channel: (id: string) => `channel-${id}`,
   maintenanceWindow: (id: string) => `maintenancewindow-${id}`,
+  team: (id: string) => `team-${id}`,
+  route: (id: string) => `route-${id}`,
+  defaultRoute: () => 'defaultroute-default',
 } as const;

@@ -8,6 +8,7 @@ import type { ExecutionRepo } from './executions/ports.ts';
 import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 import type { SilenceRepo } from './silences/silence-ports.ts';
 import type { MaintenanceWindowRepo } from './maintenance/window-ports.ts';
+import type { RouteRepo, TeamRepo } from './routing/routing-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
 export interface Clock {
@@ -122,6 +123,8 @@ export interface TxPorts {
   readonly outbox: OutboxRepo;
   readonly silences: SilenceRepo;
   readonly maintenanceWindows: MaintenanceWindowRepo;
+  readonly teams: TeamRepo;
+  readonly routes: RouteRepo;
 }
 
 export interface UnitOfWork {

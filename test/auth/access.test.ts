@@ -42,7 +42,7 @@ describe('access decisions', () => {
   it('roles: viewers read but never write or read the audit trail; editors do all but administration', () => {
     const viewer = principalOfClaims({ userId: 'usr_v', username: 'v', role: 'viewer', sessionId: 'ses_1' });
     const editor = principalOfClaims({ userId: 'usr_e', username: 'e', role: 'editor', sessionId: 'ses_2' });
-    expect(SCOPES.filter((s) => decideAccess(s, viewer) === 'allow')).toEqual(['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'channels:read', 'config:read']);
+    expect(SCOPES.filter((s) => decideAccess(s, viewer) === 'allow')).toEqual(['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'channels:read', 'routing:read', 'config:read']);
     expect(SCOPES.filter((s) => decideAccess(s, editor) !== 'allow')).toEqual(['admin:*']);
     expect(ROLE_SCOPES.admin).toEqual(['admin:*']);
   });

@@ -25,7 +25,7 @@ describe('login', () => {
     expect(body).toMatchObject({ tokenType: 'Bearer', user: { id: user.id, username, role: 'viewer' } });
     expect(new Date(body.accessTokenExpiresAt).getTime() - clock.now().getTime()).toBe(15 * 60_000);
     const me = await t.inject({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(body.accessToken) });
-    expect(me.json()).toMatchObject({ kind: 'user', id: user.id, role: 'viewer', scopes: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'config:read', 'channels:read'] });
+    expect(me.json()).toMatchObject({ kind: 'user', id: user.id, role: 'viewer', scopes: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'config:read', 'channels:read', 'routing:read'] });
     const last = (await securityEvents()).at(-1)!;
     expect(last).toMatchObject({ type: 'LoginSucceeded', data: { userId: user.id, username } });
     expect(last.metadata).toMatchObject({ actor: user.id, clientIp: '127.0.0.1', userAgent: 'sessions-test' });

@@ -55,6 +55,8 @@ import { createBacktestJobs } from '../backtest/backtest-jobs.ts';
 import { recordedHistory } from '../storage/backtest-history.repo.ts';
 import { configRoutes } from './routes/config.ts';
 import { channelRoutes, type ChannelRouteDeps } from './routes/channels.ts';
+import { routingRoutes } from './routes/routing.ts';
+import { teamRoutes } from './routes/teams.ts';
 import { createChannelDelivery } from '../notifiers/channel-delivery.ts';
 import { channelRepo } from '../storage/channels.repo.ts';
 
@@ -171,6 +173,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(contactRoutes, { deps });
       await api.register(dataSourceRoutes, { deps, inspector });
       await api.register(channelRoutes, { deps, channels: deps.channels ?? defaultChannels(deps) });
+      await api.register(teamRoutes, { deps });
+      await api.register(routingRoutes, { deps, routing: (deps.alertSettings ?? defaultAlertSettings()).routing });
       await api.register(streamRoutes, { db: deps.db });
       await api.register(authRoutes, { auth, rateLimitPerMinute: deps.auth?.rateLimitPerMinute ?? 20 });
       await api.register(apiKeyRoutes, { auth, usage, keyLookup });

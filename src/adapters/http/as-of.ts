@@ -8,7 +8,8 @@ export const AsOfQuery = Type.Object({
   asOf: Type.Optional(Type.String({ maxLength: 40, description: 'A version (3) or an ISO 8601 time: the entity as it was then, rebuilt from its events' })),
 }, { additionalProperties: false });
 
-const NOUN: Record<FoldableType, string> = { kpi: 'KPI', contact: 'contact', datasource: 'data source', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenance window' };
+const NOUN: Record<FoldableType, string> = { kpi: 'KPI', contact: 'contact', datasource: 'data source', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenance window',
+  team: 'team', route: 'route', defaultroute: 'default route' };
 
 /**
  * An entity as of a version or a time, folded from its stream; works for deleted entities too (their

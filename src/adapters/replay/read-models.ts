@@ -10,6 +10,8 @@ import type { Queryable } from '../storage/db.ts';
 import { insertKpi } from '../storage/kpis.repo.ts';
 import { insertSilence } from '../storage/silences.repo.ts';
 import { insertMaintenanceWindow } from '../storage/maintenance-windows.repo.ts';
+import { insertDefaultRoute, insertRoute } from '../storage/routes.repo.ts';
+import { insertTeam } from '../storage/teams.repo.ts';
 
 /**
  * A read model that replay can rebuild: its tables, and how to fill them from the events. Replay runs
@@ -31,6 +33,7 @@ export interface ReplayableReadModel {
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
   kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, channel: insertChannel, maintenancewindow: insertMaintenanceWindow,
+  team: insertTeam, route: insertRoute, defaultroute: insertDefaultRoute,
 };
 
 /**
@@ -43,10 +46,11 @@ export class UnreadableStream extends Error {
   }
 }
 
-/** KPIs, contacts, data sources, silences, channels and maintenance windows: the state tables written in the same transaction as their events. */
+/** KPIs, contacts, data sources, silences, channels, maintenance windows, teams and routes: the state tables written in the same transaction as their events. */
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
-  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }, { table: 'maintenance_windows', key: 'id' }],
+  tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }, { table: 'maintenance_windows', key: 'id' },
+    { table: 'teams', key: 'id' }, { table: 'routes', key: 'id' }, { table: 'default_route', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

@@ -13,6 +13,7 @@ interface KpiRow {
   timeout_seconds: number; active: boolean; version: number; created_at: Date; updated_at: Date;
   pending_executions: number | null; resolve_after_executions: number | null; failing_after_failures: number | null;
   reminder_minutes: number | null; escalate_after_minutes: number | null; no_data_policy: Kpi['noDataPolicy'];
+  labels: Record<string, string>;
 }
 
 export const toKpi = (r: KpiRow): Kpi => ({
@@ -25,7 +26,7 @@ export const toKpi = (r: KpiRow): Kpi => ({
   createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at),
   pendingExecutions: r.pending_executions, resolveAfterExecutions: r.resolve_after_executions,
   failingAfterFailures: r.failing_after_failures, reminderMinutes: r.reminder_minutes, escalateAfterMinutes: r.escalate_after_minutes,
-  noDataPolicy: r.no_data_policy,
+  noDataPolicy: r.no_data_policy, labels: r.labels,
 });
 
 const COLUMNS = [
@@ -34,7 +35,7 @@ const COLUMNS = [
   'data_source_id', 'query', 'subject_template', 'description_template', 'contact_ids', 'cooldown_minutes',
   'timeout_seconds', 'active', 'version', 'created_at', 'updated_at',
   'pending_executions', 'resolve_after_executions', 'failing_after_failures', 'reminder_minutes', 'escalate_after_minutes',
-  'sensitivity', 'no_data_policy',
+  'sensitivity', 'no_data_policy', 'labels',
 ] as const;
 
 const values = (k: Kpi): unknown[] => [
@@ -43,7 +44,7 @@ const values = (k: Kpi): unknown[] => [
   k.dataSourceId, k.query, k.subjectTemplate, k.descriptionTemplate, k.contactIds, k.cooldownMinutes,
   k.timeoutSeconds, k.active, k.version, k.createdAt, k.updatedAt,
   k.pendingExecutions, k.resolveAfterExecutions, k.failingAfterFailures, k.reminderMinutes, k.escalateAfterMinutes,
-  k.sensitivity, k.noDataPolicy,
+  k.sensitivity, k.noDataPolicy, JSON.stringify(k.labels),
 ];
 
 const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');

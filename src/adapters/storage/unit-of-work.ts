@@ -14,6 +14,8 @@ import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
 import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
+import { routeRepo } from './routes.repo.ts';
+import { teamRepo } from './teams.repo.ts';
 
 /** Told of every committed append (metrics): after its transaction commits, never for a rolled-back one. */
 export type AppendObserver = (events: readonly DomainEvent[]) => void;
@@ -35,6 +37,8 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   outbox: outboxRepo(q),
   silences: silenceRepo(q),
   maintenanceWindows: maintenanceWindowRepo(q),
+  teams: teamRepo(q),
+  routes: routeRepo(q),
 });
 
 /**

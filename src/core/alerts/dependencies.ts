@@ -83,7 +83,7 @@ export async function sourceStateOfRun(
   }, now, silences);
   let alert: Alert = opening.alert;
   if (opening.notifyNow) {
-    const queued = await queueMessage(tx, deps, alert, { id: kpi.id, indicator: alert.indicator, priority, owner: kpi.owner }, audience.contacts, 'opened', { subject: alert.subject, body: alert.body });
+    const queued = await queueMessage(tx, deps, alert, { id: kpi.id, indicator: alert.indicator, priority, owner: kpi.owner, labels: kpi.labels }, audience.contacts, 'opened', { subject: alert.subject, body: alert.body });
     alert = notifiedAt(alert, queued, now);
   }
   await tx.alerts.insert(withTimer(alert, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
@@ -99,7 +99,7 @@ async function resolveUnreachable(tx: TxPorts, deps: AlertDeps, meta: EventMeta,
       const kpi = await tx.kpis.get(alert.kpiId);
       const owner = kpi?.owner ?? alert.key.slice(dataSourceId.length + 1);
       const { contacts } = await ownerAudience(tx, dataSourceId, owner);
-      await queueNotifications(tx, deps, alert, { id: alert.kpiId, indicator: alert.indicator, priority: alert.priority, owner }, contacts, 'resolved',
+      await queueNotifications(tx, deps, alert, { id: alert.kpiId, indicator: alert.indicator, priority: alert.priority, owner, labels: kpi?.labels ?? {} }, contacts, 'resolved',
         `The ${alert.indicator} answers again; its KPIs are watched again.`);
     }
     await tx.alerts.update(alert);

@@ -1,13 +1,13 @@
 import { seriesKeyOut } from '../executions/transitions.ts';
 import type { Contact } from '../contacts/contact.ts';
-import type { Kpi } from '../kpis/kpi.ts';
 import type { Clock, IdGenerator, TxPorts } from '../ports.ts';
 import type { Alert } from './alert.ts';
 import type { NotificationPurpose } from './alert-events.ts';
 import type { NewNotification } from './alert-ports.ts';
 import type { AlertPolicy } from './judgement.ts';
 import type { Message } from './render.ts';
-import { recipientsFor, type Recipient, type RoutingSettings } from './routing.ts';
+import { routeNotification, type RoutedKpi } from '../routing/load-routing.ts';
+import type { Recipient, RoutingSettings } from './routing.ts';
 
 /** Everything alerting needs besides the ports: the policy, the routing and where links point. */
 export interface AlertSettings {
@@ -70,11 +70,12 @@ function payloadFor(r: Recipient, alert: Alert, purpose: NotificationPurpose, m:
 
 /**
  * Writes one outbox row per recipient (in the caller's transaction): the contacts given, the configured
- * webhooks and the stored channels (read in the same transaction). SMS carry the subject trimmed to
+ * webhooks and the stored channels that serve the KPI, and the teams and channels the routing rules name
+ * for this alert's severity (read in the same transaction; see core/routing), each address once. SMS carry the subject trimmed to
  * 160 characters, as the gateway delivers only that. Returns how many were queued.
  */
 export async function queueNotifications(
-  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[],
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: RoutedKpi, contacts: readonly Contact[],
   purpose: NotificationPurpose, detail = '',
 ): Promise<number> {
   return queueMessage(tx, deps, alert, kpi, contacts, purpose, messageFor(alert, purpose, detail));
@@ -85,13 +86,13 @@ export async function queueNotifications(
  * first alert of its group, with `alertIds` naming them all). Returns how many were queued.
  */
 export async function queueMessage(
-  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[],
+  tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: RoutedKpi, contacts: readonly Contact[],
   purpose: NotificationPurpose, m: Message, o: { alertIds?: readonly string[]; link?: string } = {},
 ): Promise<number> {
   const now = deps.clock.now();
   const link = o.link ?? alertLink(deps.settings, alert.id);
-  const channels = await tx.channels.all();
-  const rows: NewNotification[] = recipientsFor(kpi, contacts, deps.settings.routing, purpose, channels).map((r) => {
+  const { recipients } = await routeNotification(tx, deps.settings.routing, kpi, alert.severity, contacts, purpose);
+  const rows: NewNotification[] = recipients.map((r) => {
     const sms = r.kind === 'sms';
     return {
       id: deps.ids.next('notification'), alertId: alert.id, kpiId: alert.kpiId, purpose, channel: r.channel, recipient: r.address,

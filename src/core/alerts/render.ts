@@ -1,5 +1,5 @@
 import type { Kpi } from '../kpis/kpi.ts';
-import { templateForKey, TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
+import { labelPlaceholder, templateForKey, TEMPLATE_PLACEHOLDERS } from '../kpis/templates.ts';
 import type { Range } from '../detection/rule.ts';
 import type { Severity } from './severity.ts';
 
@@ -78,9 +78,16 @@ export function describeBand(band: Range | null): string {
   return band.low !== null ? `at least ${formatNumber(band.low)}` : `at most ${formatNumber(band.high)}`;
 }
 
-/** Replaces each `{placeholder}`; anything else in braces is left as written (templates are validated on save). */
-export function renderTemplate(template: string, values: PlaceholderValues): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as Placeholder] : whole));
+/**
+ * Replaces each `{placeholder}` and each `{labels.NAME}` (the KPI's label, empty when it has none of
+ * that name); anything else in braces is left as written (templates are validated on save).
+ */
+export function renderTemplate(template: string, values: PlaceholderValues, labels: Readonly<Record<string, string>> = {}): string {
+  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+    if (Object.hasOwn(values, name)) return values[name as Placeholder];
+    const label = labelPlaceholder(name);
+    return label === null ? whole : Object.hasOwn(labels, label) ? labels[label]! : '';
+  });
 }
 
 export interface Message {
@@ -92,8 +99,8 @@ export interface Message {
 export function renderKpiMessage(kpi: Kpi, f: MessageFacts): Message {
   const values = placeholderValues(kpi, f);
   return {
-    subject: renderTemplate(templateForKey(kpi.subjectTemplate, f.key), values),
-    body: renderTemplate(templateForKey(kpi.descriptionTemplate, f.key), values),
+    subject: renderTemplate(templateForKey(kpi.subjectTemplate, f.key), values, kpi.labels),
+    body: renderTemplate(templateForKey(kpi.descriptionTemplate, f.key), values, kpi.labels),
   };
 }
 

@@ -42,17 +42,7 @@ export function recipientsFor(
   kpi: Pick<Kpi, 'id' | 'indicator' | 'priority' | 'owner'>, contacts: readonly Contact[], s: RoutingSettings, purpose: NotificationPurpose,
   channels: readonly NotificationChannel[] = [],
 ): Recipient[] {
-  const mail = (channel: Channel): Channel => (s.mailEnabled ? channel : 'log');
-  const out: Recipient[] = [];
-  if (purpose !== 'acknowledged') {
-    for (const c of contacts) {
-      if (!c.active) continue;
-      if (c.email !== null) out.push({ kind: 'email', channel: mail('email'), address: c.email, contactId: c.id });
-      if (kpi.priority === 1 && c.phone !== null && s.smsGatewayDomain !== null) {
-        out.push({ kind: 'sms', channel: mail('sms'), address: smsAddress(c.phone, s.smsGatewayDomain), contactId: c.id });
-      }
-    }
-  }
+  const out: Recipient[] = purpose === 'acknowledged' ? [] : contactRecipients(kpi.priority, contacts, s);
   for (const w of s.webhooks) {
     if (!receives(w.kind, purpose)) continue;
     if (w.kpis === null || w.kpis.includes(kpi.id) || w.kpis.includes(kpi.indicator)) out.push({ kind: w.kind, channel: w.kind, address: w.name, contactId: null });
@@ -65,8 +55,22 @@ export function recipientsFor(
   return out;
 }
 
+/** Each active contact's email, and SMS for priority 1 when a gateway is configured. */
+export function contactRecipients(priority: 1 | 2, contacts: readonly Contact[], s: RoutingSettings): Recipient[] {
+  const mail = (channel: Channel): Channel => (s.mailEnabled ? channel : 'log');
+  const out: Recipient[] = [];
+  for (const c of contacts) {
+    if (!c.active) continue;
+    if (c.email !== null) out.push({ kind: 'email', channel: mail('email'), address: c.email, contactId: c.id });
+    if (priority === 1 && c.phone !== null && s.smsGatewayDomain !== null) {
+      out.push({ kind: 'sms', channel: mail('sms'), address: smsAddress(c.phone, s.smsGatewayDomain), contactId: c.id });
+    }
+  }
+  return out;
+}
+
 /** A stored channel as a recipient: mail kinds carry their address, the others the channel's id. */
-function channelRecipient(c: NotificationChannel, s: RoutingSettings): Recipient | null {
+export function channelRecipient(c: NotificationChannel, s: RoutingSettings): Recipient | null {
   const mail = (channel: Channel): Channel => (s.mailEnabled ? channel : 'log');
   if (c.kind === 'email') return { kind: 'email', channel: mail('email'), address: c.settings.address!, contactId: null };
   if (c.kind === 'sms') {

@@ -13,6 +13,7 @@ export interface EventDescription {
 /** The words for an entity type in a sentence ("data source"), from the stream prefix ("datasource"). */
 const NOUNS: Record<string, string> = {
   kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key', channel: 'channel', maintenancewindow: 'maintenance window',
+  team: 'team', route: 'route', defaultroute: 'default route',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
@@ -61,7 +62,8 @@ const listChanges = (changes: Changes): string =>
 /** "KpiActivated" -> "kpi activated"; for event types this module does not know. */
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
-const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenanceWindow' };
+const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenanceWindow',
+  team: 'team', route: 'route', defaultroute: 'defaultRoute' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -70,11 +72,11 @@ const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', dat
  */
 export function describeEvent(type: string, entityType: string, entityId: string, data: Record<string, unknown>, name: string | null): EventDescription {
   const noun = nounOf(entityType);
-  const label = name !== null ? `${noun} "${name}"` : `${noun} ${entityId}`;
+  const label = entityType === 'defaultroute' ? 'the default route' : name !== null ? `${noun} "${name}"` : `${noun} ${entityId}`;
   const outcome = describeOutcome(type, label, data);
   if (outcome !== null) return { summary: outcome, changes: null };
   const state = data[STATE_KEYS[entityType] ?? ''] as Record<string, unknown> | undefined;
-  const verb = /(Created|Updated|Deleted|Activated|Deactivated)$/.exec(type)?.[1];
+  const verb = /(Created|Updated|Changed|Deleted|Activated|Deactivated)$/.exec(type)?.[1];
   const known = type.toLowerCase().startsWith(entityType) && verb !== undefined;
   if (known && verb === 'Created' && state) {
     const changes = asChanges(state, 'created');
@@ -82,7 +84,7 @@ export function describeEvent(type: string, entityType: string, entityId: string
     if (entityType === 'channel') changes.secrets = { from: [], to: data.secretNames ?? [] };
     return { summary: `Created ${label}${createdDetail(entityType, state)}`, changes };
   }
-  if (known && verb === 'Updated' && isChanges(data.changes)) {
+  if (known && (verb === 'Updated' || verb === 'Changed') && isChanges(data.changes)) {
     const changes = redact(data.changes);
     return { summary: `Changed ${label}: ${listChanges(changes)}`, changes };
   }
@@ -113,6 +115,9 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
   }
   if (entityType === 'silence') return ` by ${String(s.createdBy)} from ${String(s.startsAt)} to ${String(s.endsAt)}${scopeWords(s)}, comment ${show(s.comment)}`;
   if (entityType === 'channel') return ` (${String(s.kind)})`;
+  if (entityType === 'team') return ` with members ${show(s.members)} and channels ${show(s.channels)}`;
+  if (entityType === 'route') return ` at position ${String(s.position)}, matching ${show(s.match)}, to teams ${show(s.teams)} and channels ${show(s.channels)}${s.continue ? ', then further rules' : ''}`;
+  if (entityType === 'defaultroute') return `: teams ${show(s.teams)}, channels ${show(s.channels)}`;
   if (entityType === 'datasource') return ` (${String(s.kind)}${s.host ? ` on ${String(s.host)}` : ''}${s.database ? `/${String(s.database)}` : ''})`;
   return '';
 }

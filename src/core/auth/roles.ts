@@ -9,8 +9,8 @@ export type Role = (typeof ROLES)[number];
  */
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   admin: ['admin:*'],
-  editor: ['kpi:*', 'alerts:*', 'contacts:*', 'datasources:*', 'config:*', 'channels:*', 'audit:read'],
-  viewer: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'config:read', 'channels:read'] satisfies Scope[],
+  editor: ['kpi:*', 'alerts:*', 'contacts:*', 'datasources:*', 'config:*', 'channels:*', 'routing:*', 'audit:read'],
+  viewer: ['kpi:read', 'alerts:read', 'contacts:read', 'datasources:read', 'config:read', 'channels:read', 'routing:read'] satisfies Scope[],
 };
 
 export const isRole = (s: string): s is Role => (ROLES as readonly string[]).includes(s);

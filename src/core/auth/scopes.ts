@@ -8,6 +8,8 @@ export const SCOPES = [
   'contacts:read', 'contacts:write',
   'datasources:read', 'datasources:write',
   'channels:read', 'channels:write',
+  // Teams, routing rules and escalation chains: who hears about an alert.
+  'routing:read', 'routing:write',
   'audit:read',
   // The whole configuration as one file (KPIs, contacts, data sources): export, plan and apply.
   'config:read', 'config:write',

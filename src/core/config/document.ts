@@ -61,6 +61,11 @@ function checkField(spec: FieldSpec, v: unknown, path: string, errors: FieldErro
       if (v.length > FILE_LIMITS.namesPerList) return errors.add(path, `has more than ${FILE_LIMITS.namesPerList} names`);
       v.forEach((n, i) => (typeof n === 'string' ? checkString(n, `${path}/${i}`, errors) : errors.add(`${path}/${i}`, `must be a name, not ${typeName(n)}`)));
       break;
+    case 'labels':
+      // Names and lengths are the KPI's own rules (validateKpi); here only the shape.
+      if (!isObject(v)) return errors.add(path, `must be a mapping of label names to values, not ${typeName(v)}`);
+      for (const [name, value] of Object.entries(v)) if (typeof value !== 'string') errors.add(`${path}/${name}`, `must be a string, not ${typeName(value)}`);
+      break;
   }
   if (spec.enum !== undefined && !spec.enum.includes(v as string | number)) {
     errors.add(path, `must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}${spec.nullable ? ' or null' : ''}`);

@@ -8,7 +8,7 @@ import { DATA_SOURCE_KINDS } from '../datasources/datasource.ts';
  * both made from these, so they cannot disagree. Field names are the API's, except that a KPI names
  * its data source and contacts (`dataSource`, `contacts`) instead of giving their ids.
  */
-export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'names';
+export type FieldType = 'string' | 'integer' | 'number' | 'boolean' | 'names' | 'labels';
 
 export interface FieldSpec {
   readonly type: FieldType;
@@ -98,6 +98,7 @@ export const SECTIONS: Readonly<Record<SectionName, SectionSpec>> = {
       cooldownMinutes: int('minutes between alerts of one series, 0 to 100000 (default 30)'),
       timeoutSeconds: int('timeout of one execution, 1 to 3600 seconds (default 30)'),
       active: bool('scheduled at all (default true)'),
+      labels: { type: 'labels', description: 'name: value pairs that routing rules match on and templates show as {labels.NAME} (default none)' },
       ...Object.fromEntries(ALERT_POLICY_FIELDS.map((f) => [f, int(POLICY_DESCRIPTIONS[f], { nullable: true })])),
     },
   },

@@ -1,3 +1,4 @@
+import { LABEL_NAME_PATTERN, LABEL_VALUE_MAX, LABELS_MAX } from '../kpis/labels.ts';
 import { FILE_LIMITS, FILE_VERSION, SECTIONS, SECTION_ORDER, type FieldSpec } from './fields.ts';
 
 const JSON_TYPE = { string: 'string', integer: 'integer', number: 'number', boolean: 'boolean' } as const;
@@ -5,6 +6,9 @@ const JSON_TYPE = { string: 'string', integer: 'integer', number: 'number', bool
 function fieldSchema(f: FieldSpec): Record<string, unknown> {
   if (f.type === 'names') {
     return { type: 'array', description: f.description, maxItems: FILE_LIMITS.namesPerList, items: { type: 'string', maxLength: FILE_LIMITS.stringLength } };
+  }
+  if (f.type === 'labels') {
+    return { type: 'object', description: f.description, maxProperties: LABELS_MAX, propertyNames: { pattern: LABEL_NAME_PATTERN }, additionalProperties: { type: 'string', minLength: 1, maxLength: LABEL_VALUE_MAX } };
   }
   const type = JSON_TYPE[f.type];
   return {

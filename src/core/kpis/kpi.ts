@@ -6,6 +6,7 @@ import { ALERT_POLICY_FIELDS, checkPolicyOverrides, type AlertPolicyOverrides } 
 import { cronProblem, isValidTimeZone, periodMinutes, type Schedule } from './schedule.ts';
 import { checkKpiStatement } from '../executions/statement-check.ts';
 import type { DataSourceFields } from '../datasources/datasource.ts';
+import { checkLabels, sortLabels, type KpiLabels } from './labels.ts';
 import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUBJECT_TEMPLATE, unknownPlaceholders } from './templates.ts';
 
 export const DIRECTIONS = ['drop', 'spike', 'both'] as const;
@@ -51,6 +52,8 @@ export interface KpiFields extends AlertPolicyOverrides {
   /** Timeout of one execution of the query, in seconds. */
   readonly timeoutSeconds: number;
   readonly active: boolean;
+  /** `{name: value}` that routing rules match on and templates show as `{labels.NAME}`; default `{}`. */
+  readonly labels: KpiLabels;
 }
 
 export interface Kpi extends KpiFields {
@@ -66,7 +69,7 @@ export const KPI_FIELDS = [
   'indicator', 'owner', 'priority', 'frequencyMinutes', 'cron', 'timezone', 'lastMinutes', 'sensitivity', 'deviationPercent',
   'direction', 'minThreshold', 'maxThreshold', 'thresholdCombine', 'baselineWeeks', 'baselineAggregate',
   'dataSourceId', 'query', 'subjectTemplate', 'descriptionTemplate', 'contactIds', 'cooldownMinutes',
-  'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS, 'noDataPolicy',
+  'timeoutSeconds', 'active', ...ALERT_POLICY_FIELDS, 'noDataPolicy', 'labels',
 ] as const satisfies readonly (keyof KpiFields)[];
 
 export function kpiSchedule(k: Pick<KpiFields, 'frequencyMinutes' | 'cron' | 'timezone'>): Schedule {
@@ -125,6 +128,7 @@ export function kpiFromInput(input: KpiInput, now: Date, base?: KpiFields): KpiF
     cooldownMinutes: pick('cooldownMinutes', 30),
     timeoutSeconds: pick('timeoutSeconds', 30),
     active: pick('active', true),
+    labels: sortLabels(pick('labels', {})),
     pendingExecutions: pick('pendingExecutions', null),
     resolveAfterExecutions: pick('resolveAfterExecutions', null),
     failingAfterFailures: pick('failingAfterFailures', null),
@@ -170,6 +174,7 @@ export function validateKpi(k: KpiFields, source?: Pick<DataSourceFields, 'kind'
   errors.check(Number.isInteger(k.cooldownMinutes) && k.cooldownMinutes >= 0 && k.cooldownMinutes <= 100_000, '/cooldownMinutes', 'must be a whole number from 0 to 100000');
   errors.check(Number.isInteger(k.timeoutSeconds) && k.timeoutSeconds >= 1 && k.timeoutSeconds <= 3600, '/timeoutSeconds', 'must be a whole number from 1 to 3600');
   checkPolicyOverrides(k, errors);
+  checkLabels(k.labels, errors, '/labels');
   for (const [path, template] of [['/subjectTemplate', k.subjectTemplate], ['/descriptionTemplate', k.descriptionTemplate]] as const) {
     const unknown = unknownPlaceholders(template);
     if (unknown.length > 0) errors.add(path, `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`);

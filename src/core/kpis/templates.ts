@@ -1,3 +1,5 @@
+import { LABEL_NAME } from './labels.ts';
+
 /** The placeholders a subject or description template may use, written `{name}`. */
 export const TEMPLATE_PLACEHOLDERS = [
   'indicator', 'owner', 'key', 'current', 'baseline', 'historical', 'deviation', 'threshold', 'rule', 'band',
@@ -28,9 +30,15 @@ const KEYLESS_DEFAULTS = new Map([
 /** The template to render for a series with this key ('' = the KPI has a single value). */
 export const templateForKey = (template: string, key: string): string => (key === '' ? KEYLESS_DEFAULTS.get(template) ?? template : template);
 
-/** Placeholders used in `template` that are not in the documented list. */
+/** `labels.team` → `team`: the label a placeholder shows, or null when it is not a label placeholder. */
+export function labelPlaceholder(name: string): string | null {
+  const m = /^labels\.(.*)$/.exec(name);
+  return m !== null && LABEL_NAME.test(m[1]!) ? m[1]! : null;
+}
+
+/** Placeholders used in `template` that are not in the documented list nor `{labels.NAME}`. */
 export function unknownPlaceholders(template: string): string[] {
   const known = new Set<string>(TEMPLATE_PLACEHOLDERS);
   const found = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
-  return [...new Set(found.filter((name) => !known.has(name)))];
+  return [...new Set(found.filter((name) => !known.has(name) && labelPlaceholder(name) === null))];
 }

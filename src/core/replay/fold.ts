@@ -8,6 +8,8 @@ import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
 import { SILENCE_FIELDS, type Silence } from '../silences/silence.ts';
 import { MAINTENANCE_WINDOW_FIELDS, type MaintenanceWindow } from '../maintenance/window.ts';
+import { DEFAULT_ROUTE_FIELDS, ROUTE_FIELDS, type DefaultRoute, type RouteRule } from '../routing/route.ts';
+import { TEAM_FIELDS, type Team } from '../routing/team.ts';
 
 /** How the events of one entity type rebuild its state: the key of the full state in *Created/*Deleted, and its fields. */
 interface EntitySpec {
@@ -28,16 +30,20 @@ interface EntitySpec {
 }
 
 const SPECS = {
-  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null, noDataPolicy: 'no_judgement' } },
+  kpi: { prefix: 'Kpi', stateKey: 'kpi', fields: KPI_FIELDS, defaults: { ...NO_POLICY_OVERRIDES, sensitivity: null, noDataPolicy: 'no_judgement', labels: {} } },
   contact: { prefix: 'Contact', stateKey: 'contact', fields: CONTACT_FIELDS, defaults: {} },
   datasource: { prefix: 'DataSource', stateKey: 'dataSource', fields: DATA_SOURCE_FIELDS, defaults: { allowPrivilegedUser: false }, sealed: { sealedPassword: null } },
   silence: { prefix: 'Silence', stateKey: 'silence', fields: SILENCE_FIELDS, defaults: {}, changing: ['Ended', 'Expired'] },
   channel: { prefix: 'Channel', stateKey: 'channel', fields: CHANNEL_FIELDS, defaults: {}, sealed: { sealedSecrets: null, secretNames: [] } },
   maintenancewindow: { prefix: 'MaintenanceWindow', stateKey: 'maintenanceWindow', fields: MAINTENANCE_WINDOW_FIELDS, defaults: {} },
+  team: { prefix: 'Team', stateKey: 'team', fields: TEAM_FIELDS, defaults: {}, changing: ['Changed'] },
+  route: { prefix: 'Route', stateKey: 'route', fields: ROUTE_FIELDS, defaults: {}, changing: ['Changed'] },
+  defaultroute: { prefix: 'DefaultRoute', stateKey: 'defaultRoute', fields: DEFAULT_ROUTE_FIELDS, defaults: {}, changing: ['Changed'] },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
-export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel; maintenancewindow: MaintenanceWindow }
+export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel; maintenancewindow: MaintenanceWindow;
+  team: Team; route: RouteRule; defaultroute: DefaultRoute & { id: string; createdAt: Date; updatedAt: Date } }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 

@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   silence: 'sil',
   channel: 'chn',
   maintenanceWindow: 'mnt',
+  team: 'team',
+  route: 'rte',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

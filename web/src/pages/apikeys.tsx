@@ -13,7 +13,7 @@ import { formatTime } from '../format.ts';
 /** The scopes a key may carry, by area, as the API grants them (`area:*` is every scope of the area). */
 const SCOPE_AREAS: readonly (readonly string[])[] = [
   ['kpi:read', 'kpi:write', 'kpi:execute', 'kpi:*'], ['alerts:read', 'alerts:write', 'alerts:*'], ['contacts:read', 'contacts:write', 'contacts:*'],
-  ['datasources:read', 'datasources:write', 'datasources:*'], ['channels:read', 'channels:write', 'channels:*'], ['audit:read'], ['config:read', 'config:write', 'config:*'], ['admin:*'],
+  ['datasources:read', 'datasources:write', 'datasources:*'], ['channels:read', 'channels:write', 'channels:*'], ['routing:read', 'routing:write', 'routing:*'], ['audit:read'], ['config:read', 'config:write', 'config:*'], ['admin:*'],
 ];
 
 /** Keys for machines: create with scopes (the key is shown once), see their use, revoke. */

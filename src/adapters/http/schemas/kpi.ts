@@ -1,8 +1,15 @@
 import { Type } from 'typebox';
 import { ALERT_POLICY_LIMITS, type AlertPolicyField } from '../../../core/kpis/alert-policy.ts';
+import { LABEL_NAME_PATTERN, LABEL_VALUE_MAX, LABELS_MAX } from '../../../core/kpis/labels.ts';
 import { allOptional, DateTime, Nullable, NullableNumber } from './common.ts';
 
 const Id = Type.String({ maxLength: 64 });
+
+/** `{name: value}`: names as KPI labels are named; used by KPIs and by routes' label matchers. */
+export const Labels = Type.Record(Type.String({ pattern: LABEL_NAME_PATTERN, maxLength: 63 }), Type.String({ minLength: 1, maxLength: LABEL_VALUE_MAX }), {
+  maxProperties: LABELS_MAX, additionalProperties: false, description: `At most ${LABELS_MAX} labels; names ${LABEL_NAME_PATTERN}, values 1 to ${LABEL_VALUE_MAX} characters`,
+});
+
 /** A policy override: null (the global setting) or a whole number within its bounds; 0 minutes = never. */
 const policyOverride = (f: AlertPolicyField, description: string) =>
   NullableNumber(Type.Integer({ minimum: ALERT_POLICY_LIMITS[f].min, maximum: ALERT_POLICY_LIMITS[f].max, description }));
@@ -37,6 +44,7 @@ export const kpiFieldSchemas = {
   cooldownMinutes: Type.Integer({ minimum: 0, maximum: 100000, description: 'No repeated notification within this; default 30' }),
   timeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'Query timeout; default 30' }),
   active: Type.Boolean(),
+  labels: Type.Unsafe<Readonly<Record<string, string>>>(Labels),
   // The KPI's own alert policy; null = the global setting named in each description.
   pendingExecutions: policyOverride('pendingExecutions', 'Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence)'),
   resolveAfterExecutions: policyOverride('resolveAfterExecutions', 'Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality)'),
