@@ -51,7 +51,7 @@ export function EscalationChainsPage() {
                 <td className="actions">
                   <button type="button" className="secondary" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>Edit</button>
                   <button type="button" className="secondary" onClick={() => del(c)} aria-label={`Delete ${c.name}`}>Delete</button>
-                  <HistoryLink type="escalation_chain" id={c.id} name={c.name} />
+                  <HistoryLink type="escalationchain" id={c.id} name={c.name} />
                 </td>
               </tr>
             ))}

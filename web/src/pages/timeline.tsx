@@ -18,7 +18,7 @@ const ENTITIES: Record<string, { noun: string; page: (id: string) => string; nam
   user: { noun: 'user', page: () => '/users' },
   team: { noun: 'team', page: () => '/teams', name: (id, s) => api.get<{ name: string }>(`teams/${encodeURIComponent(id)}`, {}, s).then((t) => t.name) },
   route: { noun: 'route', page: () => '/routes', name: (id, s) => api.get<{ name: string }>(`routes/${encodeURIComponent(id)}`, {}, s).then((r) => r.name) },
-  escalation_chain: {
+  escalationchain: {
     noun: 'escalation chain', page: () => '/escalation-chains',
     name: (id, s) => api.get<{ name: string }>(`escalation-chains/${encodeURIComponent(id)}`, {}, s).then((c) => c.name),
   },
