@@ -9,6 +9,7 @@ import type { BreachReason, ExecutionStatus } from './executions/outcome.ts';
 import type { AlertEvent } from './alerts/alert-events.ts';
 import type { SilenceEvent } from './silences/silence-events.ts';
 import type { MaintenanceWindowEvent } from './maintenance/window-events.ts';
+import type { EscalationChainEvent } from './escalation/chain-events.ts';
 import type { RoutingEvent } from './routing/routing-events.ts';
 
 /**
@@ -64,6 +65,7 @@ export type DomainEvent =
   | AlertEvent
   | SilenceEvent
   | MaintenanceWindowEvent
+  | EscalationChainEvent
   | RoutingEvent;
 
 export type DomainEventType = DomainEvent['type'];
@@ -77,6 +79,7 @@ export const streamIds = {
   silence: (id: string) => `silence-${id}`,
   channel: (id: string) => `channel-${id}`,
   maintenanceWindow: (id: string) => `maintenancewindow-${id}`,
+  escalationChain: (id: string) => `escalationchain-${id}`,
   team: (id: string) => `team-${id}`,
   route: (id: string) => `route-${id}`,
   defaultRoute: () => 'defaultroute-default',

@@ -8,6 +8,7 @@ import type { ExecutionRepo } from './executions/ports.ts';
 import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 import type { SilenceRepo } from './silences/silence-ports.ts';
 import type { MaintenanceWindowRepo } from './maintenance/window-ports.ts';
+import type { EscalationChainRepo } from './escalation/chain-ports.ts';
 import type { RouteRepo, TeamRepo } from './routing/routing-ports.ts';
 
 /** Time comes from here, never from `new Date()` in the core. */
@@ -123,6 +124,7 @@ export interface TxPorts {
   readonly outbox: OutboxRepo;
   readonly silences: SilenceRepo;
   readonly maintenanceWindows: MaintenanceWindowRepo;
+  readonly escalationChains: EscalationChainRepo;
   readonly teams: TeamRepo;
   readonly routes: RouteRepo;
 }

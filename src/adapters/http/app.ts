@@ -31,6 +31,7 @@ import type { Scheduler } from '../scheduler/scheduler.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { silenceRoutes } from './routes/silences.ts';
 import { maintenanceWindowRoutes } from './routes/maintenance-windows.ts';
+import { escalationChainRoutes } from './routes/escalation-chains.ts';
 import { defaultAlertSettings } from '../delivery/alerting.ts';
 import type { AlertSettings } from '../../core/alerts/notify.ts';
 import { storeHealth } from './store-health.ts';
@@ -187,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(liveRoutes, { feed: liveFeed });
       await api.register(alertRoutes, { deps: { ...deps, settings: deps.alertSettings ?? defaultAlertSettings() } });
       await api.register(maintenanceWindowRoutes, { deps });
+      await api.register(escalationChainRoutes, { deps });
       await api.register(silenceRoutes, { deps: { ...deps, policy: (deps.alertSettings ?? defaultAlertSettings()).policy } });
       await api.register(configRoutes, { deps, inspector });
     },

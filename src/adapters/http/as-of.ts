@@ -9,7 +9,7 @@ export const AsOfQuery = Type.Object({
 }, { additionalProperties: false });
 
 const NOUN: Record<FoldableType, string> = { kpi: 'KPI', contact: 'contact', datasource: 'data source', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenance window',
-  team: 'team', route: 'route', defaultroute: 'default route' };
+  team: 'team', route: 'route', defaultroute: 'default route', escalationchain: 'escalation chain' };
 
 /**
  * An entity as of a version or a time, folded from its stream; works for deleted entities too (their

@@ -10,6 +10,7 @@ import type { Queryable } from '../storage/db.ts';
 import { insertKpi } from '../storage/kpis.repo.ts';
 import { insertSilence } from '../storage/silences.repo.ts';
 import { insertMaintenanceWindow } from '../storage/maintenance-windows.repo.ts';
+import { insertEscalationChain } from '../storage/escalation-chains.repo.ts';
 import { insertDefaultRoute, insertRoute } from '../storage/routes.repo.ts';
 import { insertTeam } from '../storage/teams.repo.ts';
 
@@ -33,7 +34,7 @@ export interface ReplayableReadModel {
 
 const INSERT: { [T in FoldableType]: (q: Queryable, entity: never) => Promise<void> } = {
   kpi: insertKpi, contact: insertContact, datasource: insertDataSource, silence: insertSilence, channel: insertChannel, maintenancewindow: insertMaintenanceWindow,
-  team: insertTeam, route: insertRoute, defaultroute: insertDefaultRoute,
+  team: insertTeam, route: insertRoute, defaultroute: insertDefaultRoute, escalationchain: insertEscalationChain,
 };
 
 /**
@@ -50,7 +51,7 @@ export class UnreadableStream extends Error {
 export const entityTables: ReplayableReadModel = {
   name: 'entities',
   tables: [{ table: 'data_sources', key: 'id' }, { table: 'contacts', key: 'id' }, { table: 'kpis', key: 'id', bookkeeping: ['schedule_dirty'] }, { table: 'silences', key: 'id' }, { table: 'channels', key: 'id' }, { table: 'maintenance_windows', key: 'id' },
-    { table: 'teams', key: 'id' }, { table: 'routes', key: 'id' }, { table: 'default_route', key: 'id' }],
+    { table: 'teams', key: 'id' }, { table: 'routes', key: 'id' }, { table: 'default_route', key: 'id' }, { table: 'escalation_chains', key: 'id' }],
   async onStream(q, streamId, events) {
     const { entityType, entityId } = entityOfStream(streamId);
     if (!isFoldable(entityType)) return;

@@ -15,7 +15,7 @@ interface AlertRow {
   opening_notified: boolean; notify_at: Date | null; last_notified_at: Date | null; escalated_at: Date | null;
   acknowledged_at: Date | null; acknowledged_by: string | null; acknowledge_note: string | null; resolved_at: Date | null;
   resolved_by: string | null; resolve_note: string | null; resolution: Alert['resolution']; next_timer_at: Date | null; version: number;
-  silence_id: string | null; silenced_until: Date | null;
+  silence_id: string | null; silenced_until: Date | null; escalation: Alert['escalation'];
 }
 
 const date = (d: Date | null): Date | null => (d === null ? null : new Date(d));
@@ -27,14 +27,14 @@ export const toAlert = (r: AlertRow): Alert => ({
   openingNotified: r.opening_notified, notifyAt: date(r.notify_at), lastNotifiedAt: date(r.last_notified_at), escalatedAt: date(r.escalated_at),
   acknowledgedAt: date(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, acknowledgeNote: r.acknowledge_note,
   resolvedAt: date(r.resolved_at), resolvedBy: r.resolved_by, resolveNote: r.resolve_note, resolution: r.resolution,
-  nextTimerAt: date(r.next_timer_at), silenceId: r.silence_id, silencedUntil: date(r.silenced_until), version: r.version,
+  nextTimerAt: date(r.next_timer_at), silenceId: r.silence_id, silencedUntil: date(r.silenced_until), escalation: r.escalation ?? null, version: r.version,
 });
 
 const COLUMNS = [
   'id', 'kind', 'kpi_id', 'indicator', 'key', 'status', 'severity', 'priority', 'execution_id', 'opened_at', 'value', 'baseline',
   'deviation_percent', 'thresholds', 'reasons', 'error', 'subject', 'body', 'opening_notified', 'notify_at', 'last_notified_at',
   'escalated_at', 'acknowledged_at', 'acknowledged_by', 'acknowledge_note', 'resolved_at', 'resolved_by', 'resolve_note',
-  'resolution', 'next_timer_at', 'version', 'band', 'silence_id', 'silenced_until',
+  'resolution', 'next_timer_at', 'version', 'band', 'silence_id', 'silenced_until', 'escalation',
 ] as const;
 
 const values = (a: Alert): unknown[] => [
@@ -42,6 +42,7 @@ const values = (a: Alert): unknown[] => [
   a.deviationPercent, JSON.stringify(a.thresholds), JSON.stringify(a.reasons), a.error, a.subject, a.body, a.openingNotified,
   a.notifyAt, a.lastNotifiedAt, a.escalatedAt, a.acknowledgedAt, a.acknowledgedBy, a.acknowledgeNote, a.resolvedAt, a.resolvedBy,
   a.resolveNote, a.resolution, a.nextTimerAt, a.version, a.band === null ? null : JSON.stringify(a.band), a.silenceId, a.silencedUntil,
+  a.escalation === null ? null : JSON.stringify(a.escalation),
 ];
 
 export async function insertAlert(db: Queryable, a: Alert): Promise<void> {

@@ -14,6 +14,7 @@ import { alertRepo } from './alerts.repo.ts';
 import { outboxRepo } from './outbox.repo.ts';
 import { silenceRepo } from './silences.repo.ts';
 import { maintenanceWindowRepo } from './maintenance-windows.repo.ts';
+import { escalationChainRepo } from './escalation-chains.repo.ts';
 import { routeRepo } from './routes.repo.ts';
 import { teamRepo } from './teams.repo.ts';
 
@@ -37,6 +38,7 @@ const portsOn = (q: Queryable, clock: Clock, observe?: AppendObserver, history?:
   outbox: outboxRepo(q),
   silences: silenceRepo(q),
   maintenanceWindows: maintenanceWindowRepo(q),
+  escalationChains: escalationChainRepo(q),
   teams: teamRepo(q),
   routes: routeRepo(q),
 });

@@ -1,3 +1,4 @@
+import { notifyEscalationStep } from '../escalation/escalate.ts';
 import { notFound } from '../errors.ts';
 import type { EventMeta, TxPorts, UnitOfWork } from '../ports.ts';
 import type { Alert } from './alert.ts';
@@ -113,6 +114,7 @@ async function onTime(tx: TxPorts, deps: AlertDeps, id: string, now: Date, meta:
       await queueNotifications(tx, deps, alert, kpi, await tx.contacts.getMany(kpi.contactIds), 'reminder');
       alert = { ...alert, lastNotifiedAt: now };
     }
+    if (intent.type === 'escalation_step') alert = await notifyEscalationStep(tx, deps, alert, intent.step, now, meta);
     if (intent.type === 'escalate') {
       const owners = await tx.alerts.ownerContacts(kpi.owner);
       const event = { type: 'AlertEscalated' as const, data: { id, contactIds: owners.map((c) => c.id), afterMinutes: policy.escalateAfterMinutes, at: now.toISOString() } };

@@ -4,6 +4,7 @@ import type { BreachReason } from '../executions/outcome.ts';
 import type { Sensitivity } from '../detection/sensitivity.ts';
 import type { Range } from '../detection/rule.ts';
 import type { Severity } from './severity.ts';
+import type { EscalationStep } from '../escalation/chain.ts';
 
 /** What an alert looked like when it opened; the AlertOpened event carries all of it. Times are ISO strings. */
 export interface AlertOpenedData {
@@ -48,6 +49,25 @@ interface DeliveryData {
   readonly attempt: number;
 }
 
+/** One recipient of an escalation step, and the target it came from (`team:<id>`, `contact:<id>`, `channel:<id>`). */
+export interface StepRecipient {
+  readonly kind: ChannelKind;
+  readonly channel: Channel;
+  readonly address: string;
+  readonly contactId: string | null;
+  readonly via: string;
+}
+
+export interface EscalationStepNotifiedData {
+  readonly id: string;
+  readonly alertId: string;
+  readonly chainId: string;
+  readonly step: number;
+  readonly afterMinutes: number;
+  readonly recipients: readonly StepRecipient[];
+  readonly at: string;
+}
+
 /** The events of an `alert-<id>` stream. */
 export type AlertEvent =
   | { readonly type: 'AlertOpened'; readonly data: AlertOpenedData }
@@ -61,6 +81,13 @@ export type AlertEvent =
   | { readonly type: 'AlertSilenced'; readonly data: { readonly id: string; readonly silenceId: string; readonly until: string; readonly at: string } }
   /** The silence is over (ended, expired, or no longer matching); notifications held back go out now. */
   | { readonly type: 'AlertUnsilenced'; readonly data: { readonly id: string; readonly silenceId: string; readonly at: string } }
+  /** The route decision's escalation chain, copied onto the alert when it opened: later edits of routes or chain change nothing for it. */
+  | {
+      readonly type: 'AlertEscalationStarted';
+      readonly data: { readonly id: string; readonly chainId: string; readonly name: string; readonly steps: readonly EscalationStep[]; readonly at: string };
+    }
+  /** Step `step` (1-based) of the alert's chain was queued for its recipients; each step once. */
+  | { readonly type: 'AlertEscalationStepNotified'; readonly data: EscalationStepNotifiedData }
   | { readonly type: 'NotificationSent'; readonly data: DeliveryData }
   | {
       readonly type: 'NotificationFailed';

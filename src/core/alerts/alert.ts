@@ -1,4 +1,5 @@
 import type { AlertOpenedData } from './alert-events.ts';
+import type { AlertEscalation } from '../escalation/due.ts';
 
 /**
  * breach = a series broke its rule; failing = K failed runs in a row; summary = the series one run opened
@@ -34,6 +35,8 @@ export interface Alert extends Omit<AlertOpenedData, 'openedAt' | 'notifyAt' | '
   readonly silenceId: string | null;
   /** While silenced, its end; after, when the last silence let go (escalation counts from there); null = never silenced. */
   readonly silencedUntil: Date | null;
+  /** The escalation chain fixed on it when it opened, and how far it got; null = none (the old single escalation applies). */
+  readonly escalation: AlertEscalation | null;
   readonly version: number;
 }
 

@@ -3,6 +3,7 @@ import type { Alert, AlertKind, Resolution } from './alert.ts';
 import type { AlertEvent, AlertOpenedData } from './alert-events.ts';
 import type { IncidentTransition } from '../detection/incident.ts';
 import type { AlertPolicy, ExecutionStatus } from './judgement.ts';
+import { dueSteps, nextStepAt, unacknowledgedSince } from '../escalation/due.ts';
 
 /**
  * The alert state machine, pure: decisions from the current state, a judgement or the time, and the
@@ -77,30 +78,37 @@ export type TimerIntent =
   | { readonly type: 'silence_over' }
   | { readonly type: 'notify_opening' }
   | { readonly type: 'remind' }
-  | { readonly type: 'escalate' };
+  | { readonly type: 'escalate' }
+  /** Step `step` (0-based) of the alert's escalation chain is due. */
+  | { readonly type: 'escalation_step'; readonly step: number };
 
-function timers(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): { type: TimerIntent['type']; at: Date }[] {
+type Timer = { readonly type: TimerIntent['type']; readonly at: Date };
+
+function timers(alert: Alert, policy: AlertPolicy, cooldownMinutes: number): Timer[] {
   if (alert.status === 'resolved') return [];
   // A silenced alert waits for its silence's end, and nothing else (see silencing.ts).
   if (alert.silenceId !== null) return alert.silencedUntil === null ? [] : [{ type: 'silence_over', at: alert.silencedUntil }];
-  const due: { type: TimerIntent['type']; at: Date }[] = [];
+  const due: Timer[] = [];
   if (!alert.openingNotified && alert.notifyAt !== null) due.push({ type: 'notify_opening', at: alert.notifyAt });
   if (alert.status !== 'open') return due;
   if (policy.reminderMinutes > 0 && alert.openingNotified && alert.lastNotifiedAt !== null) {
     // A reminder is a new notification too: never inside the cooldown.
     due.push({ type: 'remind', at: addMinutes(alert.lastNotifiedAt, Math.max(policy.reminderMinutes, cooldownMinutes)) });
   }
-  if (policy.escalateAfterMinutes > 0 && alert.escalatedAt === null) {
-    // Unacknowledged counts from when people could know: the opening, or the end of the silence that held it.
-    const from = alert.silencedUntil !== null && alert.silencedUntil > alert.openedAt ? alert.silencedUntil : alert.openedAt;
-    due.push({ type: 'escalate', at: addMinutes(from, policy.escalateAfterMinutes) });
+  // A chain replaces the single escalation to the owner.
+  if (alert.escalation !== null) {
+    const at = nextStepAt(alert);
+    if (at !== null) due.push({ type: 'escalation_step', at });
+  } else if (policy.escalateAfterMinutes > 0 && alert.escalatedAt === null) {
+    due.push({ type: 'escalate', at: addMinutes(unacknowledgedSince(alert), policy.escalateAfterMinutes) });
   }
   return due;
 }
 
-/** What the time asks of an alert now: the opening notification after a cooldown, a reminder, an escalation. */
+/** What the time asks of an alert now: the opening notification after a cooldown, a reminder, an escalation, the due steps of its chain. */
 export function decideOnTime(alert: Alert, policy: AlertPolicy, cooldownMinutes: number, now: Date): TimerIntent[] {
-  return timers(alert, policy, cooldownMinutes).filter((t) => t.at <= now).map((t) => ({ type: t.type }));
+  return timers(alert, policy, cooldownMinutes).filter((t) => t.at <= now).flatMap((t): TimerIntent[] =>
+    t.type === 'escalation_step' ? dueSteps(alert, now).map((step) => ({ type: 'escalation_step', step })) : [{ type: t.type } as TimerIntent]);
 }
 
 /** When the timer worker should look at the alert next; null = never (resolved, or nothing scheduled). */
@@ -135,6 +143,10 @@ export function evolve(alert: Alert | null, event: AlertEvent): Alert {
       return { ...alert, silenceId: null, silencedUntil: new Date(event.data.at) };
     case 'AlertEscalated':
       return { ...alert, escalatedAt: new Date(event.data.at) };
+    case 'AlertEscalationStarted':
+      return { ...alert, escalation: { chainId: event.data.chainId, name: event.data.name, steps: event.data.steps, notified: 0 } };
+    case 'AlertEscalationStepNotified':
+      return alert.escalation === null ? alert : { ...alert, escalation: { ...alert.escalation, notified: Math.max(alert.escalation.notified, event.data.step) } };
     case 'AlertResolved':
       return {
         ...alert, status: 'resolved', resolvedAt: new Date(event.data.at), resolvedBy: event.data.by,
@@ -153,6 +165,6 @@ function opened(d: AlertOpenedData): Alert {
     body: d.body, openingNotified: false, notifyAt: d.notifyAt === null ? null : new Date(d.notifyAt), lastNotifiedAt: null,
     escalatedAt: null, acknowledgedAt: null, acknowledgedBy: null, acknowledgeNote: null, resolvedAt: null, resolvedBy: null,
     resolveNote: null, resolution: null, nextTimerAt: null, silenceId: d.silenceId ?? null,
-    silencedUntil: d.silencedUntil == null ? null : new Date(d.silencedUntil), version: 0,
+    silencedUntil: d.silencedUntil == null ? null : new Date(d.silencedUntil), escalation: null, version: 0,
   };
 }

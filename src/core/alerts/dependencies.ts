@@ -1,3 +1,4 @@
+import { rulesLoader, startEscalation } from '../escalation/escalate.ts';
 import type { Contact } from '../contacts/contact.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
@@ -86,6 +87,7 @@ export async function sourceStateOfRun(
     const queued = await queueMessage(tx, deps, alert, { id: kpi.id, indicator: alert.indicator, priority, owner: kpi.owner, labels: kpi.labels }, audience.contacts, 'opened', { subject: alert.subject, body: alert.body });
     alert = notifiedAt(alert, queued, now);
   }
+  alert = await startEscalation(tx, alert, kpi, rulesLoader(tx), meta);
   await tx.alerts.insert(withTimer(alert, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
 }
 

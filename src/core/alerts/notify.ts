@@ -89,9 +89,17 @@ export async function queueMessage(
   tx: TxPorts, deps: AlertDeps, alert: Alert, kpi: RoutedKpi, contacts: readonly Contact[],
   purpose: NotificationPurpose, m: Message, o: { alertIds?: readonly string[]; link?: string } = {},
 ): Promise<number> {
+  const { recipients } = await routeNotification(tx, deps.settings.routing, kpi, alert.severity, contacts, purpose);
+  return queueTo(tx, deps, alert, recipients, purpose, m, o);
+}
+
+/** Writes one outbox row per given recipient of a message (an escalation step names its own). Returns how many were queued. */
+export async function queueTo(
+  tx: TxPorts, deps: AlertDeps, alert: Alert, recipients: readonly Recipient[], purpose: NotificationPurpose, m: Message,
+  o: { alertIds?: readonly string[]; link?: string } = {},
+): Promise<number> {
   const now = deps.clock.now();
   const link = o.link ?? alertLink(deps.settings, alert.id);
-  const { recipients } = await routeNotification(tx, deps.settings.routing, kpi, alert.severity, contacts, purpose);
   const rows: NewNotification[] = recipients.map((r) => {
     const sms = r.kind === 'sms';
     return {

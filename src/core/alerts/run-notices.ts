@@ -1,3 +1,4 @@
+import { rulesLoader, startEscalation } from '../escalation/escalate.ts';
 import type { BreachReason } from '../executions/outcome.ts';
 import type { Kpi } from '../kpis/kpi.ts';
 import type { EventMeta, TxPorts } from '../ports.ts';
@@ -99,7 +100,11 @@ export async function finishRun(
       : await queueMessage(tx, deps, tell[0]!, n.kpi, contacts, 'opened', groupOpening(deps, n, tell), { alertIds: tell.map((a) => a.id), link: alertsLink(deps.settings, n.kpi.id) });
     for (const a of tell) told.set(a.id, notifiedAt(a, queued, now));
   }
-  for (const o of n.opening) await tx.alerts.insert(withTimer(told.get(o.alert.id) ?? o.alert, policy, n.kpi.cooldownMinutes));
+  const rules = rulesLoader(tx);
+  for (const o of n.opening) {
+    const alert = await startEscalation(tx, told.get(o.alert.id) ?? o.alert, n.kpi, rules, meta);
+    await tx.alerts.insert(withTimer(alert, policy, n.kpi.cooldownMinutes));
+  }
 
   const resolvedTell = n.resolving.filter((r) => r.notify);
   if (resolvedTell.length > 0) {

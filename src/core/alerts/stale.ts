@@ -1,3 +1,4 @@
+import { rulesLoader, startEscalation } from '../escalation/escalate.ts';
 import type { EventMeta } from '../ports.ts';
 import type { AlertCommandDeps } from './alert-commands.ts';
 import { appendToAlert, withTimer } from './alert-store.ts';
@@ -36,7 +37,8 @@ export async function alertOnStale(deps: AlertCommandDeps, stale: readonly Stale
         kind: 'stale', severity, executionId: '', error: null, render: (link) => renderStale(kpi, severity, s.since, link),
       }, now, silenceLoader(tx, now));
       const told = notifyNow ? await notifyOpening(tx, deps, alert, kpi, now) : alert;
-      await tx.alerts.insert(withTimer(told, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
+      const escalating = await startEscalation(tx, told, kpi, rulesLoader(tx), meta);
+      await tx.alerts.insert(withTimer(escalating, policyFor(deps.settings.policy, kpi), kpi.cooldownMinutes));
       return 1;
     });
   }

@@ -2,7 +2,7 @@ import { describeRule } from '../alerts/render.ts';
 import type { Sensitivity } from '../detection/sensitivity.ts';
 import type { Direction, ThresholdCombine } from '../kpis/kpi.ts';
 import type { Changes } from '../shared/changes.ts';
-import { describeOutcome } from './describe-outcome.ts';
+import { describeOutcome, describeSteps } from './describe-outcome.ts';
 
 /** What the audit trail shows of one event: a sentence and the field-level diff. */
 export interface EventDescription {
@@ -14,6 +14,7 @@ export interface EventDescription {
 const NOUNS: Record<string, string> = {
   kpi: 'KPI', contact: 'contact', datasource: 'data source', alert: 'alert', silence: 'silence', user: 'user', apikey: 'API key', channel: 'channel', maintenancewindow: 'maintenance window',
   team: 'team', route: 'route', defaultroute: 'default route',
+  escalationchain: 'escalation chain',
 };
 export const nounOf = (entityType: string): string => NOUNS[entityType] ?? entityType;
 
@@ -63,7 +64,7 @@ const listChanges = (changes: Changes): string =>
 const words = (type: string): string => type.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 
 const STATE_KEYS: Record<string, string> = { kpi: 'kpi', contact: 'contact', datasource: 'dataSource', silence: 'silence', channel: 'channel', maintenancewindow: 'maintenanceWindow',
-  team: 'team', route: 'route', defaultroute: 'defaultRoute' };
+  team: 'team', route: 'route', defaultroute: 'defaultRoute', escalationchain: 'escalationChain' };
 
 /**
  * A readable sentence for an event. `name` is the entity's display name when known (the event may carry
@@ -115,6 +116,7 @@ function createdDetail(entityType: string, s: Record<string, unknown>): string {
   }
   if (entityType === 'silence') return ` by ${String(s.createdBy)} from ${String(s.startsAt)} to ${String(s.endsAt)}${scopeWords(s)}, comment ${show(s.comment)}`;
   if (entityType === 'channel') return ` (${String(s.kind)})`;
+  if (entityType === 'escalationchain') return `: ${describeSteps(s.steps)}`;
   if (entityType === 'team') return ` with members ${show(s.members)} and channels ${show(s.channels)}`;
   if (entityType === 'route') return ` at position ${String(s.position)}, matching ${show(s.match)}, to teams ${show(s.teams)} and channels ${show(s.channels)}${s.continue ? ', then further rules' : ''}`;
   if (entityType === 'defaultroute') return `: teams ${show(s.teams)}, channels ${show(s.channels)}`;

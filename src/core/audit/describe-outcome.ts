@@ -26,6 +26,21 @@ const KIND_WORDS: Record<string, string> = {
   failing: '"KPI failing" ', summary: 'summary ', no_data: '"no data" ', stale: '"stale" ', unreachable: '"data source unreachable" ',
 };
 
+/** A chain's steps in words: "now team team_1 by email; after 10 minutes team team_1 by sms; after 30 minutes contact con_2". */
+export function describeSteps(steps: unknown): string {
+  if (!Array.isArray(steps) || steps.length === 0) return 'no steps';
+  return (steps as Data[]).map((s) => {
+    const when = s.afterMinutes === 0 ? 'now' : `after ${num(s.afterMinutes)} minutes`;
+    const targets = Array.isArray(s.targets) ? (s.targets as Data[]).map((t) => `${String(t.type)} ${String(t.id)}${Array.isArray(t.kinds) ? ` by ${t.kinds.join(' and ')}` : ''}`) : [];
+    return `${when} ${targets.join(', ')}`;
+  }).join('; ');
+}
+
+const recipientsOf = (d: Data): string => {
+  const list = Array.isArray(d.recipients) ? (d.recipients as Data[]) : [];
+  return list.length === 0 ? 'nobody (no address of its targets could be reached)' : list.map((r) => `${String(r.address)} by ${String(r.kind)} (${String(r.via)})`).join(', ');
+};
+
 type Describe = (label: string, d: Data) => string;
 const SENTENCES: Record<string, Describe> = {
   KpiBreachBegan: (label, d) => `${label} breached${forKey(d.key)}: ${num(d.value)} against a baseline of ${num(d.baseline)} (${pct(d.deviationPercent)})${reasonsOf(d)}`,
@@ -38,6 +53,9 @@ const SENTENCES: Record<string, Describe> = {
   AlertResolved: (label, d) => `Resolved ${label} ${RESOLUTIONS[String(d.resolution)] ?? String(d.resolution)}${d.resolution === 'manual' ? ` by ${String(d.by)}` : ''}${noteOf(d)}`,
   AlertEscalated: (label, d) =>
     `Escalated ${label} to the owner's contact${Array.isArray(d.contactIds) && d.contactIds.length > 1 ? 's' : ''} after ${num(d.afterMinutes)} minutes unacknowledged`,
+  AlertEscalationStarted: (label, d) => `Escalation chain "${String(d.name)}" (${String(d.chainId)}) started for ${label}: ${describeSteps(d.steps)}`,
+  AlertEscalationStepNotified: (label, d) =>
+    `Escalated ${label}, step ${num(d.step)} of chain ${String(d.chainId)} after ${num(d.afterMinutes)} minutes unacknowledged, to ${recipientsOf(d)}`,
   AlertSilenced: (label, d) => `Silenced ${label} by silence ${String(d.silenceId)} until ${String(d.until)}: nobody is notified until then`,
   AlertUnsilenced: (label, d) => `Silence ${String(d.silenceId)} no longer holds ${label}: what it held back is sent now`,
   SilenceEnded: (label, d) => `Ended ${label} by ${String(d.by)}${noteOf(d)}`,

@@ -74,6 +74,8 @@ export async function updateChannel(deps: CommandDeps, id: string, patch: Channe
 export async function deleteChannel(deps: CommandDeps, id: string, expectedVersion: number | undefined, meta: EventMeta): Promise<void> {
   await deps.uow.run(async (tx) => {
     const current = await loadChannel(tx, id, expectedVersion);
+    const chains = await tx.escalationChains.referencing({ type: 'channel', id });
+    if (chains.length > 0) throw conflict(`channel ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { name, kind, settings, kpis, owners, active } = current;
     await tx.events.append(streamIds.channel(id), current.version, [{ type: 'ChannelDeleted', data: { id, channel: { name, kind, settings, kpis, owners, active } } }], meta);
     await tx.channels.remove(id);

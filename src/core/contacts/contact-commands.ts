@@ -50,6 +50,8 @@ export async function deleteContact(deps: CommandDeps, id: string, expectedVersi
     const current = await loadContact(tx, id, expectedVersion);
     const users = await tx.kpis.referencing({ contactId: id });
     if (users.length > 0) throw conflict(`contact ${id} is a contact of KPIs ${users.join(', ')}; remove it from them first`, { kpiIds: users });
+    const chains = await tx.escalationChains.referencing({ type: 'contact', id });
+    if (chains.length > 0) throw conflict(`contact ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = current;
     await tx.events.append(streamIds.contact(id), current.version, [{ type: 'ContactDeleted', data: { id, contact: fields } }], meta);
     await tx.contacts.remove(id);

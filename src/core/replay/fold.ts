@@ -8,6 +8,7 @@ import type { RecordedEvent } from '../ports.ts';
 import type { Changes } from '../shared/changes.ts';
 import { SILENCE_FIELDS, type Silence } from '../silences/silence.ts';
 import { MAINTENANCE_WINDOW_FIELDS, type MaintenanceWindow } from '../maintenance/window.ts';
+import { ESCALATION_CHAIN_FIELDS, type EscalationChain } from '../escalation/chain.ts';
 import { DEFAULT_ROUTE_FIELDS, ROUTE_FIELDS, type DefaultRoute, type RouteRule } from '../routing/route.ts';
 import { TEAM_FIELDS, type Team } from '../routing/team.ts';
 
@@ -39,11 +40,12 @@ const SPECS = {
   team: { prefix: 'Team', stateKey: 'team', fields: TEAM_FIELDS, defaults: {}, changing: ['Changed'] },
   route: { prefix: 'Route', stateKey: 'route', fields: ROUTE_FIELDS, defaults: {}, changing: ['Changed'] },
   defaultroute: { prefix: 'DefaultRoute', stateKey: 'defaultRoute', fields: DEFAULT_ROUTE_FIELDS, defaults: {}, changing: ['Changed'] },
+  escalationchain: { prefix: 'EscalationChain', stateKey: 'escalationChain', fields: ESCALATION_CHAIN_FIELDS, defaults: {} },
 } as const satisfies Record<string, EntitySpec>;
 
 export type FoldableType = keyof typeof SPECS;
 export interface EntityOf { kpi: Kpi; contact: Contact; datasource: DataSource; silence: Silence; channel: NotificationChannel; maintenancewindow: MaintenanceWindow;
-  team: Team; route: RouteRule; defaultroute: DefaultRoute & { id: string; createdAt: Date; updatedAt: Date } }
+  team: Team; route: RouteRule; escalationchain: EscalationChain; defaultroute: DefaultRoute & { id: string; createdAt: Date; updatedAt: Date } }
 
 type State = Record<string, unknown> & { id: string; version: number; createdAt: Date; updatedAt: Date };
 

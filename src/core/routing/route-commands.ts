@@ -30,16 +30,16 @@ function cleanMatch(m: RouteMatch): RouteMatch {
 }
 
 /**
- * The chain a route may name. Until the escalation chains exist, any `esc_` id is accepted; the
- * escalation work replaces this with a look-up.
+ * The chain a route names must exist. It is locked, as deleting a chain locks it before it looks for the
+ * routes that name it: a route and the chain's deletion cannot both commit.
  */
-function checkChain(id: string | null, errors: FieldErrors, path: string): void {
-  if (id !== null) errors.check(/^esc_[A-Za-z0-9]{1,64}$/.test(id), path, 'must be an escalation chain id (esc_…) or null');
+async function checkChain(tx: TxPorts, id: string | null, errors: FieldErrors, path: string): Promise<void> {
+  if (id !== null) errors.check((await tx.escalationChains.lock(id)) !== null, path, `escalation chain ${id} does not exist`);
 }
 
-/** Everything a route or the default route names must exist (teams, channels; the chain's form). */
+/** Everything a route or the default route names must exist (teams, channels, the chain). */
 async function checkTargets(tx: TxPorts, t: RouteTargets, errors: FieldErrors): Promise<FieldError[]> {
-  checkChain(t.escalationChainId, errors, '/escalationChainId');
+  await checkChain(tx, t.escalationChainId, errors, '/escalationChainId');
   const found = new Set((await tx.teams.getMany(t.teams)).map((x) => x.id));
   t.teams.forEach((id, i) => errors.check(found.has(id), `/teams/${i}`, `team ${id} does not exist`));
   return [...errors.list, ...(await unknownChannels(tx, t.channels, '/channels'))];

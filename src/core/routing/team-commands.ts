@@ -53,12 +53,14 @@ export async function updateTeam(deps: CommandDeps, id: string, patch: TeamInput
   });
 }
 
-/** A team that a route names cannot be deleted: the conflict names those routes. */
+/** A team that a route or an escalation chain names cannot be deleted: the conflict names them. */
 export async function deleteTeam(deps: CommandDeps, id: string, expectedVersion: number | undefined, meta: EventMeta): Promise<void> {
   await deps.uow.run(async (tx) => {
     const current = await loadTeam(tx, id, expectedVersion);
     const routes = await tx.routes.referencing({ teamId: id });
     if (routes.length > 0) throw conflict(`team ${id} is named by routes ${routes.join(', ')}; remove it from them first`, { routeIds: routes });
+    const chains = await tx.escalationChains.referencing({ type: 'team', id });
+    if (chains.length > 0) throw conflict(`team ${id} is named by escalation chains ${chains.join(', ')}; remove it from them first`, { escalationChainIds: chains });
     const { name, description, members, channels } = current;
     await tx.events.append(streamIds.team(id), current.version, [{ type: 'TeamDeleted', data: { id, team: { name, description, members, channels } } }], meta);
     await tx.teams.remove(id);

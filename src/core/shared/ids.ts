@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   silence: 'sil',
   channel: 'chn',
   maintenanceWindow: 'mnt',
+  escalationChain: 'esc',
   team: 'team',
   route: 'rte',
 } as const;
