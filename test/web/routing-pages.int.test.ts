@@ -116,6 +116,7 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     // The API's rule for names, by the row.
     await poll(() => page.getByLabel('Label 1 name').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('group', { name: 'Labels' }).locator('.field-error').count()).toBe(1);
+    await shot('kpi-label-refused');
     await page.getByLabel('Label 1 name').fill('tier');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await heading(page, 'Deposits per hour');
@@ -148,5 +149,8 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     await page.getByRole('button', { name: 'Delete Payments on-call' }).click();
     await poll(() => page.getByRole('alert').innerText()).toMatch(/Conflict/i);
     await suite.browser.settled();
+    // The three refusals above are the only errors the pages met.
+    const refused = (status: string) => `console: Failed to load resource: the server responded with a status of ${status}`;
+    expect(suite.browser.errors).toEqual([refused('400 (Bad Request)'), refused('400 (Bad Request)'), refused('409 (Conflict)')]);
   });
 });

@@ -25,7 +25,7 @@ export function DefaultRouteForm({ options }: { options: RoutingOptions }) {
     });
   };
   return (
-    <form className="card stack" aria-label="Default route" onSubmit={submit}>
+    <form className="card stack editor-card" aria-label="Default route" onSubmit={submit}>
       <h2>Default route</h2>
       <p className="muted small">Used only when no route above matched. The KPI's own contacts and the channels serving it are told in any case.</p>
       <ErrorMessage error={saved.error} />

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { SEVERITIES, type RouteTest } from '../api/admin-types.ts';
 import { KIND_LABELS } from '../api/channel-form.ts';
 import { api } from '../api/client.ts';
-import type { Kpi, Page } from '../api/types.ts';
+import type { Kpi, Named, Page } from '../api/types.ts';
 import { useAction } from '../api/use-action.ts';
 import { useResource } from '../api/use-resource.ts';
 import { Field } from './field.tsx';
@@ -19,7 +19,7 @@ function viaText(via: string, result: RouteTest): string {
 }
 
 /** "Where would this go": POST /routes/test for a KPI's alert, with the same decision real alerts get. */
-export function RouteTestForm() {
+export function RouteTestForm({ chains }: { chains: readonly Named[] }) {
   const kpis = useResource((s) => api.get<Page<Kpi>>('kpis', { limit: 500 }, s), []);
   const [kpiId, setKpiId] = useState('');
   const [severity, setSeverity] = useState('');
@@ -32,7 +32,7 @@ export function RouteTestForm() {
   };
   const items = kpis.data?.items ?? [];
   return (
-    <form className="card stack" aria-label="Where would an alert go" onSubmit={submit}>
+    <form className="card stack editor-card" aria-label="Where would an alert go" onSubmit={submit}>
       <h2>Where would an alert go?</h2>
       <ErrorMessage error={kpis.error} />
       <div className="form-grid">
@@ -44,7 +44,7 @@ export function RouteTestForm() {
         </Field>
         <Field label="Severity" error={test.fieldErrors.severity}>
           <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
-            <option value="">What a 50 % deviation gives</option>
+            <option value="">As a 50 % deviation gives</option>
             {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </Field>
@@ -52,25 +52,27 @@ export function RouteTestForm() {
       <div className="row"><button type="submit" disabled={test.busy}>{test.busy ? 'Testing…' : 'Show where it goes'}</button></div>
       <div aria-live="polite">
         <ErrorMessage error={test.error} />
-        {result && <TestResult result={result} />}
+        {result && <TestResult result={result} chains={chains} />}
       </div>
     </form>
   );
 }
 
-function TestResult({ result }: { result: RouteTest }) {
+function TestResult({ result, chains }: { result: RouteTest; chains: readonly Named[] }) {
+  // The chain's name as the chains list has it (the answer may carry only its id).
+  const chain = result.escalationChain && (chains.find((c) => c.id === result.escalationChain?.id)?.name ?? result.escalationChain.name);
   return (
     <section className="stack route-test-result" aria-label="Where it goes">
       <dl className="figures wide">
         <div><dt>Severity</dt><dd>{result.severity}</dd></div>
         <div><dt>Routes matched</dt><dd>{result.matched.length ? result.matched.map((r) => r.name).join(', ') : 'none: the default route'}</dd></div>
         <div><dt>Teams</dt><dd>{result.teams.length ? result.teams.map((t) => t.name).join(', ') : 'none'}</dd></div>
-        <div><dt>Escalation chain</dt><dd>{result.escalationChain?.name ?? 'none'}</dd></div>
+        <div><dt>Escalation chain</dt><dd>{chain ?? 'none'}</dd></div>
       </dl>
       <div className="table-wrap">
         <table>
           <caption className="sr-only">Recipients</caption>
-          <thead><tr><th scope="col">Recipient</th><th scope="col">Kind</th><th scope="col">Channel</th><th scope="col">Through</th></tr></thead>
+          <thead><tr><th scope="col">Recipient</th><th scope="col">Kind</th><th scope="col">Delivered by</th><th scope="col">Through</th></tr></thead>
           <tbody>
             {result.recipients.map((r, i) => (
               <tr key={i}><td className="wrap">{r.address}</td><td>{KIND_LABELS[r.kind] ?? r.kind}</td><td>{r.channel}</td><td>{viaText(r.via, result)}</td></tr>

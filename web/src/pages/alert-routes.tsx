@@ -81,7 +81,7 @@ export function RoutesPage() {
         </table>
       </div>
       <DefaultRouteForm options={options} />
-      <RouteTestForm />
+      <RouteTestForm chains={options.chains} />
     </section>
   );
 }
