@@ -5,7 +5,7 @@ import { storeKind } from '../helpers/store.ts';
 import { useBrowserSuite } from './helpers/browser-suite.ts';
 import { apiClient } from './helpers/dashboard-build.ts';
 import { seedSteadyDeposits } from './helpers/deposits.ts';
-import { heading, nav, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
+import { heading, nav, overflowing, poll, signInAsAdmin, unlabelled } from './helpers/page.ts';
 
 /**
  * The routing pages in Debian's Chromium against the real service process (issue 19): a team, an
@@ -148,6 +148,19 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     await nav(page, 'Teams');
     await page.getByRole('button', { name: 'Delete Payments on-call' }).click();
     await poll(() => page.getByRole('alert').innerText()).toMatch(/Conflict/i);
+
+    // On a phone: no page wider than the screen, with its editor open; every control named.
+    await page.setViewportSize({ width: 375, height: 812 });
+    for (const [path, title, button] of [['/teams', 'Teams', 'New team'], ['/routes', 'Routes', 'New route'], ['/escalation-chains', 'Escalation chains', 'New escalation chain']] as const) {
+      await page.goto(`${suite.service.url}#${path}`);
+      await heading(page, title);
+      await page.getByRole('button', { name: button }).click();
+      await page.getByRole('form', { name: button }).waitFor();
+      await suite.browser.settled();
+      expect(await overflowing(page), path).toEqual([]);
+      expect(await unlabelled(page), path).toEqual([]);
+      await shot(`phone-${path.slice(1)}`);
+    }
     await suite.browser.settled();
     // The three refusals above are the only errors the pages met.
     const refused = (status: string) => `console: Failed to load resource: the server responded with a status of ${status}`;

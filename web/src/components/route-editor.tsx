@@ -51,7 +51,7 @@ export function RouteEditor({ route, options, onClose }: { route: AlertRoute | n
           ))}
         </fieldset>
         <LabelsEditor legend="KPI labels" rows={form.labels} onChange={(labels) => set('labels', labels)} errors={err} path="match/labels"
-          hint="Every label listed must be equal on the KPI" />
+          hint="Every label listed must be equal on the KPI; names are lower case letters, digits and _" />
       </fieldset>
       <fieldset><legend>Sends to</legend>
         <DestinationFields value={form} onChange={(d) => setForm((f) => ({ ...f, ...d }))} options={options} errors={err} />

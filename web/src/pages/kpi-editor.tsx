@@ -89,7 +89,7 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
           <ChoiceList legend="Contacts notified" name="contactIds" options={contacts} chosen={form.contactIds} onChange={(contactIds) => setForm((f) => ({ ...f, contactIds }))}
             error={err('contactIds')} empty="No contacts yet." />
           <LabelsEditor legend="Labels" rows={form.labels} onChange={(labels) => setForm((f) => ({ ...f, labels }))} errors={errors} path="labels"
-            hint="Routes match on them; templates can say {labels.name}" />
+            hint="Names: lower case letters, digits and _ (team, cost_center). Routes match on them; templates can say {labels.team}" />
           <label className="inline"><input type="checkbox" name="active" checked={form.active} onChange={set('active')} /> Active (runs on its schedule)</label>
         </fieldset>
         <fieldset><legend>Query</legend>
