@@ -36,8 +36,9 @@ describe('reading a configuration file', () => {
           const entry = { ...valid[section], [field]: value };
           const result = resolve(file({ [section]: [entry] }));
           expect(Array.isArray(result.errors)).toBe(true);
-          // A mapping is no field's value: always a problem, at that field.
-          if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+          // A mapping is no field's value but labels' (where anything else is): always a problem, at that field.
+          const mapping = typeof value === 'object' && value !== null && !Array.isArray(value);
+          if (mapping !== (SECTIONS[section].fields[field]!.type === 'labels')) {
             expect(result.errors.map((e) => e.path)).toContain(`/${section}/0/${field}`);
           }
         }

@@ -78,7 +78,8 @@ export function describeEvent(type: string, entityType: string, entityId: string
   if (outcome !== null) return { summary: outcome, changes: null };
   const state = data[STATE_KEYS[entityType] ?? ''] as Record<string, unknown> | undefined;
   const verb = /(Created|Updated|Changed|Deleted|Activated|Deactivated)$/.exec(type)?.[1];
-  const known = type.toLowerCase().startsWith(entityType) && verb !== undefined;
+  // `Changed` is the routing entities' word for an update (TeamChanged); UserRoleChanged is not one.
+  const known = type.toLowerCase().startsWith(entityType) && verb !== undefined && (verb !== 'Changed' || type.toLowerCase() === `${entityType}changed`);
   if (known && verb === 'Created' && state) {
     const changes = asChanges(state, 'created');
     if (entityType === 'datasource') changes.password = { from: 'unset', to: data.sealedPassword ? 'set' : 'unset' };
