@@ -4,7 +4,10 @@ import { acknowledgeAlert } from '../../src/core/alerts/alert-commands.ts';
 import { createContact } from '../../src/core/contacts/contact-commands.ts';
 import { createEscalationChain, updateEscalationChain } from '../../src/core/escalation/chain-commands.ts';
 import type { EscalationStep } from '../../src/core/escalation/chain.ts';
+import { createRoute } from '../../src/core/routing/route-commands.ts';
+import { createTeam } from '../../src/core/routing/team-commands.ts';
 import { createSilence } from '../../src/core/silences/silence-commands.ts';
+import { buildTestApp } from '../helpers/app.ts';
 import { buildContact } from '../helpers/factories.ts';
 import { createTestStore, type TestStore } from '../helpers/store.ts';
 import { alertFixture, breach, meta, MINUTE, recovered, startSmtp, type AlertFixture, type TestSmtp } from '../alerts/fixture.ts';
@@ -42,20 +45,14 @@ async function setUp() {
   const ann = await createContact(f.deps, buildContact({ name: `ann-${u}`, email: `ann-${u}@example.com`, phone: `+${digits}` }), meta);
   // The lead is also the owner's contact: the old single escalation would mail them at 30 minutes.
   const lead = await createContact(f.deps, buildContact({ name: owner, email: `lead-${u}@example.com`, phone: null }), meta);
-  const now = f.clock.now();
-  const teamId = f.deps.ids.next('team');
-  await f.deps.uow.run((tx) => tx.teams.insert({ id: teamId, name: `on call ${u}`, description: null, members: [ann.id], channels: [], version: 1, createdAt: now, updatedAt: now }));
+  const teamId = (await createTeam(f.deps, { name: `on call ${u}`, description: null, members: [ann.id], channels: [] }, meta)).id;
   const steps: EscalationStep[] = [
     { afterMinutes: 0, targets: [{ type: 'team', id: teamId, kinds: ['email'] }] },
     { afterMinutes: 10, targets: [{ type: 'team', id: teamId, kinds: ['sms'] }] },
     { afterMinutes: 30, targets: [{ type: 'contact', id: lead.id }] },
   ];
   const chain = await createEscalationChain(f.deps, { name: `chain ${u}`, steps }, meta);
-  const routeId = f.deps.ids.next('route');
-  await f.deps.uow.run((tx) => tx.routes.insert({
-    id: routeId, name: `route ${u}`, position: 10, match: { owners: [owner] }, teams: [], channels: [], escalationChainId: chain.id, continue: false,
-    version: 1, createdAt: now, updatedAt: now,
-  }));
+  await createRoute(f.deps, { name: `route ${u}`, match: { owners: [owner] }, teams: [], channels: [], escalationChainId: chain.id }, meta);
   const kpi = await f.makeKpi({ owner, cooldownMinutes: 0, priority: 2 }, [buildContact({ name: `kpi-${u}`, email: `kpi-${u}@example.com`, phone: null })]);
   return { kpi, chain, ann: ann.email!, sms: `${digits}@sms.example.net`, lead: lead.email!, kpiContact: `kpi-${u}@example.com` };
 }
@@ -105,7 +102,14 @@ describe('an escalation chain on a moved clock', () => {
     await at(300, opened);
     expect(mailsTo(s.lead)).toEqual([expect.stringMatching(/^Escalation: /)]);
     expect(smtp.mails.find((m) => m.to.includes(s.lead))!.text).toContain('Not acknowledged after 30 minutes: escalation chain');
-    expect((await f.deps.uow.read.alerts.get(alertId))!.escalation).toMatchObject({ chainId: s.chain.id, notified: 3 });
+    const t = await buildTestApp({ store, clock: f.clock, overrides: { alertSettings: f.settings } });
+    try {
+      // What a user sees of it: the chain fixed on the alert and how far it got; the audit trail in words.
+      expect((await t.inject({ method: 'GET', url: `/api/v1/alerts/${alertId}` })).json().escalation)
+        .toEqual({ chainId: s.chain.id, name: s.chain.name, steps: s.chain.steps, notified: 3 });
+    } finally {
+      await t.close();
+    }
   });
 
   it('given the alert resolves after the SMS step, then no later step fires', async () => {

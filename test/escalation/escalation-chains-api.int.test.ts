@@ -16,9 +16,7 @@ beforeAll(async () => {
   store = await createTestStore();
   t = await buildTestApp({ clock, store });
   lead = (await t.inject({ method: 'POST', url: '/api/v1/contacts', payload: buildContact({ name: 'Lead', email: 'lead@example.com' }) })).json().id;
-  team = 'team_oncall';
-  const now = clock.now();
-  await t.deps.uow.run((tx) => tx.teams.insert({ id: team, name: 'On call', description: null, members: [lead], channels: [], version: 1, createdAt: now, updatedAt: now }));
+  team = (await t.inject({ method: 'POST', url: '/api/v1/teams', payload: { name: 'On call', members: [lead], channels: [] } })).json().id;
 });
 afterAll(async () => {
   await t.close();
@@ -81,18 +79,17 @@ describe('escalation chains: errors', () => {
 
   it('given a route or the default route names the chain, then deleting it is refused with 409 naming them, until they no longer do', async () => {
     const c = await create();
-    const now = clock.now();
-    const route = { id: 'rte_1', name: 'DE', position: 10, match: {}, teams: [], channels: [], escalationChainId: c.id, continue: false, version: 1, createdAt: now, updatedAt: now };
-    await t.deps.uow.run((tx) => tx.routes.insert(route));
+    const route = (await t.inject({ method: 'POST', url: '/api/v1/routes', payload: { name: 'DE', match: {}, teams: [], channels: [], escalationChainId: c.id } })).json();
     const refused = await t.inject({ method: 'DELETE', url: `/api/v1/escalation-chains/${c.id}` });
-    expect([refused.statusCode, refused.json().detail]).toEqual([409, `escalation chain ${c.id} is used by route rte_1`]);
-    await t.deps.uow.run(async (tx) => {
-      await tx.routes.remove('rte_1');
-      await tx.routes.saveDefault({ teams: [], channels: [], escalationChainId: c.id, version: 1, updatedAt: now });
-    });
+    expect([refused.statusCode, refused.json().detail]).toEqual([409, `escalation chain ${c.id} is used by route ${route.id}`]);
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/teams/${team}` })).statusCode).toBe(409); // the chain names the team
+    expect((await t.inject({ method: 'DELETE', url: `/api/v1/routes/${route.id}` })).statusCode).toBe(204);
+    expect((await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [], escalationChainId: c.id } })).statusCode).toBe(200);
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/escalation-chains/${c.id}` })).statusCode).toBe(409);
-    await t.deps.uow.run((tx) => tx.routes.saveDefault({ teams: [], channels: [], escalationChainId: null, version: 2, updatedAt: now }));
+    expect((await t.inject({ method: 'PUT', url: '/api/v1/routes/default', payload: { teams: [], channels: [], escalationChainId: null } })).statusCode).toBe(200);
     expect((await t.inject({ method: 'DELETE', url: `/api/v1/escalation-chains/${c.id}` })).statusCode).toBe(204);
+    const dangling = await t.inject({ method: 'POST', url: '/api/v1/routes', payload: { name: 'gone', match: {}, teams: [], channels: [], escalationChainId: c.id } });
+    expect([dangling.statusCode, dangling.json().errors[0].path]).toEqual([400, '/escalationChainId']);
   });
 
   it('given a chain names a contact or a channel, then deleting that contact or channel is refused with 409 naming the chain', async () => {

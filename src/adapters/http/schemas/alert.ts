@@ -1,4 +1,6 @@
 import { Reason } from './execution.ts';
+import { Step } from './escalation-chain.ts';
+import type { AlertEscalation } from '../../../core/escalation/due.ts';
 import { Type } from 'typebox';
 import { SEVERITIES } from '../../../core/alerts/severity.ts';
 import { ALERT_KINDS } from '../../../core/alerts/alert.ts';
@@ -36,7 +38,13 @@ const alertFields = {
   resolvedAt: Nullable(DateTime), resolvedBy: Nullable(Type.String()), resolveNote: Nullable(Type.String()),
   resolution: Nullable(literals(['auto', 'manual', 'ran_again'] as const)),
   silenceId: Nullable(Type.String({ description: 'the silence holding it: recorded, nobody notified until it ends' })),
-  silencedUntil: Nullable(DateTime), version: Type.Integer(),
+  silencedUntil: Nullable(DateTime),
+  // Unsafe: the same shape, typed as the core's (readonly arrays) so an alert is answered as it is.
+  escalation: Type.Unsafe<AlertEscalation | null>(Nullable(Type.Object({
+    chainId: Type.String(), name: Type.String(), steps: Type.Array(Step),
+    notified: Type.Integer({ description: 'how many of the steps were notified (the first ones)' }),
+  }, { description: 'the escalation chain fixed on it when it opened; null = none' }))),
+  version: Type.Integer(),
 };
 
 export const AlertView = Type.Object(alertFields);

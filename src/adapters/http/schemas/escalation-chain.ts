@@ -11,7 +11,7 @@ const Target = Type.Object({
   })),
 }, { additionalProperties: false });
 
-const Step = Type.Object({
+export const Step = Type.Object({
   afterMinutes: Type.Integer({ minimum: 0, maximum: MAX_AFTER_MINUTES, description: 'minutes after the alert opened (or a silence let it go); strictly ascending' }),
   targets: Type.Array(Target, { minItems: 1, maxItems: MAX_TARGETS }),
 }, { additionalProperties: false });
