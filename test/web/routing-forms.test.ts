@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRoute, EscalationChain } from '../../web/src/api/admin-types.ts';
-import { blankChain, chainBodyOf, chainFormOf, delayText, nextStep, stepsText } from '../../web/src/api/chain-form.ts';
+import { blankChain, chainBodyOf, chainFormOf, delayText, escalationText, nextStep, stepsText } from '../../web/src/api/chain-form.ts';
 import { labelRowsOf, labelsOf, labelsText } from '../../web/src/api/labels.ts';
 import { blankRoute, matchText, moveChanges, routeBodyOf, routeFormOf } from '../../web/src/api/route-form.ts';
 import { bodyOf, emptyForm } from '../../web/src/api/kpi-form.ts';
@@ -114,5 +114,16 @@ describe('moving a route', () => {
   it('given the first moved up or the last moved down, then nothing', () => {
     expect(moveChanges([r('a', 10), r('b', 20)], 0, -1)).toEqual([]);
     expect(moveChanges([r('a', 10), r('b', 20)], 1, 1)).toEqual([]);
+  });
+});
+
+describe("an alert's escalation", () => {
+  const steps = [{ afterMinutes: 0, targets: [] }, { afterMinutes: 10, targets: [] }];
+  it('given an open alert with steps left, then how many went out and when the next is due', () => {
+    expect(escalationText({ steps, notified: 1 }, 'open')).toBe('1 of 2 steps notified; next after 10 min (unless acknowledged)');
+  });
+  it('given an acknowledged or resolved alert with steps left, then the chain says it stopped', () => {
+    expect(escalationText({ steps, notified: 1 }, 'acknowledged')).toBe('1 of 2 steps notified; stopped when it was acknowledged');
+    expect(escalationText({ steps, notified: 2 }, 'resolved')).toBe('2 of 2 steps notified');
   });
 });

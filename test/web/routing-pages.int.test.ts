@@ -106,6 +106,22 @@ describe.runIf(storeKind() === 'postgres')('the routing pages in a browser', () 
     expect(routes).toHaveLength(1);
     expect(routes[0]).toMatchObject({ name: 'Payments', match: { owners: ['payments'] }, teams: [team!.id], channels: [], escalationChainId: chain!.id, continue: false });
 
+    // A real alert of the payments owner takes the route: the chain is fixed on it, its first step goes out
+    // at once, and acknowledging it (on its page) stops the chain before the second.
+    const failing = await call<Kpi>('POST', '/kpis', {
+      indicator: 'Payouts per hour', owner: 'payments', dataSourceId: ds.id, contactIds: [], frequencyMinutes: 1440, lastMinutes: 60,
+      sensitivity: null, deviationPercent: null, minThreshold: 1000, pendingExecutions: 1,
+      query: "SELECT count(*) AS value FROM account_transactions WHERE type = 'deposit' AND updated_at >= :windowStart AND updated_at < :windowEnd",
+    });
+    await call('POST', `/kpis/${failing.id}/execute`);
+    const [alert] = (await call<{ items: { id: string }[] }>('GET', `/alerts?kpiId=${failing.id}`)).items;
+    await page.goto(`${suite.service.url}#/alerts/${alert!.id}`);
+    const lifecycle = page.locator('ul.lifecycle');
+    await poll(() => lifecycle.innerText()).toContain('Escalation chain Payments escalation: 1 of 2 steps notified; next after 10 min (unless acknowledged)');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await poll(() => lifecycle.innerText()).toContain('Escalation chain Payments escalation: 1 of 2 steps notified; stopped when it was acknowledged');
+    await shot('alert-escalation-stopped');
+
     // A label given in the KPI editor: shown on the KPI page, and a route placed first that matches it wins.
     await page.goto(`${suite.service.url}#/kpis/${kpi.id}/edit`);
     await heading(page, 'Edit Deposits per hour');

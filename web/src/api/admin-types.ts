@@ -60,6 +60,8 @@ export interface AlertDetail extends Alert {
   readonly resolvedBy: string | null;
   readonly resolveNote: string | null;
   readonly resolution: 'auto' | 'manual' | 'ran_again' | null;
+  /** The escalation chain fixed on it when it opened (null = none); `notified`: how many of its first steps went out. */
+  readonly escalation: { readonly chainId: string; readonly name: string; readonly steps: readonly EscalationStep[]; readonly notified: number } | null;
   readonly version: number;
   readonly notifications: readonly Notification[];
 }

@@ -58,3 +58,11 @@ export function stepsText(steps: readonly EscalationStep[], nameOf: (type: Escal
     return `${t.type} ${nameOf(t.type, t.id)}${by}`;
   }).join(', ')}`).join('; ');
 }
+
+/** Where an alert's chain stands: `1 of 2 steps notified; next after 10 min`, or stopped by the acknowledgement or resolution. */
+export function escalationText(e: { readonly steps: readonly EscalationStep[]; readonly notified: number }, status: string): string {
+  const done = `${e.notified} of ${e.steps.length} step${e.steps.length === 1 ? '' : 's'} notified`;
+  const next = e.steps[e.notified];
+  if (!next) return done;
+  return status === 'open' ? `${done}; next ${delayText(next.afterMinutes)} (unless acknowledged)` : `${done}; stopped when it was ${status}`;
+}
