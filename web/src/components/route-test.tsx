@@ -42,9 +42,9 @@ export function RouteTestForm({ chains }: { chains: readonly Named[] }) {
             {items.map((k) => <option key={k.id} value={k.id}>{k.indicator}</option>)}
           </select>
         </Field>
-        <Field label="Severity" error={test.fieldErrors.severity}>
+        <Field label="Severity" error={test.fieldErrors.severity} hint="Default: what a 50 % deviation gives">
           <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
-            <option value="">As a 50 % deviation gives</option>
+            <option value="">Default</option>
             {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
           </select>
         </Field>
