@@ -207,7 +207,7 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await heading(page, 'KPIs');
     await poll(() => page.locator('.live-state').innerText()).toContain('off (needs audit:read)');
     // The nav offers only pages a viewer may read (an administrator's nav is the admin pages test's).
-    await poll(() => page.getByRole('navigation', { name: 'Main' }).innerText()).toMatch(/^Grid\s+Alerts\s+Contacts\s+Data sources\s+Channels\s+System$/);
+    await poll(() => page.getByRole('navigation', { name: 'Main' }).innerText()).toMatch(/^Grid\s+Alerts\s+Contacts\s+Data sources\s+Channels\s+Teams\s+Routes\s+Escalation chains\s+System$/);
     await page.getByRole('link', { name: 'Deposits per hour' }).click();
     await heading(page, 'Deposits per hour');
     await poll(() => page.getByText('Reading the history needs the audit:read scope.').count()).toBe(1);
@@ -215,6 +215,10 @@ describe.runIf(storeKind() === 'postgres')('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await poll(() => page.getByRole('row').filter({ hasText: 'Ann on call' }).innerText()).toContain('ann@example.com');
     expect(await page.getByRole('link', { name: /^History/ }).count()).toBe(0);
+    // The routing pages read only what a viewer may read (routing:read, channels:read, kpi:read).
+    await page.getByRole('link', { name: 'Routes', exact: true }).click();
+    await heading(page, 'Routes');
+    await poll(() => page.getByText('No routes yet: every alert takes the default route.').count()).toBe(1);
     // Longer than the live feed's 3 s retry: each refusal would be a PermissionDenied security event.
     await page.waitForTimeout(3500);
     await suite.browser.settled();

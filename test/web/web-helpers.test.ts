@@ -46,7 +46,7 @@ describe('the KPI editor form', () => {
       id: 'kpi_1', version: 3, createdAt: '', updatedAt: '', indicator: 'Deposits', owner: 'payments', priority: 1, frequencyMinutes: null,
       cron: '0 * * * *', timezone: 'Europe/Berlin', lastMinutes: 60, sensitivity: 'low', deviationPercent: 12.5, direction: 'drop', minThreshold: 0, maxThreshold: null,
       thresholdCombine: 'all', baselineWeeks: 6, baselineAggregate: 'mean', noDataPolicy: 'breach', dataSourceId: 'dsn_1', query: 'SELECT 1 AS value',
-      subjectTemplate: '{indicator}', descriptionTemplate: 'body', contactIds: ['con_1'], cooldownMinutes: 0, timeoutSeconds: 10, active: false,
+      subjectTemplate: '{indicator}', descriptionTemplate: 'body', contactIds: ['con_1'], labels: { team: 'payments', tier: 'gold' }, cooldownMinutes: 0, timeoutSeconds: 10, active: false,
       pendingExecutions: 2, resolveAfterExecutions: null, failingAfterFailures: 5, reminderMinutes: 0, escalateAfterMinutes: null,
     };
     const { id: _i, version: _v, createdAt: _c, updatedAt: _u, ...fields } = kpi;

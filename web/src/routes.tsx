@@ -9,9 +9,12 @@ import { AuditPage } from './pages/audit.tsx';
 import { ChannelsPage } from './pages/channels.tsx';
 import { ContactsPage } from './pages/contacts.tsx';
 import { DataSourcesPage } from './pages/datasources.tsx';
+import { EscalationChainsPage } from './pages/escalation-chains.tsx';
 import { NotificationsPage } from './pages/notifications.tsx';
+import { RoutesPage } from './pages/alert-routes.tsx';
 import { SilencesPage } from './pages/silences.tsx';
 import { SystemPage } from './pages/system.tsx';
+import { TeamsPage } from './pages/teams.tsx';
 import { TimelinePage } from './pages/timeline.tsx';
 import { UsersPage } from './pages/users.tsx';
 
@@ -32,6 +35,9 @@ export const routes: readonly RouteDef[] = [
   { path: '/contacts', title: 'Contacts', component: ContactsPage, inNav: true },
   { path: '/datasources', title: 'Data sources', component: DataSourcesPage, inNav: true },
   { path: '/channels', title: 'Channels', component: ChannelsPage, inNav: true, needs: 'channels:read' },
+  { path: '/teams', title: 'Teams', component: TeamsPage, inNav: true, needs: 'routing:read' },
+  { path: '/routes', title: 'Routes', component: RoutesPage, inNav: true, needs: 'routing:read' },
+  { path: '/escalation-chains', title: 'Escalation chains', component: EscalationChainsPage, inNav: true, needs: 'routing:read' },
   { path: '/apikeys', title: 'API keys', component: ApiKeysPage, inNav: true, needs: 'admin:*' },
   { path: '/users', title: 'Users', component: UsersPage, inNav: true, needs: 'admin:*' },
   { path: '/audit', title: 'Audit trail', component: AuditPage, inNav: true, needs: 'audit:read' },

@@ -41,3 +41,23 @@ export type SchedulerStatus = ApiResponse<'/api/v1/scheduler/status', 'get'>;
 export type Health = ApiResponse<'/api/v1/health', 'get'>;
 /** GET /users */
 export type User = Item<ApiResponse<'/api/v1/users', 'get'>>;
+
+/** GET /teams: a group of contacts with the channels that reach it. */
+export type Team = ApiResponse<'/api/v1/teams/{id}', 'get'>;
+/** GET /routes (ordered by position): the first matching rule decides, unless it says `continue`. */
+export type AlertRoute = ApiResponse<'/api/v1/routes/{id}', 'get'>;
+/** What a route matches; an absent matcher matches every alert, `labels` every listed label equal. */
+export type RouteMatch = AlertRoute['match'];
+/** GET /routes/default: where an alert goes when no rule matched (version 0 = never set). */
+export type DefaultRoute = ApiResponse<'/api/v1/routes/default', 'get'>;
+/** POST /routes/test: where an alert of a KPI would go. `via`: 'kpi' | 'team:<id>' | 'route:<id>' ('route:default') | 'channel'. */
+export type RouteTest = ApiResponse<'/api/v1/routes/test', 'post'>;
+export type Severity = RouteTest['severity'];
+/** The severities in the order the forms offer them; the compiler checks it names each one. */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly Severity[];
+/** GET /escalation-chains: steps, strictly ascending in afterMinutes; stopped by acknowledgement or resolution. */
+export type EscalationChain = ApiResponse<'/api/v1/escalation-chains/{id}', 'get'>;
+/** One step of a chain: due `afterMinutes` after the alert opened; `kinds` absent = the target's usual ways. */
+export type EscalationStep = EscalationChain['steps'][number];
+export type EscalationTargetType = EscalationStep['targets'][number]['type'];
+export type EscalationKind = NonNullable<EscalationStep['targets'][number]['kinds']>[number];

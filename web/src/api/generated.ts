@@ -101,6 +101,24 @@ export interface ApiPaths {
             /** the silence holding it: recorded, nobody notified until it ends */
             silenceId: string | null;
             silencedUntil: string | null;
+            /** the escalation chain fixed on it when it opened; null = none */
+            escalation: {
+              chainId: string;
+              name: string;
+              steps: {
+                /** minutes after the alert opened (or a silence let it go); strictly ascending */
+                afterMinutes: number;
+                targets: {
+                  type: "team" | "contact" | "channel";
+                  /** a team, contact or channel id */
+                  id: string;
+                  /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+                  kinds?: ("email" | "sms")[];
+                }[];
+              }[];
+              /** how many of the steps were notified (the first ones) */
+              notified: number;
+            } | null;
             version: number;
           }[];
           nextCursor: string | null;
@@ -219,6 +237,24 @@ export interface ApiPaths {
           /** the silence holding it: recorded, nobody notified until it ends */
           silenceId: string | null;
           silencedUntil: string | null;
+          /** the escalation chain fixed on it when it opened; null = none */
+          escalation: {
+            chainId: string;
+            name: string;
+            steps: {
+              /** minutes after the alert opened (or a silence let it go); strictly ascending */
+              afterMinutes: number;
+              targets: {
+                type: "team" | "contact" | "channel";
+                /** a team, contact or channel id */
+                id: string;
+                /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+                kinds?: ("email" | "sms")[];
+              }[];
+            }[];
+            /** how many of the steps were notified (the first ones) */
+            notified: number;
+          } | null;
           version: number;
           notifications: {
             id: string;
@@ -305,6 +341,24 @@ export interface ApiPaths {
           /** the silence holding it: recorded, nobody notified until it ends */
           silenceId: string | null;
           silencedUntil: string | null;
+          /** the escalation chain fixed on it when it opened; null = none */
+          escalation: {
+            chainId: string;
+            name: string;
+            steps: {
+              /** minutes after the alert opened (or a silence let it go); strictly ascending */
+              afterMinutes: number;
+              targets: {
+                type: "team" | "contact" | "channel";
+                /** a team, contact or channel id */
+                id: string;
+                /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+                kinds?: ("email" | "sms")[];
+              }[];
+            }[];
+            /** how many of the steps were notified (the first ones) */
+            notified: number;
+          } | null;
           version: number;
         };
       };
@@ -373,6 +427,24 @@ export interface ApiPaths {
           /** the silence holding it: recorded, nobody notified until it ends */
           silenceId: string | null;
           silencedUntil: string | null;
+          /** the escalation chain fixed on it when it opened; null = none */
+          escalation: {
+            chainId: string;
+            name: string;
+            steps: {
+              /** minutes after the alert opened (or a silence let it go); strictly ascending */
+              afterMinutes: number;
+              targets: {
+                type: "team" | "contact" | "channel";
+                /** a team, contact or channel id */
+                id: string;
+                /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+                kinds?: ("email" | "sms")[];
+              }[];
+            }[];
+            /** how many of the steps were notified (the first ones) */
+            notified: number;
+          } | null;
           version: number;
         };
       };
@@ -1349,6 +1421,163 @@ export interface ApiPaths {
       };
     };
   };
+  "/api/v1/escalation-chains": {
+    get: {
+      path: Record<string, never>;
+      query: {
+        /** nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+      };
+      body: undefined;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            /** unique */
+            name: string;
+            steps: {
+              /** minutes after the alert opened (or a silence let it go); strictly ascending */
+              afterMinutes: number;
+              targets: {
+                type: "team" | "contact" | "channel";
+                /** a team, contact or channel id */
+                id: string;
+                /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+                kinds?: ("email" | "sms")[];
+              }[];
+            }[];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+          }[];
+          nextCursor: string | null;
+        };
+      };
+    };
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        /** unique */
+        name: string;
+        steps: {
+          /** minutes after the alert opened (or a silence let it go); strictly ascending */
+          afterMinutes: number;
+          targets: {
+            type: "team" | "contact" | "channel";
+            /** a team, contact or channel id */
+            id: string;
+            /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+            kinds?: ("email" | "sms")[];
+          }[];
+        }[];
+      };
+      responses: {
+        201: {
+          id: string;
+          /** unique */
+          name: string;
+          steps: {
+            /** minutes after the alert opened (or a silence let it go); strictly ascending */
+            afterMinutes: number;
+            targets: {
+              type: "team" | "contact" | "channel";
+              /** a team, contact or channel id */
+              id: string;
+              /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+              kinds?: ("email" | "sms")[];
+            }[];
+          }[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+  };
+  "/api/v1/escalation-chains/{id}": {
+    get: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        200: {
+          id: string;
+          /** unique */
+          name: string;
+          steps: {
+            /** minutes after the alert opened (or a silence let it go); strictly ascending */
+            afterMinutes: number;
+            targets: {
+              type: "team" | "contact" | "channel";
+              /** a team, contact or channel id */
+              id: string;
+              /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+              kinds?: ("email" | "sms")[];
+            }[];
+          }[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    patch: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: {
+        /** unique */
+        name?: string;
+        steps?: {
+          /** minutes after the alert opened (or a silence let it go); strictly ascending */
+          afterMinutes: number;
+          targets: {
+            type: "team" | "contact" | "channel";
+            /** a team, contact or channel id */
+            id: string;
+            /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+            kinds?: ("email" | "sms")[];
+          }[];
+        }[];
+      };
+      responses: {
+        200: {
+          id: string;
+          /** unique */
+          name: string;
+          steps: {
+            /** minutes after the alert opened (or a silence let it go); strictly ascending */
+            afterMinutes: number;
+            targets: {
+              type: "team" | "contact" | "channel";
+              /** a team, contact or channel id */
+              id: string;
+              /** how a team's members or a contact are reached; absent = email, and SMS for a priority 1 KPI. Not for channels */
+              kinds?: ("email" | "sms")[];
+            }[];
+          }[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    delete: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        204: undefined;
+      };
+    };
+  };
   "/api/v1/events/live": {
     get: {
       path: Record<string, never>;
@@ -1461,6 +1690,8 @@ export interface ApiPaths {
             /** Query timeout; default 30 */
             timeoutSeconds: number;
             active: boolean;
+            /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+            labels: Record<string, string>;
             /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
             pendingExecutions: number | null;
             /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -1528,6 +1759,8 @@ export interface ApiPaths {
         /** Query timeout; default 30 */
         timeoutSeconds?: number;
         active?: boolean;
+        /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+        labels?: Record<string, string>;
         /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
         pendingExecutions?: number | null;
         /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -1582,6 +1815,8 @@ export interface ApiPaths {
           /** Query timeout; default 30 */
           timeoutSeconds: number;
           active: boolean;
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels: Record<string, string>;
           /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
           pendingExecutions: number | null;
           /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -1691,6 +1926,8 @@ export interface ApiPaths {
         /** Query timeout; default 30 */
         timeoutSeconds?: number;
         active?: boolean;
+        /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+        labels?: Record<string, string>;
         /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
         pendingExecutions?: number | null;
         /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -1952,6 +2189,8 @@ export interface ApiPaths {
           /** Query timeout; default 30 */
           timeoutSeconds: number;
           active: boolean;
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels: Record<string, string>;
           /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
           pendingExecutions: number | null;
           /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -2019,6 +2258,8 @@ export interface ApiPaths {
         /** Query timeout; default 30 */
         timeoutSeconds?: number;
         active?: boolean;
+        /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+        labels?: Record<string, string>;
         /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
         pendingExecutions?: number | null;
         /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -2073,6 +2314,8 @@ export interface ApiPaths {
           /** Query timeout; default 30 */
           timeoutSeconds: number;
           active: boolean;
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels: Record<string, string>;
           /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
           pendingExecutions: number | null;
           /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -2155,6 +2398,8 @@ export interface ApiPaths {
           /** Query timeout; default 30 */
           timeoutSeconds: number;
           active: boolean;
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels: Record<string, string>;
           /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
           pendingExecutions: number | null;
           /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -2764,6 +3009,8 @@ export interface ApiPaths {
           /** Query timeout; default 30 */
           timeoutSeconds: number;
           active: boolean;
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels: Record<string, string>;
           /** Breaching executions in a row that open an alert; null = ALERT_PENDING_EXECUTIONS, unset there = automatic (sustained evidence) */
           pendingExecutions: number | null;
           /** Normal executions in a row that resolve an alert; null = ALERT_RESOLVE_AFTER_EXECUTIONS, unset there = automatic (sustained normality) */
@@ -3244,6 +3491,262 @@ export interface ApiPaths {
       };
     };
   };
+  "/api/v1/routes": {
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+            position: number;
+            /** Every given matcher must match; an absent one matches every alert */
+            match: {
+              owners?: string[];
+              priorities?: (1 | 2)[];
+              severities?: ("low" | "medium" | "high" | "critical")[];
+              /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+              labels?: Record<string, string>;
+            };
+            teams: string[];
+            channels: string[];
+            escalationChainId: string | null;
+            /** true = after this rule matched, try the next ones too (default false) */
+            continue: boolean;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+          }[];
+          nextCursor: string | null;
+        };
+      };
+    };
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        name: string;
+        /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+        position?: number;
+        /** Every given matcher must match; an absent one matches every alert */
+        match: {
+          owners?: string[];
+          priorities?: (1 | 2)[];
+          severities?: ("low" | "medium" | "high" | "critical")[];
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels?: Record<string, string>;
+        };
+        /** Team ids */
+        teams: string[];
+        /** Channel ids */
+        channels: string[];
+        /** An escalation chain id (esc_…); null = none */
+        escalationChainId?: string | null;
+        /** true = after this rule matched, try the next ones too (default false) */
+        continue?: boolean;
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+          position: number;
+          /** Every given matcher must match; an absent one matches every alert */
+          match: {
+            owners?: string[];
+            priorities?: (1 | 2)[];
+            severities?: ("low" | "medium" | "high" | "critical")[];
+            /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+            labels?: Record<string, string>;
+          };
+          teams: string[];
+          channels: string[];
+          escalationChainId: string | null;
+          /** true = after this rule matched, try the next ones too (default false) */
+          continue: boolean;
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+  };
+  "/api/v1/routes/default": {
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        200: {
+          teams: string[];
+          channels: string[];
+          escalationChainId: string | null;
+          /** 0 = never set */
+          version: number;
+          updatedAt: string | null;
+        };
+      };
+    };
+    put: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        /** Team ids */
+        teams: string[];
+        /** Channel ids */
+        channels: string[];
+        /** An escalation chain id (esc_…); null = none */
+        escalationChainId?: string | null;
+      };
+      responses: {
+        200: {
+          teams: string[];
+          channels: string[];
+          escalationChainId: string | null;
+          /** 0 = never set */
+          version: number;
+          updatedAt: string | null;
+        };
+      };
+    };
+  };
+  "/api/v1/routes/test": {
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        kpiId: string;
+        severity?: "low" | "medium" | "high" | "critical";
+      };
+      responses: {
+        200: {
+          /** The rules that matched, in the order they were tried */
+          matched: {
+            id: string;
+            name: string;
+          }[];
+          usedDefault: boolean;
+          teams: {
+            id: string;
+            name: string;
+          }[];
+          escalationChain: {
+            id: string;
+            name: string;
+          } | null;
+          severity: "low" | "medium" | "high" | "critical";
+          recipients: {
+            kind: "email" | "sms" | "webhook" | "slack" | "msteams" | "pagerduty" | "opsgenie" | "telegram" | "discord";
+            channel: string;
+            address: string;
+            contactId: string | null;
+            /** Why: 'kpi' (its contact), 'channel' (serves the KPI), 'team:<id>' or 'route:<id>' ('route:default') */
+            via: string;
+          }[];
+        };
+      };
+    };
+  };
+  "/api/v1/routes/{id}": {
+    get: {
+      path: {
+        id: string;
+      };
+      query: {
+        /** A version (3) or an ISO 8601 time: the entity as it was then, rebuilt from its events */
+        asOf?: string;
+      };
+      body: undefined;
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+          position: number;
+          /** Every given matcher must match; an absent one matches every alert */
+          match: {
+            owners?: string[];
+            priorities?: (1 | 2)[];
+            severities?: ("low" | "medium" | "high" | "critical")[];
+            /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+            labels?: Record<string, string>;
+          };
+          teams: string[];
+          channels: string[];
+          escalationChainId: string | null;
+          /** true = after this rule matched, try the next ones too (default false) */
+          continue: boolean;
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    patch: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: {
+        name?: string;
+        /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+        position?: number;
+        /** Every given matcher must match; an absent one matches every alert */
+        match?: {
+          owners?: string[];
+          priorities?: (1 | 2)[];
+          severities?: ("low" | "medium" | "high" | "critical")[];
+          /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+          labels?: Record<string, string>;
+        };
+        /** Team ids */
+        teams?: string[];
+        /** Channel ids */
+        channels?: string[];
+        /** An escalation chain id (esc_…); null = none */
+        escalationChainId?: string | null;
+        /** true = after this rule matched, try the next ones too (default false) */
+        continue?: boolean;
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          /** Rules are tried by ascending position (ties by creation); default: 10 after the last */
+          position: number;
+          /** Every given matcher must match; an absent one matches every alert */
+          match: {
+            owners?: string[];
+            priorities?: (1 | 2)[];
+            severities?: ("low" | "medium" | "high" | "critical")[];
+            /** At most 32 labels; names ^[a-z_][a-z0-9_]{0,62}$, values 1 to 200 characters */
+            labels?: Record<string, string>;
+          };
+          teams: string[];
+          channels: string[];
+          escalationChainId: string | null;
+          /** true = after this rule matched, try the next ones too (default false) */
+          continue: boolean;
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    delete: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        204: undefined;
+      };
+    };
+  };
   "/api/v1/scheduler/status": {
     get: {
       path: Record<string, never>;
@@ -3501,6 +4004,116 @@ export interface ApiPaths {
             recordedAt: string;
           }[];
         };
+      };
+    };
+  };
+  "/api/v1/teams": {
+    get: {
+      path: Record<string, never>;
+      query: {
+        /** nextCursor of the previous page */
+        cursor?: string;
+        limit?: number;
+      };
+      body: undefined;
+      responses: {
+        200: {
+          items: {
+            id: string;
+            name: string;
+            description: string | null;
+            members: string[];
+            channels: string[];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+          }[];
+          nextCursor: string | null;
+        };
+      };
+    };
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: {
+        name: string;
+        description?: string | null;
+        /** Contact ids */
+        members: string[];
+        /** Channel ids */
+        channels: string[];
+      };
+      responses: {
+        201: {
+          id: string;
+          name: string;
+          description: string | null;
+          members: string[];
+          channels: string[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+  };
+  "/api/v1/teams/{id}": {
+    get: {
+      path: {
+        id: string;
+      };
+      query: {
+        /** A version (3) or an ISO 8601 time: the entity as it was then, rebuilt from its events */
+        asOf?: string;
+      };
+      body: undefined;
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          description: string | null;
+          members: string[];
+          channels: string[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    patch: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: {
+        name?: string;
+        description?: string | null;
+        /** Contact ids */
+        members?: string[];
+        /** Channel ids */
+        channels?: string[];
+      };
+      responses: {
+        200: {
+          id: string;
+          name: string;
+          description: string | null;
+          members: string[];
+          channels: string[];
+          version: number;
+          createdAt: string;
+          updatedAt: string;
+        };
+      };
+    };
+    delete: {
+      path: {
+        id: string;
+      };
+      query: Record<string, never>;
+      body: undefined;
+      responses: {
+        204: undefined;
       };
     };
   };

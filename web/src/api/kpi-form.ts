@@ -1,8 +1,9 @@
+import { labelRowsOf, labelsOf, type LabelRow } from './labels.ts';
 import type { Kpi, KpiFields, Sensitivity } from './types.ts';
 
 /** The editor's state: every input as the text the user typed, so half-typed numbers are not lost. */
-export type KpiForm = Record<Exclude<keyof KpiFields, 'contactIds' | 'active' | 'sensitivity'>, string> & {
-  schedule: 'frequency' | 'cron'; contactIds: string[]; active: boolean;
+export type KpiForm = Record<Exclude<keyof KpiFields, 'contactIds' | 'labels' | 'active' | 'sensitivity'>, string> & {
+  schedule: 'frequency' | 'cron'; contactIds: string[]; labels: LabelRow[]; active: boolean;
   /** '' = no adaptive band. */
   sensitivity: Sensitivity | '';
 };
@@ -12,7 +13,7 @@ export function emptyForm(): KpiForm {
   return {
     indicator: '', owner: '', priority: '2', schedule: 'frequency', frequencyMinutes: '5', cron: '', timezone: 'UTC', lastMinutes: '',
     sensitivity: 'medium', deviationPercent: '', direction: 'both', minThreshold: '', maxThreshold: '', thresholdCombine: 'any', baselineWeeks: '4',
-    baselineAggregate: 'median', noDataPolicy: 'no_judgement', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [],
+    baselineAggregate: 'median', noDataPolicy: 'no_judgement', dataSourceId: '', query: '', subjectTemplate: '', descriptionTemplate: '', contactIds: [], labels: [],
     cooldownMinutes: '30', timeoutSeconds: '30', active: true,
     pendingExecutions: '', resolveAfterExecutions: '', failingAfterFailures: '', reminderMinutes: '', escalateAfterMinutes: '',
   };
@@ -27,7 +28,7 @@ export function formOf(k: Kpi): KpiForm {
     sensitivity: k.sensitivity ?? '', deviationPercent: text(k.deviationPercent), direction: k.direction, minThreshold: text(k.minThreshold), maxThreshold: text(k.maxThreshold),
     thresholdCombine: k.thresholdCombine, baselineWeeks: text(k.baselineWeeks), baselineAggregate: k.baselineAggregate, noDataPolicy: k.noDataPolicy ?? 'no_judgement',
     dataSourceId: k.dataSourceId, query: k.query, subjectTemplate: k.subjectTemplate, descriptionTemplate: k.descriptionTemplate,
-    contactIds: [...k.contactIds], cooldownMinutes: text(k.cooldownMinutes), timeoutSeconds: text(k.timeoutSeconds), active: k.active,
+    contactIds: [...k.contactIds], labels: labelRowsOf(k.labels), cooldownMinutes: text(k.cooldownMinutes), timeoutSeconds: text(k.timeoutSeconds), active: k.active,
     pendingExecutions: text(k.pendingExecutions), resolveAfterExecutions: text(k.resolveAfterExecutions),
     failingAfterFailures: text(k.failingAfterFailures), reminderMinutes: text(k.reminderMinutes), escalateAfterMinutes: text(k.escalateAfterMinutes),
   };
@@ -49,7 +50,7 @@ export function bodyOf(f: KpiForm): Record<string, unknown> {
     sensitivity: f.sensitivity === '' ? null : f.sensitivity, deviationPercent: nullable(f.deviationPercent),
     direction: f.direction, minThreshold: nullable(f.minThreshold), maxThreshold: nullable(f.maxThreshold), thresholdCombine: f.thresholdCombine,
     baselineWeeks: num(f.baselineWeeks), baselineAggregate: f.baselineAggregate, noDataPolicy: f.noDataPolicy, dataSourceId: f.dataSourceId, query: f.query,
-    subjectTemplate: optionalText(f.subjectTemplate), descriptionTemplate: optionalText(f.descriptionTemplate), contactIds: f.contactIds,
+    subjectTemplate: optionalText(f.subjectTemplate), descriptionTemplate: optionalText(f.descriptionTemplate), contactIds: f.contactIds, labels: labelsOf(f.labels),
     cooldownMinutes: num(f.cooldownMinutes), timeoutSeconds: num(f.timeoutSeconds), active: f.active,
     // Empty = the service's setting (null), so clearing a field hands the KPI back to the global policy.
     pendingExecutions: nullable(f.pendingExecutions), resolveAfterExecutions: nullable(f.resolveAfterExecutions),

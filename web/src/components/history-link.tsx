@@ -1,7 +1,7 @@
 import { useGrants } from '../api/me.ts';
 import { Link } from '../router.tsx';
 
-/** The path of an entity's audit timeline (`kpi`, `contact`, `datasource`, `alert`, `user`, `apikey`). */
+/** The path of an entity's audit timeline (`kpi`, `contact`, `datasource`, `alert`, `user`, `apikey`, `team`, `route`, `escalationchain`). */
 export const timelinePath = (entityType: string, entityId: string): string =>
   `/audit/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`;
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { escalationText } from '../api/chain-form.ts';
 import { api } from '../api/client.ts';
 import type { AlertDetail } from '../api/admin-types.ts';
 import { useLiveReload } from '../api/use-live-reload.ts';
@@ -59,6 +60,7 @@ export function AlertPage({ params }: PageProps) {
       <h2>Lifecycle</h2>
       <ul className="lifecycle">
         <li>Opened {formatTime(a.openedAt)}{a.lastNotifiedAt && `; last notified ${formatTime(a.lastNotifiedAt)}`}{a.escalatedAt && `; escalated ${formatTime(a.escalatedAt)}`}</li>
+        {a.escalation && <li>Escalation chain <Link to="/escalation-chains">{a.escalation.name}</Link>: {escalationText(a.escalation, a.status)}</li>}
         {a.acknowledgedAt && <li>Acknowledged {formatTime(a.acknowledgedAt)} by {actor(a.acknowledgedBy)}{a.acknowledgeNote && <>: <q className="note">{a.acknowledgeNote}</q></>}</li>}
         {a.resolvedAt && <li>Resolved {formatTime(a.resolvedAt)} ({a.resolution?.replace('_', ' ') ?? '—'}) by {actor(a.resolvedBy)}{a.resolveNote && <>: <q className="note">{a.resolveNote}</q></>}</li>}
       </ul>

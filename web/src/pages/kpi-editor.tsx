@@ -5,7 +5,9 @@ import type { DefinitionTest, Kpi, Named, Page } from '../api/types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { AlertPolicyFields } from '../components/alert-policy-fields.tsx';
 import { BacktestView, useBacktestJob } from '../components/backtest-panel.tsx';
+import { ChoiceList } from '../components/choice-list.tsx';
 import { Field } from '../components/field.tsx';
+import { LabelsEditor } from '../components/labels-editor.tsx';
 import { RunResult } from '../components/run-result.tsx';
 import { ErrorMessage, Loading } from '../components/status.tsx';
 import { Link, navigate, type PageProps } from '../router.tsx';
@@ -84,18 +86,10 @@ function EditorForm({ kpi, sources, contacts }: { kpi: Kpi | null; sources: Name
           <Field label="Priority" error={err('priority')} hint="1 notifies by SMS and email, 2 by email only">
             <select name="priority" value={form.priority} onChange={set('priority')}><option value="1">1</option><option value="2">2</option></select>
           </Field>
-          <fieldset className="choices" aria-describedby={err('contactIds') ? 'contacts-error' : undefined}>
-            <legend>Contacts notified</legend>
-            {contacts.length === 0 && <p className="muted small">No contacts yet.</p>}
-            {contacts.map((c) => (
-              <label key={c.id} className="inline">
-                <input type="checkbox" name="contactIds" value={c.id} checked={form.contactIds.includes(c.id)}
-                  onChange={(e) => setForm((f) => ({ ...f, contactIds: e.target.checked ? [...f.contactIds, c.id] : f.contactIds.filter((x) => x !== c.id) }))} />
-                {c.name}
-              </label>
-            ))}
-            {err('contactIds') && <span id="contacts-error" className="field-error">{err('contactIds')}</span>}
-          </fieldset>
+          <ChoiceList legend="Contacts notified" name="contactIds" options={contacts} chosen={form.contactIds} onChange={(contactIds) => setForm((f) => ({ ...f, contactIds }))}
+            error={err('contactIds')} empty="No contacts yet." />
+          <LabelsEditor legend="Labels" rows={form.labels} onChange={(labels) => setForm((f) => ({ ...f, labels }))} errors={errors} path="labels"
+            hint="Names: lower case letters, digits and _ (team, cost_center). Routes match on them; templates can say {labels.team}" />
           <label className="inline"><input type="checkbox" name="active" checked={form.active} onChange={set('active')} /> Active (runs on its schedule)</label>
         </fieldset>
         <fieldset><legend>Query</legend>

@@ -74,6 +74,7 @@ export function KpiPage({ params, query }: PageProps) {
         {k.owner} · priority {k.priority} · {k.cron ? `cron ${k.cron} (${k.timezone})` : `every ${k.frequencyMinutes} min`} · window {k.lastMinutes} min ·
         rule: <span className="rule">{rule}</span> · {k.active ? 'active' : 'inactive'} · next run {formatRelative(k.nextRunAt)}
       </p>
+      <KpiLabels labels={k.labels} />
       <dl className="figures wide" aria-label="Latest run">
         <div><dt>Last status</dt><dd><StatusBadge status={k.lastStatus} /></dd></div>
         <div><dt>Last value</dt><dd>{formatNumber(latest?.value ?? k.lastValue)}</dd></div>
@@ -200,4 +201,15 @@ function useCatchUp(version: number | undefined, entries: readonly AuditEntry[],
 function headlineKey(rows: readonly ExecutionRecord[]): string {
   const latest = rows.filter((r) => r.runId === rows[0]?.runId).reverse();
   return (latest.find((r) => r.outcome === 'breach') ?? latest[0])?.key ?? '';
+}
+
+/** The KPI's labels as chips (`team=payments`): what routes match on. */
+function KpiLabels({ labels }: { labels: Readonly<Record<string, string>> | undefined }) {
+  const entries = Object.entries(labels ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <ul className="labels" aria-label="Labels">
+      {entries.map(([name, value]) => <li key={name}><span className="label-name">{name}</span>=<span className="label-value">{value}</span></li>)}
+    </ul>
+  );
 }

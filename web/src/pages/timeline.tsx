@@ -16,6 +16,12 @@ const ENTITIES: Record<string, { noun: string; page: (id: string) => string; nam
   datasource: { noun: 'data source', page: () => '/datasources', name: (id, s) => api.get<{ name: string }>(`datasources/${encodeURIComponent(id)}`, {}, s).then((d) => d.name) },
   apikey: { noun: 'API key', page: () => '/apikeys', name: (id, s) => api.get<{ name: string }>(`apikey/${encodeURIComponent(id)}`, {}, s).then((k) => k.name) },
   user: { noun: 'user', page: () => '/users' },
+  team: { noun: 'team', page: () => '/teams', name: (id, s) => api.get<{ name: string }>(`teams/${encodeURIComponent(id)}`, {}, s).then((t) => t.name) },
+  route: { noun: 'route', page: () => '/routes', name: (id, s) => api.get<{ name: string }>(`routes/${encodeURIComponent(id)}`, {}, s).then((r) => r.name) },
+  escalationchain: {
+    noun: 'escalation chain', page: () => '/escalation-chains',
+    name: (id, s) => api.get<{ name: string }>(`escalation-chains/${encodeURIComponent(id)}`, {}, s).then((c) => c.name),
+  },
 };
 
 /** One entity's history (GET /audittrail/entity/{type}/{id}), newest first, each change with its field diff. */
