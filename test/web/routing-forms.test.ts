@@ -43,7 +43,7 @@ describe('the route editor', () => {
   it('given a saved route, then its form gives the same body back', () => {
     const route: AlertRoute = {
       id: 'rte_1', name: 'Payments', position: 3, version: 2, match: { owners: ['payments'], severities: ['critical'], labels: { tier: 'gold' } },
-      teams: ['team_1'], channels: ['chn_1'], escalationChainId: 'esc_1', continue: true,
+      teams: ['team_1'], channels: ['chn_1'], escalationChainId: 'esc_1', continue: true, createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z',
     };
     expect(routeBodyOf(routeFormOf(route))).toEqual({ name: 'Payments', match: route.match, teams: ['team_1'], channels: ['chn_1'], escalationChainId: 'esc_1', continue: true });
   });
