@@ -93,7 +93,7 @@ export const OPTIONS = {
   ALERT_ESCALATE_AFTER_MINUTES: { section: POLICY_SECTION, description: 'notify the KPI owner\'s contact when unacknowledged this long', unit: 'minutes', defaultText: '`30` (`0` = never)', parse: policyInt('escalateAfterMinutes', 30) },
   ALERT_WORKER_INTERVAL_MS: { section: POLICY_SECTION, description: 'pause between rounds of the alert worker (timers and delivery)', unit: 'ms', parse: int(1000, 50, 600_000) },
   ALERT_MAX_PER_RUN: { section: POLICY_SECTION, description: 'alerts one run of a KPI may open; the series past it share one summary alert ([grouping](alerting.md#grouped-messages))', unit: 'count', parse: int(100, 1, 10_000) },
-  PUBLIC_URL: { section: POLICY_SECTION, description: 'base of the `{link}` in messages', unit: 'URL', defaultText: '`http://HOST:PORT`', parse: optional(url('PUBLIC_URL', /^https?:\/\//, 'http:// or https://')) },
+  PUBLIC_URL: { section: POLICY_SECTION, description: 'base of the `{link}` and of the action links in messages', unit: 'URL', defaultText: '`http://HOST:PORT`', parse: optional(url('PUBLIC_URL', /^https?:\/\//, 'http:// or https://')) },
 } as const satisfies OptionTable;
 
 export type ConfigReader = Reader<typeof OPTIONS>;
