@@ -41,6 +41,25 @@ describe.runIf(storeKind() === 'postgres')('PostgreSQL sessions', () => {
     expect(await pid()).toBe(before); // reset, not replaced
   });
 
+  it('a result cut at MAX_RESULT_ROWS, a failed query and a session setting leave nothing open on the connection; the next run is clean', async () => {
+    // set_config is refused by the statement check; a wrapper it cannot see through sets the session's path.
+    await m.query("CREATE FUNCTION lost_path() RETURNS int LANGUAGE sql AS $$ SELECT length(set_config('search_path', 'nowhere', false)) - 6 $$");
+    const cut = registry({ killGraceMs: 1_000, maxResultRows: 5 });
+    const small = dataSourceOf(m, { id: 'dsn_pg_sessions_cut', maxConnections: 1 });
+    const runCut = (sql: string) => cut.run(small, sql, params, 5_000);
+    try {
+      const first = await runCut('SELECT pg_backend_pid() AS value');
+      expect(await runCut('SELECT g AS value FROM generate_series(1, 100000) AS g')).toMatchObject({ ok: false, error: expect.stringContaining('MAX_RESULT_ROWS') });
+      expect(await runCut('SELECT value FROM no_such_table')).toMatchObject({ ok: false, status: 'failed' });
+      expect(await runCut('SELECT lost_path() AS value')).toMatchObject({ ok: true, rows: [{ value: 1 }] });
+      // The same session: no portal or cursor left open but this run's own, the setting back to its default.
+      expect(await runCut("SELECT (SELECT count(*) FROM pg_cursors WHERE name <> '')::int AS value, current_setting('search_path') AS path, pg_backend_pid() AS pid"))
+        .toMatchObject({ ok: true, rows: [{ value: 0, path: '"$user", public', pid: first.ok ? first.rows[0]!.value : -1 }] });
+    } finally {
+      await cut.close();
+    }
+  });
+
   it("the issue's probe as written is refused at run; through a function the check cannot see, it fails that run only; the next run works", async () => {
     expect(await run('SELECT pg_terminate_backend(pg_backend_pid()) AS value')).toMatchObject({ ok: false, error: expect.stringContaining('the function pg_terminate_backend is refused') });
     expect(await run('SELECT end_me() AS value')).toMatchObject({ ok: false, status: 'failed', error: expect.stringMatching(/terminat|connection/i) });
