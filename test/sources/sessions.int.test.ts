@@ -122,6 +122,16 @@ describe.runIf(storeKind() === 'postgres')('MariaDB sessions', () => {
     expect(await connectionId()).toBe(before);
   });
 
+  it('the reset after a run also ends its read-only transaction: the next run is in a fresh one', async () => {
+    const before = await connectionId();
+    // Reading an InnoDB table gives the run a transaction the server lists (INNODB_TRX).
+    expect(await run('SELECT @@in_transaction AS value, COUNT(*) AS n FROM account_transactions')).toMatchObject({ ok: true, rows: [{ value: 1, n: 0 }] });
+    expect(await m.query('SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?', [before])).toEqual([{ n: 0 }]);
+    expect(await run('SELECT value FROM no_such_table')).toMatchObject({ ok: false, status: 'failed' });
+    expect(await m.query('SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?', [before])).toEqual([{ n: 0 }]);
+    expect(await connectionId()).toBe(before);
+  });
+
   it('KILL by a DBA mid-query, or of an idle pooled connection, fails one run at most', async () => {
     const running = run('SELECT SLEEP(5) AS value');
     await sleep(400);
