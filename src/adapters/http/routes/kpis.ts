@@ -25,7 +25,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Qu
   const kpis = deps.uow.read.kpis;
 
   app.get('/kpis', {
-    config: { access: 'kpi:read' },
+    config: { access: 'kpi:read', confirmKeyWhileHandling: true },
     schema: { tags, summary: 'List KPIs', querystring: KpiListQuery, response: { 200: pageOf(KpiView), ...problemResponses } },
   }, async (request) => {
     const page = await kpis.list({ ...request.query, limit: request.query.limit ?? 50 });
@@ -41,7 +41,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ deps: CommandDeps & { db: Qu
   });
 
   app.get('/kpis/:id', {
-    config: { access: 'kpi:read' },
+    config: { access: 'kpi:read', confirmKeyWhileHandling: true },
     schema: { tags, summary: 'Read a KPI', params: IdParams, querystring: AsOfQuery, response: { 200: KpiView, ...problemResponses } },
   }, async (request, reply) => {
     if (request.query.asOf !== undefined) {
