@@ -3,7 +3,8 @@ import { DEFAULT_ALERT_POLICY } from '../src/core/alerts/judgement.ts';
  * N trivial KPIs (`SELECT 1 AS value`, every minute) on a PostgreSQL source, all due at one slot:
  * evaluations/s through the scheduler (claim, query, baseline look-up, judgement, history + run state
  * in one transaction) against the raw `pg` driver running the same query at the same concurrency, in
- * the same run; the scheduling lag (run start - slot) p50/p99; then three nodes on one store.
+ * the same run; the scheduling lag (run start - slot; runs not spread, NO_SPREAD: the throughput case)
+ * p50/p99; then three nodes on one store.
  * Needs the PostgreSQL server of the tests (TEST_PG_URL or postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import pg from 'pg';
 import { createSecretBox } from '../src/adapters/crypto/secret-box.ts';
 import { createIdGenerator } from '../src/adapters/ids.ts';
 import { createScheduler, type Scheduler } from '../src/adapters/scheduler/scheduler.ts';
+import { NO_SPREAD } from '../src/core/kpis/spread.ts';
 import { createSourceRegistry } from '../src/adapters/sources/source-registry.ts';
 import type { Db } from '../src/adapters/storage/db.ts';
 import { migrate } from '../src/adapters/storage/migrate.ts';
@@ -84,7 +86,7 @@ async function throughScheduler(store: Db, nodes: number, concurrency: number, l
     const ids = createIdGenerator(clock);
     const registry = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined });
     sources.push(registry);
-    schedulers.push(createScheduler({ db, exec: { uow: createUnitOfWork(db, clock), clock, ids, sources: registry, nodeId: ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [] } }, { maxParallel: concurrency }));
+    schedulers.push(createScheduler({ db, exec: { uow: createUnitOfWork(db, clock), clock, ids, sources: registry, nodeId: ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [] } }, { maxParallel: concurrency, spread: NO_SPREAD }));
   }
   schedulers.forEach((s) => s.start());
   for (;;) {

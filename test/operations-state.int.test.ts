@@ -9,6 +9,7 @@ import { createMetrics, type Metrics } from '../src/adapters/observability/metri
 import { observeAppends, observeExecutions } from '../src/adapters/observability/observers.ts';
 import { storeScrapeSources } from '../src/adapters/observability/store-gauges.ts';
 import { createScheduler } from '../src/adapters/scheduler/scheduler.ts';
+import { NO_SPREAD } from '../src/core/kpis/spread.ts';
 import { createSourceRegistry, type SourceRegistry } from '../src/adapters/sources/source-registry.ts';
 import { claimDue } from '../src/adapters/storage/kpi-runs.repo.ts';
 import { createUnitOfWork } from '../src/adapters/storage/unit-of-work.ts';
@@ -54,7 +55,7 @@ describe('executions and scheduling', () => {
     const ds = await createDataSource(deps, { name: 'replica', ...monitored.dataSource } as never, meta);
     const kpi = await createKpi(deps, buildKpi({ dataSourceId: ds.id, indicator: 'Orders', frequencyMinutes: 5, query: 'SELECT 7 AS value' }), meta);
     const exec: ExecutionDeps = { ...deps, sources, nodeId: 'node_a', alertPolicy: DEFAULT_ALERT_POLICY, listeners: [], committed: [observeExecutions(metrics)] };
-    const scheduler = createScheduler({ db: store.db, exec, metrics }, { heartbeatIntervalMs: 10_000 });
+    const scheduler = createScheduler({ db: store.db, exec, metrics }, { heartbeatIntervalMs: 10_000, spread: NO_SPREAD });
     const health = operationsHealth({ db: store.db, clock, sources, role: 'all', nodeId: 'node_a', heartbeatIntervalMs: 10_000 }).checks;
     const apiHealth = operationsHealth({ db: store.db, clock, sources, role: 'api', nodeId: 'node_b', heartbeatIntervalMs: 10_000 }).checks;
     expect(await health.scheduler!()).toMatchObject({ status: 'down', detail: expect.stringContaining('no heartbeat') });

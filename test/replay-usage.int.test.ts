@@ -8,6 +8,7 @@ import { createAuditProjection } from '../src/adapters/audit/audit-projection.ts
 import { defaultAlertSettings } from '../src/adapters/delivery/alerting.ts';
 import { replay } from '../src/adapters/replay/replay.ts';
 import { createScheduler } from '../src/adapters/scheduler/scheduler.ts';
+import { NO_SPREAD } from '../src/core/kpis/spread.ts';
 import { createSourceRegistry } from '../src/adapters/sources/source-registry.ts';
 import { migrate } from '../src/adapters/storage/migrate.ts';
 import { openDb } from '../src/adapters/storage/open-db.ts';
@@ -65,7 +66,8 @@ beforeAll(async () => {
     listeners: [alertOnExecutions({ clock, ids: base.ids, settings: defaultAlertSettings() })],
   };
   t = await buildTestApp({ store, clock, overrides: { ...base, execution: exec } });
-  const scheduler = createScheduler({ db: store.db, exec }, { maxParallel: 2, heartbeatIntervalMs: 1000 });
+  // Runs at their slots (no spread): the story steps whole minutes.
+  const scheduler = createScheduler({ db: store.db, exec }, { maxParallel: 2, heartbeatIntervalMs: 1000, spread: NO_SPREAD });
   const minute = async () => {
     clock.advance(MINUTE);
     while ((await scheduler.tick()) > 0) await scheduler.idle();

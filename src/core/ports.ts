@@ -5,7 +5,7 @@ import type { Contact } from './contacts/contact.ts';
 import type { DataSource } from './datasources/datasource.ts';
 import type { Kpi } from './kpis/kpi.ts';
 import type { DomainEvent } from './events.ts';
-import type { ExecutionRepo } from './executions/ports.ts';
+import type { ExecutionRepo, KpiRunSummary } from './executions/ports.ts';
 import type { AlertRepo, OutboxRepo } from './alerts/alert-ports.ts';
 import type { SilenceRepo } from './silences/silence-ports.ts';
 import type { MaintenanceWindowRepo } from './maintenance/window-ports.ts';
@@ -74,6 +74,8 @@ export interface KpiFilter {
 
 export interface KpiRepo {
   get(id: string): Promise<Kpi | null>;
+  /** The KPI and its run fields in one store round trip (GET /kpis/{id}); run null = never synced. */
+  getWithRun(id: string): Promise<{ kpi: Kpi; run: KpiRunSummary | null } | null>;
   findByIndicator(indicator: string): Promise<Kpi | null>;
   list(filter: KpiFilter): Promise<Page<Kpi>>;
   /** Ids of KPIs that reference the contact or data source (to refuse deleting it). */

@@ -31,6 +31,24 @@ describe.runIf(storeKind() === 'postgres')('revocation across nodes', () => {
     }
   });
 
+  it('a read that is computed while the cached key is confirmed answers 401 once the key is revoked, for a missing KPI too, and records the failure', async () => {
+    const { id, key } = (await a.inject({ method: 'POST', url: '/api/v1/apikey', payload: { name: 'speculated', scopes: ['kpi:read'] } })).json();
+    const read = (url: string) => a.inject({ method: 'GET', url, headers: { 'x-api-key': key } });
+    expect((await read('/api/v1/kpis/kpi_00000000000000000000000000')).statusCode).toBe(404); // cached on A now
+    expect((await b.inject({ method: 'DELETE', url: `/api/v1/apikey/${id}` })).statusCode).toBe(200);
+    const [missing, list] = await Promise.all([read('/api/v1/kpis/kpi_00000000000000000000000000'), read('/api/v1/kpis')]);
+    for (const r of [missing, list]) {
+      expect(r.statusCode).toBe(401);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.headers.etag).toBeUndefined();
+      expect(r.json()).toMatchObject({ code: 'unauthenticated', status: 401 });
+    }
+    const { rows } = await store.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM events WHERE type = 'AuthenticationFailed' AND data->>'keyId' = $1 AND data->>'reason' = 'revoked'", [id],
+    );
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
+  });
+
   it('after the listener lost its connection, node A does not trust its cache', async () => {
     const { id, key } = (await a.inject({ method: 'POST', url: '/api/v1/apikey', payload: { name: 'while down', scopes: ['kpi:read'] } })).json();
     expect((await use(a, key)).statusCode).toBe(200);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mayChangeAlerts } from '../../src/core/alerts/from-execution.ts';
 import { createGroupCommit } from '../../src/core/executions/group-commit.ts';
 import { attemptOf, claimedSlot, givenUp, isStuck, leaseEnd, MAX_SLOT_ATTEMPTS, runBudgetMs } from '../../src/core/executions/lease.ts';
+import { NO_SPREAD } from '../../src/core/kpis/spread.ts';
 import type { SeriesResult } from '../../src/core/executions/outcome.ts';
 
 const at = (iso: string) => new Date(`2026-03-02T${iso}Z`);
@@ -18,8 +19,9 @@ describe('lease and slot rules', () => {
 
   it('a missed KPI runs once for its latest slot; a takeover runs the slot it took over; the next slot is after now', () => {
     const every5 = { frequencyMinutes: 5, cron: null, timezone: 'UTC' };
-    expect(claimedSlot(every5, at('09:17:30'), null)).toEqual({ slot: at('09:15:00'), next: at('09:20:00') });
-    expect(claimedSlot(every5, at('09:17:30'), at('09:05:00'))).toEqual({ slot: at('09:05:00'), next: at('09:20:00') });
+    const noSpread = { id: 'kpi_a', ...every5 };
+    expect(claimedSlot(noSpread, at('09:17:30'), null, at('09:05:00'), NO_SPREAD)).toEqual({ slot: at('09:15:00'), plannedAt: at('09:15:00'), next: at('09:20:00') });
+    expect(claimedSlot(noSpread, at('09:17:30'), at('09:05:00'), at('09:20:00'), NO_SPREAD)).toEqual({ slot: at('09:05:00'), plannedAt: at('09:05:00'), next: at('09:20:00') });
   });
 
   it('a slot taken over more than MAX_SLOT_ATTEMPTS times is given up', () => {

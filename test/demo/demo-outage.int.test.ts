@@ -7,6 +7,7 @@ import { createAlerting, type Alerting } from '../../src/adapters/delivery/alert
 import type { DemoRunner } from '../../src/adapters/demo/demo-runner.ts';
 import { startDemo } from '../../src/adapters/demo/start-demo.ts';
 import { createScheduler, type Scheduler } from '../../src/adapters/scheduler/scheduler.ts';
+import { NO_SPREAD } from '../../src/core/kpis/spread.ts';
 import { createSourceRegistry, type SourceRegistry } from '../../src/adapters/sources/source-registry.ts';
 import { loadConfig } from '../../src/config.ts';
 import { alertOnExecutions } from '../../src/core/alerts/from-execution.ts';
@@ -41,7 +42,8 @@ beforeAll(async () => {
     ...deps, sources, nodeId: 'nod_demo', alertPolicy: alerting.settings.policy,
     listeners: [alertOnExecutions({ clock, ids: deps.ids, settings: alerting.settings })],
   };
-  scheduler = createScheduler({ db: store.db, exec, logger }, { maxParallel: config.maxParallelExecutions, retentionDays: config.executionRetentionDays });
+  // Runs at their slots (no spread): the test steps whole minutes; a real node starts each up to 30 s later.
+  scheduler = createScheduler({ db: store.db, exec, logger }, { maxParallel: config.maxParallelExecutions, retentionDays: config.executionRetentionDays, spread: NO_SPREAD });
   demo = await startDemo(config, deps, logger);
   t = await buildTestApp({ store, clock, overrides: { ...deps, alertSettings: alerting.settings } });
 }, 60_000);

@@ -7,6 +7,7 @@ import { createSourceRegistry, type SourceRegistry } from '../../src/adapters/so
 import type { Db } from '../../src/adapters/storage/db.ts';
 import { createUnitOfWork } from '../../src/adapters/storage/unit-of-work.ts';
 import type { ExecutionDeps } from '../../src/core/executions/execute-now.ts';
+import { NO_SPREAD } from '../../src/core/kpis/spread.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { TEST_SOURCE_OPTIONS } from '../helpers/monitored.ts';
 
@@ -19,14 +20,17 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-/** One scheduler node on its own store connection pool, as a separate process would have. */
+/**
+ * One scheduler node on its own store connection pool, as a separate process would have. Its runs start
+ * at their slots (NO_SPREAD) unless `options.spread` says otherwise: these tests step the clock to slots.
+ */
 export function startNode(db: Db, clock: Clock, options: Partial<SchedulerOptions> = {}): TestNode {
   const ids = createIdGenerator(clock);
   // A kill grace that fits the lease grace, as the configuration requires of a real node.
   const queryKillGraceMs = options.queryKillGraceMs ?? Math.min(5000, Math.max(100, Math.floor((options.leaseGraceMs ?? 30_000) / 4)));
   const sources = createSourceRegistry({ secrets: createSecretBox(randomBytes(32)), env: () => undefined, killGraceMs: queryKillGraceMs, ...TEST_SOURCE_OPTIONS });
   const exec: ExecutionDeps = { uow: createUnitOfWork(db, clock), clock, ids, sources, nodeId: ids.next('node'), alertPolicy: DEFAULT_ALERT_POLICY, listeners: [] };
-  const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, ...options, queryKillGraceMs });
+  const scheduler = createScheduler({ db, exec }, { maxParallel: 5, heartbeatIntervalMs: 1000, spread: NO_SPREAD, ...options, queryKillGraceMs });
   return {
     scheduler, exec, sources,
     async drain() {

@@ -41,6 +41,25 @@ describe.runIf(storeKind() === 'postgres')('PostgreSQL sessions', () => {
     expect(await pid()).toBe(before); // reset, not replaced
   });
 
+  it('a result cut at MAX_RESULT_ROWS, a failed query and a session setting leave nothing open on the connection; the next run is clean', async () => {
+    // set_config is refused by the statement check; a wrapper it cannot see through sets the session's path.
+    await m.query("CREATE FUNCTION lost_path() RETURNS int LANGUAGE sql AS $$ SELECT length(set_config('search_path', 'nowhere', false)) - 6 $$");
+    const cut = registry({ killGraceMs: 1_000, maxResultRows: 5 });
+    const small = dataSourceOf(m, { id: 'dsn_pg_sessions_cut', maxConnections: 1 });
+    const runCut = (sql: string) => cut.run(small, sql, params, 5_000);
+    try {
+      const first = await runCut('SELECT pg_backend_pid() AS value');
+      expect(await runCut('SELECT g AS value FROM generate_series(1, 100000) AS g')).toMatchObject({ ok: false, error: expect.stringContaining('MAX_RESULT_ROWS') });
+      expect(await runCut('SELECT value FROM no_such_table')).toMatchObject({ ok: false, status: 'failed' });
+      expect(await runCut('SELECT lost_path() AS value')).toMatchObject({ ok: true, rows: [{ value: 1 }] });
+      // The same session: no portal or cursor left open but this run's own, the setting back to its default.
+      expect(await runCut("SELECT (SELECT count(*) FROM pg_cursors WHERE name <> '')::int AS value, current_setting('search_path') AS path, pg_backend_pid() AS pid"))
+        .toMatchObject({ ok: true, rows: [{ value: 0, path: '"$user", public', pid: first.ok ? first.rows[0]!.value : -1 }] });
+    } finally {
+      await cut.close();
+    }
+  });
+
   it("the issue's probe as written is refused at run; through a function the check cannot see, it fails that run only; the next run works", async () => {
     expect(await run('SELECT pg_terminate_backend(pg_backend_pid()) AS value')).toMatchObject({ ok: false, error: expect.stringContaining('the function pg_terminate_backend is refused') });
     expect(await run('SELECT end_me() AS value')).toMatchObject({ ok: false, status: 'failed', error: expect.stringMatching(/terminat|connection/i) });
@@ -100,6 +119,16 @@ describe.runIf(storeKind() === 'postgres')('MariaDB sessions', () => {
     expect(await m.query("SELECT IS_FREE_LOCK('mg_probe_lock') AS free")).toEqual([{ free: 1 }]);
     expect(await run("SELECT GET_LOCK('mg_probe_lock2', 0) + SLEEP(10) AS value", 500)).toMatchObject({ ok: false, status: 'timeout' });
     expect(await m.query("SELECT IS_FREE_LOCK('mg_probe_lock2') AS free")).toEqual([{ free: 1 }]);
+    expect(await connectionId()).toBe(before);
+  });
+
+  it('the reset after a run also ends its read-only transaction: the next run is in a fresh one', async () => {
+    const before = await connectionId();
+    // Reading an InnoDB table gives the run a transaction the server lists (INNODB_TRX).
+    expect(await run('SELECT @@in_transaction AS value, COUNT(*) AS n FROM account_transactions')).toMatchObject({ ok: true, rows: [{ value: 1, n: 0 }] });
+    expect(await m.query('SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?', [before])).toEqual([{ n: 0 }]);
+    expect(await run('SELECT value FROM no_such_table')).toMatchObject({ ok: false, status: 'failed' });
+    expect(await m.query('SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?', [before])).toEqual([{ n: 0 }]);
     expect(await connectionId()).toBe(before);
   });
 

@@ -146,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.auth?.failureLimitPerMinute !== undefined ? { limit: deps.auth.failureLimitPerMinute } : {}),
   });
   app.addHook('onClose', () => authFailures.close());
-  await registerAccessControl(app, auth, keyLookup.find, usage, authFailures);
+  await registerAccessControl(app, auth, keyLookup.find, usage, authFailures, keyLookup.peek);
   registerInputGuards(app);
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler({}, (request, reply) =>

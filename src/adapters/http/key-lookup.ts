@@ -5,6 +5,8 @@ import type { Listener } from '../storage/pg-listener.ts';
 
 export interface KeyLookupService {
   readonly find: (keyHash: string) => Promise<ApiKey | null>;
+  /** The cached key, not yet confirmed (no fence): `find` must confirm it before anything is answered. */
+  readonly peek: (keyHash: string) => ApiKey | null;
   /** Drops a key from this node's cache (its revocation committed here). */
   forget(keyId: string): void;
   close(): Promise<void>;
@@ -50,7 +52,7 @@ function createFence(listener: Listener): () => Promise<void> {
  * connection is down the cache is emptied and bypassed, so a lost notification never keeps a key alive.
  */
 export async function createKeyLookup(db: Db, onError: (e: unknown) => void, cache = true): Promise<KeyLookupService> {
-  if (!cache) return { find: (keyHash) => findApiKeyByHash(db, keyHash), forget: () => undefined, close: async () => undefined };
+  if (!cache) return { find: (keyHash) => findApiKeyByHash(db, keyHash), peek: () => null, forget: () => undefined, close: async () => undefined };
   const byHash = new Map<string, ApiKey>();
   // Bumped by every revocation: a look-up that read the store before a revocation landed must not
   // cache what it read, or a revoked key could live on in the cache.
@@ -96,6 +98,7 @@ export async function createKeyLookup(db: Db, onError: (e: unknown) => void, cac
       }
       return key;
     },
+    peek: (keyHash) => (cacheUsable() ? (byHash.get(keyHash) ?? null) : null),
     forget,
     close: async () => listener?.close(),
   };

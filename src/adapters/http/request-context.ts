@@ -8,6 +8,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs, or 'public'. Every route must declare it (see route-table.ts). */
     access?: RouteAccess;
+    /**
+     * A read whose answer may be computed while a cached API key is being confirmed (access-control.ts):
+     * the answer waits for the confirmation and becomes a 401 if the key was revoked. Only for routes that
+     * change nothing and answer through `reply.send` (never a hijacked stream).
+     */
+    confirmKeyWhileHandling?: boolean;
   }
   interface FastifyRequest {
     correlationId: string;

@@ -7,6 +7,7 @@ import { deleteExecutionsBefore } from '../storage/execution-history.repo.ts';
 import { claimDue, expireLease, heartbeat, syncSchedules } from '../storage/kpi-runs.repo.ts';
 import { killWaitMs } from '../sources/source-pool.ts';
 import { createGroupCommit } from '../../core/executions/group-commit.ts';
+import { DEFAULT_SPREAD, type Spread } from '../../core/kpis/spread.ts';
 import { isStuck, type Claim } from '../../core/executions/lease.ts';
 import { recordLeased, type LeasedOutcome, type LeasedRecording } from '../../core/executions/record.ts';
 import { failedEvaluation, recordSlot, runSlot, type RunningSlot, type RunSlotDeps, type SlotOutcome } from '../../core/executions/run-slot.ts';
@@ -26,11 +27,13 @@ export interface SchedulerOptions {
   /** The sources' kill grace (QUERY_KILL_GRACE_SECONDS), ms: a run is stopped this long before its lease ends; default 5000. */
   readonly queryKillGraceMs: number;
   readonly role: string;
+  /** How runs are spread inside their period (core/kpis/spread.ts); default DEFAULT_SPREAD, NO_SPREAD runs every slot at its slot. */
+  readonly spread: Spread;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   maxParallel: 5, pollIntervalMs: 500, leaseGraceMs: 30_000, healthCheckIntervalMs: 30_000, heartbeatIntervalMs: 10_000, retentionDays: 90, role: 'all',
-  queryKillGraceMs: 5_000,
+  queryKillGraceMs: 5_000, spread: DEFAULT_SPREAD,
 };
 
 const CLEANUP_INTERVAL_MS = 3_600_000;
@@ -59,7 +62,7 @@ export interface Scheduler {
   counters(): Readonly<SchedulerCounters>;
 }
 
-/** Where the scheduler reports how late each run started after its slot, in seconds (a histogram). */
+/** Where the scheduler reports how late each run started after its planned start (slot + spread offset), in seconds (a histogram). */
 export interface SchedulerObserver {
   readonly schedulingLag: { observe(seconds: number): void };
 }
@@ -120,7 +123,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
   const launch = (claim: Claim) => {
     const r: RunningSlot = { claim, startedAt: clock.now(), abort: new AbortController(), settled: false, done: Promise.resolve() };
     running.set(claim.kpi.id, r);
-    deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.slot.getTime()) / 1000);
+    deps.metrics?.schedulingLag.observe(Math.max(0, r.startedAt.getTime() - claim.plannedAt.getTime()) / 1000);
     counters.peakRunning = Math.max(counters.peakRunning, evaluating());
     // Stopped early enough that the kill grace, the kill itself and a margin still end within the lease.
     r.done = runSlot(slotDeps, r, opts.queryKillGraceMs + killWaitMs(opts.queryKillGraceMs) + Math.min(1000, opts.leaseGraceMs / 4))
@@ -163,7 +166,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
     // interval while the loop goes round after round because it is busy.
     if (full || t - last.sync >= opts.pollIntervalMs) {
       last.sync = t;
-      await syncSchedules(db, now);
+      await syncSchedules(db, now, opts.spread);
     }
   };
 
@@ -179,7 +182,7 @@ export function createScheduler(deps: { db: Db; exec: ExecutionDeps; logger?: Lo
       // Dead nodes' leases are rare: look for them every full round and once a second while busy.
       const expiredToo = full || now.getTime() - last.expired >= 1000;
       if (expiredToo) last.expired = now.getTime();
-      const claims = await claimDue(db, { nodeId, now, limit: capacity, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution'), expiredToo });
+      const claims = await claimDue(db, { nodeId, now, limit: capacity, leaseGraceMs: opts.leaseGraceMs, token: () => exec.ids.next('execution'), expiredToo, spread: opts.spread });
       for (const c of claims) {
         counters.claimed++;
         if (c.tookOverFrom !== null) counters.tookOver++;

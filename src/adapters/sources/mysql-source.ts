@@ -53,8 +53,9 @@ function streamRows(core: Core, text: string, values: unknown[], max: number): P
  * server, one statement only) in `START TRANSACTION READ ONLY`, streamed and bounded. At the timeout
  * a second connection sends `KILL QUERY`; a query still running after the kill grace gets
  * `KILL CONNECTION` and its client is dropped. After every run COM_RESET_CONNECTION clears what a
- * query can leave on a session (GET_LOCK locks, user and session variables, temporary tables). Times
- * are bound in UTC.
+ * query can leave on a session (GET_LOCK locks, user and session variables, temporary tables) and rolls
+ * the transaction back (no ROLLBACK of its own: one round trip less; sessions.int.test.ts checks it).
+ * Times are bound in UTC.
  */
 export function openMysqlSource(ds: DataSource, password: string | null): SourcePool {
   const config: mysql.ConnectionOptions = {
@@ -138,7 +139,6 @@ async function runOn(
     await conn.query('START TRANSACTION READ ONLY');
     // A cancel that came while the session was being prepared had no statement to kill: start none.
     if (cancelled()) {
-      await conn.query('ROLLBACK');
       await conn.reset();
       reusable = !lost.has(core);
       return stopped('timeout', limits);
@@ -148,15 +148,14 @@ async function runOn(
       await killOnServer('CONNECTION', core.threadId);
       return tooManyRows(limits);
     }
-    await conn.query('ROLLBACK');
     await conn.reset();
     reusable = !lost.has(core);
     if (streamed === 'no_result') return { ok: false, status: 'failed', error: 'the query returned no result set (a KPI query must select rows)' };
     return { ok: true, rows: streamed.rows, columns: streamed.columns };
   } catch (e) {
     if (!lost.has(core)) {
-      // A failed statement leaves the session usable once it is rolled back and reset.
-      reusable = await conn.query('ROLLBACK').then(() => conn.reset()).then(() => !lost.has(core), () => false);
+      // A failed statement leaves the session usable once it is reset.
+      reusable = await conn.reset().then(() => !lost.has(core), () => false);
     }
     return lost.has(core) ? { ok: false, status: 'failed', error: `the connection was lost: ${errorText(e)}` } : failed(e);
   } finally {

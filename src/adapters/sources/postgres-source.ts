@@ -1,41 +1,20 @@
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import type { DataSource } from '../../core/datasources/datasource.ts';
 import type { QueryRun } from '../../core/executions/ports.ts';
 import { bindNamedParameters, parameterValues } from '../../core/executions/query-params.ts';
+import { readBounded } from './postgres-bounded-read.ts';
 import { inspectPostgres } from './postgres-inspect.ts';
 import { errorText, failed, stopped, supervise, tooManyRows, type RunLimits, type SourcePool } from './source-pool.ts';
 
 const QUERY_CANCELED = '57014';
-const BATCH_ROWS = 1000;
-
-type Rows = { rows: Record<string, unknown>[]; columns: string[] };
-
-/** Reads at most `max` rows through a portal (the server produces no more than asked for); null = there were more. */
-async function readBounded(client: pg.PoolClient, text: string, values: unknown[], max: number): Promise<Rows | null> {
-  const cursor = client.query(new Cursor(text, values));
-  const rows: Record<string, unknown>[] = [];
-  let columns: string[] = [];
-  for (;;) {
-    const batch = await new Promise<Record<string, unknown>[]>((resolve, reject) =>
-      cursor.read(Math.min(BATCH_ROWS, max + 1 - rows.length), (err, got) => (err ? reject(err) : resolve(got))));
-    // pg-cursor keeps the row description on its result (not handed to a read once the portal is done).
-    columns = ((cursor as unknown as { _result: { fields?: { name: string }[] } })._result.fields ?? []).map((f) => f.name);
-    rows.push(...batch);
-    if (rows.length > max) break;
-    if (batch.length === 0 || rows.length === max + 1) break;
-  }
-  await cursor.close();
-  return rows.length > max ? null : { rows, columns };
-}
 
 /**
  * A PostgreSQL source. Each KPI query runs in a READ ONLY transaction with `statement_timeout`, read
- * through a portal so that at most MAX_RESULT_ROWS rows ever reach this process. At the timeout it is
+ * through a portal so that at most MAX_RESULT_ROWS rows ever reach this process (postgres-bounded-read.ts). At the timeout it is
  * cancelled (pg_cancel_backend from a second connection too); a query that ignores the cancel has its
- * backend terminated after the kill grace and its client dropped. After every run `DISCARD ALL` clears
- * what a query can leave on a session (advisory locks, settings, temporary tables); a connection that
- * cannot be cleared is dropped. Connection errors are listened to on every client, checked out or
+ * backend terminated after the kill grace and its client dropped. After every run the session is cleared
+ * of what a query can leave on it (advisory locks, settings, temporary tables: see `reset`); a connection
+ * that cannot be cleared is dropped. Three round trips a run: begin, query, end and reset. Connection errors are listened to on every client, checked out or
  * idle, so a lost connection fails one run and never reaches the process.
  */
 export function openPostgresSource(ds: DataSource, password: string | null): SourcePool {
@@ -149,12 +128,20 @@ async function runIn(client: pg.PoolClient, text: string, params: Parameters<Sou
   }
 }
 
-/** Ends the transaction and clears the session; a connection that cannot be cleared is not reused. */
+/**
+ * DISCARD ALL's documented equivalent, after the ROLLBACK, in one simple-protocol string: DISCARD ALL
+ * itself refuses to run inside a multi-statement string (an implicit transaction block), its parts do
+ * not. The parts run as one implicit transaction: all of them or, on an error, none (the connection is
+ * then dropped).
+ */
+const RESET_SESSION = 'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; '
+  + 'SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES';
+
+/** Ends the transaction and clears the session in one round trip; a connection that cannot be cleared is not reused. */
 async function reset(client: pg.PoolClient, state: { broken: boolean }): Promise<void> {
   if (state.broken) return;
   try {
-    await client.query('ROLLBACK');
-    await client.query('DISCARD ALL');
+    await client.query(RESET_SESSION);
   } catch {
     state.broken = true;
   }

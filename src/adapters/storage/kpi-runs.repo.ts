@@ -1,6 +1,6 @@
 import { attemptOf, claimedSlot, leaseEnd, type Claim } from '../../core/executions/lease.ts';
 import { kpiSchedule, type Kpi } from '../../core/kpis/kpi.ts';
-import { nextSlot } from '../../core/kpis/schedule.ts';
+import { DEFAULT_SPREAD, firstStart, type Spread } from '../../core/kpis/spread.ts';
 import type { Db, Queryable } from './db.ts';
 import { toKpi } from './kpis.repo.ts';
 
@@ -9,12 +9,12 @@ export type { Claim };
 const signature = (k: Pick<Kpi, 'frequencyMinutes' | 'cron' | 'timezone'>): string => JSON.stringify(kpiSchedule(k));
 
 /**
- * Gives every created or changed KPI (flagged `schedule_dirty` by its write) a run row with its next
- * slot, and recomputes the next slot when the schedule changed; then clears the flag of the versions
- * it saw (a KPI changed meanwhile stays flagged). A poll with nothing changed is one probe of an empty
+ * Gives every created or changed KPI (flagged `schedule_dirty` by its write) a run row with the planned
+ * start of its next run (the next slot plus its spread offset), and recomputes it when the schedule
+ * changed; then clears the flag of the versions it saw (a KPI changed meanwhile stays flagged). A poll with nothing changed is one probe of an empty
  * partial index. Idempotent, so every node may run it: slots are computed from the schedule alone.
  */
-export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
+export async function syncSchedules(db: Queryable, now: Date, spread: Spread = DEFAULT_SPREAD): Promise<number> {
   const { rows } = await db.query<{ id: string; version: number; active: boolean; frequency_minutes: number | null; cron: string | null; timezone: string }>(
     'SELECT id, version, active, frequency_minutes, cron, timezone FROM kpis WHERE schedule_dirty ORDER BY id LIMIT 5000',
   );
@@ -22,7 +22,7 @@ export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
   const items = rows.filter((r) => r.active).flatMap((r) => {
     const s = { frequencyMinutes: r.frequency_minutes, cron: r.cron, timezone: r.timezone };
     try {
-      return [{ id: r.id, version: r.version, signature: signature(s), next: nextSlot(kpiSchedule(s), now).toISOString() }];
+      return [{ id: r.id, version: r.version, signature: signature(s), next: firstStart(kpiSchedule(s), r.id, now, spread).toISOString() }];
     } catch {
       return []; // a cron that never fires again: nothing to schedule
     }
@@ -49,15 +49,16 @@ export async function syncSchedules(db: Queryable, now: Date): Promise<number> {
  * Claims up to `limit` due KPIs with row leases. `FOR UPDATE SKIP LOCKED` lets nodes claim side by side
  * without waiting on each other; in the same transaction the next slot moves past now and the lease is
  * taken, so no other node can claim the same slot. A missed KPI runs once, for its latest slot. A lease
- * past its end (the node died) is claimed again for the same slot.
+ * past its end (the node died) is claimed again for the same slot. `next_run_at` is a planned start
+ * (spread.ts); the slot a claim runs is derived from it and the clock.
  */
-export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit: number; leaseGraceMs: number; token: () => string; expiredToo?: boolean }): Promise<Claim[]> {
+export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit: number; leaseGraceMs: number; token: () => string; expiredToo?: boolean; spread?: Spread }): Promise<Claim[]> {
   if (opts.limit <= 0) return [];
   return db.transaction(async (tx) => {
     // Two index-friendly looks: leases of dead nodes first (rare), then due slots in slot order.
     const pick = (where: string, order: string, limit: number) =>
-      tx.query<Record<string, unknown> & { running_slot: Date | null; lease_owner: string | null; run_attempt: number }>(
-        `SELECT k.*, r.running_slot, r.lease_owner, r.attempt AS run_attempt FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
+      tx.query<Record<string, unknown> & { running_slot: Date | null; run_due: Date | null; lease_owner: string | null; run_attempt: number }>(
+        `SELECT k.*, r.running_slot, r.next_run_at AS run_due, r.lease_owner, r.attempt AS run_attempt FROM kpi_runs r JOIN kpis k ON k.id = r.kpi_id
           WHERE k.active AND ${where} ORDER BY ${order} LIMIT $2
           FOR UPDATE OF r SKIP LOCKED`,
         [opts.now, limit],
@@ -68,9 +69,10 @@ export async function claimDue(db: Db, opts: { nodeId: string; now: Date; limit:
     const claimed = rows.map((row) => {
       const kpi = toKpi(row as never);
       const takeover = row.running_slot !== null;
-      const { slot, next } = claimedSlot(kpi, opts.now, takeover ? new Date(row.running_slot!) : null);
+      const due = row.run_due === null ? null : new Date(row.run_due);
+      const { slot, plannedAt, next } = claimedSlot(kpi, opts.now, takeover ? new Date(row.running_slot!) : null, due, opts.spread ?? DEFAULT_SPREAD);
       const claim: Claim = {
-        kpi, slot, leaseToken: opts.token(), leaseUntil: leaseEnd(kpi, opts.now, opts.leaseGraceMs),
+        kpi, slot, plannedAt, leaseToken: opts.token(), leaseUntil: leaseEnd(kpi, opts.now, opts.leaseGraceMs),
         tookOverFrom: takeover ? row.lease_owner : null, attempt: attemptOf(takeover ? row.run_attempt : null),
       };
       return { claim, next };

@@ -1,4 +1,6 @@
 import { conflict } from '../../core/errors.ts';
+import type { ExecutionStatus } from '../../core/executions/outcome.ts';
+import type { KpiRunSummary } from '../../core/executions/ports.ts';
 import type { Kpi } from '../../core/kpis/kpi.ts';
 import type { KpiFilter, KpiRepo, Page } from '../../core/ports.ts';
 import { sqlState, UNIQUE_VIOLATION, type Queryable } from './db.ts';
@@ -60,6 +62,22 @@ export async function getKpi(db: Queryable, id: string): Promise<Kpi | null> {
   return rows[0] ? toKpi(rows[0]) : null;
 }
 
+/** One round trip instead of the KPI and then its run summary (executions.repo.ts#runSummaries). */
+export async function getKpiWithRun(db: Queryable, id: string): Promise<{ kpi: Kpi; run: KpiRunSummary | null } | null> {
+  const { rows } = await db.query<KpiRow & { run_kpi_id: string | null; run_last_run_at: Date | null; run_last_status: ExecutionStatus | null; run_last_value: number | null; run_next_run_at: Date | null }>(
+    `SELECT k.*, r.kpi_id AS run_kpi_id, r.last_run_at AS run_last_run_at, r.last_status AS run_last_status, r.last_value AS run_last_value,
+            r.next_run_at AS run_next_run_at
+       FROM kpis k LEFT JOIN kpi_runs r ON r.kpi_id = k.id WHERE k.id = $1`, [id],
+  );
+  const row = rows[0];
+  if (row === undefined) return null;
+  const date = (d: Date | null) => (d === null ? null : new Date(d));
+  const run = row.run_kpi_id === null ? null : {
+    kpiId: row.run_kpi_id, lastRunAt: date(row.run_last_run_at), lastStatus: row.run_last_status, lastValue: row.run_last_value, nextRunAt: date(row.run_next_run_at),
+  };
+  return { kpi: toKpi(row), run };
+}
+
 export async function findKpiByIndicator(db: Queryable, indicator: string): Promise<Kpi | null> {
   const { rows } = await db.query<KpiRow>('SELECT * FROM kpis WHERE indicator = $1', [indicator]);
   return rows[0] ? toKpi(rows[0]) : null;
@@ -106,6 +124,7 @@ export async function deleteKpiRow(db: Queryable, id: string): Promise<void> {
 
 export const kpiRepo = (db: Queryable): KpiRepo => ({
   get: (id) => getKpi(db, id),
+  getWithRun: (id) => getKpiWithRun(db, id),
   findByIndicator: (indicator) => findKpiByIndicator(db, indicator),
   list: (f) => listKpis(db, f),
   referencing: (ref) => kpisReferencing(db, ref),

@@ -1,5 +1,5 @@
 import { kpiSchedule, type Kpi } from '../kpis/kpi.ts';
-import { latestSlot, nextSlot } from '../kpis/schedule.ts';
+import { plannedStart, slotAt, type Spread } from '../kpis/spread.ts';
 
 /**
  * The pure rules of a scheduled run's lease and slot. The store's claim and the scheduler's loop both
@@ -10,6 +10,8 @@ import { latestSlot, nextSlot } from '../kpis/schedule.ts';
 export interface Claim {
   readonly kpi: Kpi;
   readonly slot: Date;
+  /** When the slot's run was planned to start (the slot plus the KPI's spread offset): lag counts from here. */
+  readonly plannedAt: Date;
   readonly leaseToken: string;
   readonly leaseUntil: Date;
   /** The node whose lease expired, when this claim takes a dead node's run over. */
@@ -38,10 +40,19 @@ export const isStuck = (kpi: Pick<Kpi, 'timeoutSeconds'>, startedAt: Date, now: 
 export const runBudgetMs = (claim: Pick<Claim, 'leaseUntil'>, startedAt: Date, stopBeforeEndMs: number): number =>
   Math.max(0, claim.leaseUntil.getTime() - startedAt.getTime() - stopBeforeEndMs);
 
-/** The slot a claim at `now` runs, and the next slot of the KPI: a missed KPI runs once, for its latest slot; a takeover runs the slot it took over. */
-export function claimedSlot(kpi: Pick<Kpi, 'frequencyMinutes' | 'cron' | 'timezone'>, now: Date, takenOver: Date | null): { slot: Date; next: Date } {
+/**
+ * The slot a claim at `now` runs, when it was planned to start, and the planned start of the KPI's next run
+ * (spread.ts): a missed KPI runs once, for its latest started slot; a takeover runs the slot it took over.
+ * `due` is the stored next start the claim found.
+ */
+export function claimedSlot(kpi: Pick<Kpi, 'id' | 'frequencyMinutes' | 'cron' | 'timezone'>, now: Date, takenOver: Date | null, due: Date | null, spread: Spread): { slot: Date; plannedAt: Date; next: Date } {
   const schedule = kpiSchedule(kpi);
-  return { slot: takenOver ?? latestSlot(schedule, now), next: nextSlot(schedule, now) };
+  const at = slotAt(schedule, kpi.id, now, due, spread);
+  const slot = takenOver ?? at.slot;
+  const start = plannedStart(schedule, kpi.id, slot, spread);
+  // A stored start between the slot and its spread start (written without spreading) is what was planned.
+  const plannedAt = takenOver === null && due !== null && due >= slot && due < start ? due : start;
+  return { slot, plannedAt, next: at.next };
 }
 
 /** The attempt a claim is: a takeover counts one more than the lease it took over. */

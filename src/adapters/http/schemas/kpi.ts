@@ -19,7 +19,7 @@ export const kpiFieldSchemas = {
   indicator: Type.String({ minLength: 1, maxLength: 200, description: 'Unique name of the KPI' }),
   owner: Type.String({ minLength: 1, maxLength: 200 }),
   priority: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = SMS and email, 2 = email only' }),
-  frequencyMinutes: NullableNumber(Type.Integer({ minimum: 1, maximum: 10080, description: 'Run every N minutes (slots aligned to the clock)' })),
+  frequencyMinutes: NullableNumber(Type.Integer({ minimum: 1, maximum: 10080, description: 'Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt)' })),
   cron: Nullable(Type.String({ minLength: 1, maxLength: 120, description: 'Cron expression, instead of frequencyMinutes' })),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone of the cron expression; default UTC' }),
   lastMinutes: Type.Integer({ minimum: 1, maximum: 525600, description: 'Data window handed to the query as :forLastMinutes; default the schedule period' }),
@@ -74,7 +74,10 @@ export const KpiView = Type.Object({
   updatedAt: DateTime,
   // The run fields of the read model (execution issue); absent before the KPI is first scheduled or run.
   lastRunAt: Type.Optional(Nullable(DateTime)),
-  nextRunAt: Type.Optional(Nullable(DateTime)),
+  nextRunAt: Type.Optional(Nullable(Type.Unsafe<Date | string>({
+    type: 'string', format: 'date-time',
+    description: "When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot.",
+  }))),
   lastValue: Type.Optional(Nullable(Type.Number())),
   lastStatus: Type.Optional(Nullable(Type.String({ description: 'success, failed, timeout or stuck' }))),
 });
