@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOpenings, dropLimit, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
+import { countOpenings, dropLimit, hourMemoryShare, learn, NEW_MODEL, openingsFactor, parseModel, sigma, warmModel, type SeriesModel } from '../../src/core/detection/model.ts';
 
 const teach = (errors: readonly number[], baseline = 100, model: SeriesModel = NEW_MODEL): SeriesModel =>
   errors.reduce((m, e) => learn(m, baseline + e, baseline, 9, false, 2016), model);
@@ -82,5 +82,26 @@ describe('the series model', () => {
     expect(parseModel(JSON.parse(JSON.stringify(m)))).toEqual(m);
     expect(parseModel({ points: 'x', scale: -3, hourScale: [1], incident: { open: 'yes' } })).toEqual(NEW_MODEL);
     expect(parseModel(null)).toEqual(NEW_MODEL);
+  });
+
+  it('an hour\'s scale remembers a week of that hour: one hour-long deviation inside the band widens that hour\'s band by a few percent, not by a third', () => {
+    // 5-minute runs (2016 a week, 12 of hour 9 a day), errors of about ±4.25 at every hour (not whole
+    // numbers, so no Poisson floor).
+    const day = (m: SeriesModel, hourError: (h: number) => number): SeriesModel => {
+      for (let h = 0; h < 24; h++) for (let r = 0; r < 12; r++) m = learn(m, 100 + (r % 2 ? 1 : -1) * hourError(h), 100, h, false, 2016);
+      return m;
+    };
+    let m: SeriesModel = NEW_MODEL;
+    for (let d = 0; d < 14; d++) m = day(m, () => 4.25);
+    const before = sigma(m, 100, 9)!;
+    // A day whose hour 9 lies three times as far out (an undetected 20 % drop, say).
+    const after = sigma(day(m, (h) => (h === 9 ? 12.75 : 4.25)), 100, 9)!;
+    expect(after / before).toBeGreaterThan(1.03);
+    expect(after / before).toBeLessThan(1.12);
+    // A young series still learns at the full step: its second day's hour forgets most of its first.
+    const young = day(day(NEW_MODEL, (h) => (h === 9 ? 20.25 : 4.25)), () => 4.25);
+    expect(young.hourScale[9]! / m.hourScale[9]!).toBeLessThan(3.6);
+    expect(hourMemoryShare(12, 84)).toBe(1);
+    expect(hourMemoryShare(1680, 84)).toBeCloseTo(20 / 84, 9);
   });
 });

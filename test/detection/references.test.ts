@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predict, referencePlan, servesAsLevel, servesAsSeason, type PastPoint } from '../../src/core/detection/references.ts';
+import { neighbourOffsets, predict, referencePlan, referencesFound, seasonTargets, servesAsLevel, servesAsSeason, type PastPoint } from '../../src/core/detection/references.ts';
 
 const at = (iso: string) => new Date(iso);
 const point = (iso: string, value: number, o: Partial<PastPoint> = {}): PastPoint => ({ at: at(iso), value, seasonal: null, anomalous: false, ...o });
@@ -70,4 +70,38 @@ describe('the baseline', () => {
     const p = predict({ weekly: [againstSeason, point('2026-02-16T09:00:00Z', 100), point('2026-02-09T09:00:00Z', 104)], daily: [], recent: [] }, 'mean');
     expect(p).toMatchObject({ seasonality: 'weekly', baseline: 102 });
   });
+
+  it('given the runs around the same time of each past week, then each week is their mean, and the weeks are combined by the aggregate', () => {
+    // A 5-minute window run every minute: one neighbour per window, half an hour either side.
+    expect(neighbourOffsets(1, 5).map((o) => o / 60_000)).toEqual([-30, -25, -20, -15, -10, -5, 5, 10, 15, 20, 25, 30]);
+    expect(neighbourOffsets(30, 30).map((o) => o / 60_000)).toEqual([-30, 30]);
+    expect(neighbourOffsets(60, 60)).toEqual([]);
+    const plan = referencePlan(at('2026-03-02T09:00:00Z'), 15, 3, 'UTC');
+    const targets = seasonTargets(plan);
+    // Six days and three weeks, then the four neighbours (-30, -15, +15, +30 min) of each week.
+    expect(targets).toHaveLength(6 + 3 + 3 * 4);
+    expect(targets.slice(9, 13).map((d) => d.toISOString())).toEqual(['2026-02-23T08:30:00.000Z', '2026-02-23T08:45:00.000Z', '2026-02-23T09:15:00.000Z', '2026-02-23T09:30:00.000Z']);
+    const found = targets.map((d, i): PastPoint | null => {
+      if (i < 6) return null;
+      const week = i < 9 ? i - 6 : Math.floor((i - 9) / 4);
+      // Week 0 is noisy around a level of 100, week 1 lies at 110, week 2 had an outage next to the target (an anomaly: left out).
+      if (week === 2 && i === 9 + 2 * 4) return point(d.toISOString(), 5, { anomalous: true, seasonal: 110 });
+      return point(d.toISOString(), week === 0 ? [100, 90, 110, 96, 104][(i - 6) % 5]! : week === 1 ? 110 : 120);
+    });
+    const refs = referencesFound(plan, [], found);
+    expect(refs.weeklyAround?.map((ps) => ps.length)).toEqual([4, 4, 4]);
+    const p = predict(refs, 'median');
+    expect(p.seasonality).toBe('weekly');
+    expect(p.seasonalPoints.map((d) => d.toISOString())).toEqual(plan.weekly.map((d) => d.toISOString()));
+    // Weeks: mean(100, 96, 104, 100, 90) = 98, 110, 120 (the anomaly left out): their median.
+    expect(p.seasonal).toBe(110);
+    expect(predict(refs, 'mean').seasonal).toBeCloseTo((98 + 110 + 120) / 3, 6);
+  });
+
+  it('given no run of its own at the target, then a week does not count, whatever runs lie around it', () => {
+    const plan = referencePlan(at('2026-03-02T09:00:00Z'), 15, 2, 'UTC');
+    const found = seasonTargets(plan).map((d, i): PastPoint | null => (i === 6 ? null : point(d.toISOString(), 100)));
+    expect(predict(referencesFound(plan, [], found), 'median').seasonality).toBe('daily');
+  });
 });
+

@@ -1,6 +1,6 @@
 import type { ExecutionResult, ExecutionStatus } from '../../core/executions/outcome.ts';
 import { NEW_MODEL, parseModel, type SeriesModel } from '../../core/detection/model.ts';
-import type { PastPoint, ReferencePlan } from '../../core/detection/references.ts';
+import { referencesFound, seasonTargets, type PastPoint, type ReferencePlan } from '../../core/detection/references.ts';
 import type { SeriesPast } from '../../core/executions/judge-series.ts';
 import type { BackfillRun, ExecutionRepo, HeldLease, KpiRunSummary, RecordedRun, RunToSave } from '../../core/executions/ports.ts';
 import { seriesKey, seriesKeyOut, type RunState } from '../../core/executions/transitions.ts';
@@ -103,7 +103,7 @@ export async function seriesHistories(db: Queryable, requests: readonly HistoryR
   const out = requests.map(() => new Map<string, SeriesPast>());
   const wanted = requests.flatMap((r, n) => [...new Set(r.keys)].map((key) => ({
     n, kpi_id: r.kpiId, key, recent_since: r.plan.recentSince.toISOString(), slot: r.plan.slot.toISOString(), recent_limit: r.plan.recentLimit,
-    targets: [...r.plan.daily, ...r.plan.weekly].map((t) => t.toISOString()), tolerance_ms: r.plan.toleranceMs,
+    targets: seasonTargets(r.plan).map((t) => t.toISOString()), tolerance_ms: r.plan.toleranceMs,
   })));
   if (wanted.length === 0) return out;
   const { rows } = await db.query<PastRow & { n: number }>(
@@ -128,18 +128,10 @@ export async function seriesHistories(db: Queryable, requests: readonly HistoryR
   for (const r of rows) {
     if (r.model === null && r.recent.length === 0 && r.seasonal.length === 0) continue;
     const plan = requests[r.n]!.plan;
-    const target = (n: number): PastPoint | null => {
-      const f = r.seasonal.find((x) => x.n === n);
-      return f === undefined ? null : { at: new Date(f.at), value: f.value, seasonal: f.seasonal, anomalous: f.anomalous };
-    };
-    out[r.n]!.set(r.key, {
-      model: r.model === null ? NEW_MODEL : parseModel(r.model),
-      refs: {
-        recent: r.recent.map((x) => ({ at: new Date(x.at), value: x.value, seasonal: x.seasonal, anomalous: false })),
-        daily: plan.daily.map((_, i) => target(i + 1)),
-        weekly: plan.weekly.map((_, i) => target(plan.daily.length + i + 1)),
-      },
-    });
+    const found: (PastPoint | null)[] = seasonTargets(plan).map(() => null);
+    for (const f of r.seasonal) found[f.n - 1] = { at: new Date(f.at), value: f.value, seasonal: f.seasonal, anomalous: f.anomalous };
+    const recent = r.recent.map((x) => ({ at: new Date(x.at), value: x.value, seasonal: x.seasonal, anomalous: false }));
+    out[r.n]!.set(r.key, { model: r.model === null ? NEW_MODEL : parseModel(r.model), refs: referencesFound(plan, recent, found) });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { NEW_MODEL, type SeriesModel } from '../detection/model.ts';
-import { servesAsLevel, servesAsSeason, type PastPoint, type ReferencePlan } from '../detection/references.ts';
+import { referencesFound, servesAsLevel, servesAsSeason, type PastPoint, type ReferencePlan } from '../detection/references.ts';
 import type { SeriesHistory, SeriesPast } from '../executions/judge-series.ts';
 
 /**
@@ -51,10 +51,29 @@ export class MemorySeriesHistory implements SeriesHistory {
     for (let i = end - 1; i >= 0 && recent.length < plan.recentLimit && this.times[i]! >= since; i--) {
       if (servesAsLevel(this.points[i]!)) recent.push(this.points[i]!);
     }
-    const near = (target: Date) => this.nearest(target.getTime(), plan.toleranceMs, end);
-    const refs = { recent, daily: plan.daily.map(near), weekly: plan.weekly.map(near) };
-    if (this.model === null && recent.length === 0 && refs.daily.every((p) => p === null) && refs.weekly.every((p) => p === null)) return null;
-    return { model: this.model ?? NEW_MODEL, refs };
+    const found = this.seasonal(plan, end);
+    if (this.model === null && recent.length === 0 && found.every((p) => p === null)) return null;
+    return { model: this.model ?? NEW_MODEL, refs: referencesFound(plan, recent, found) };
+  }
+
+  /**
+   * The nearest eligible point to each of seasonTargets(plan), in its order. The neighbours of a
+   * weekly target ascend, so one search finds the first and the rest walk on from there (the
+   * backtest looks up dozens of them a run).
+   */
+  private seasonal(plan: ReferencePlan, end: number): (PastPoint | null)[] {
+    const tolerance = plan.toleranceMs;
+    const found = [...plan.daily, ...plan.weekly].map((d) => this.nearest(d.getTime(), tolerance, end));
+    if (plan.around.length === 0) return found;
+    for (const w of plan.weekly) {
+      let i = Math.min(this.before(w.getTime() + plan.around[0]! - tolerance), end);
+      for (const offset of plan.around) {
+        const target = w.getTime() + offset;
+        while (i < end && this.times[i]! < target - tolerance) i++;
+        found.push(this.nearestFrom(i, target, tolerance, end));
+      }
+    }
+    return found;
   }
 
   /** Index of the first point at or after `t`. */
@@ -70,9 +89,14 @@ export class MemorySeriesHistory implements SeriesHistory {
   }
 
   private nearest(target: number, tolerance: number, end: number): PastPoint | null {
+    return this.nearestFrom(Math.min(this.before(target - tolerance), end), target, tolerance, end);
+  }
+
+  /** The nearest eligible point to `target` within the tolerance, from index `from` (a tie: the later). */
+  private nearestFrom(from: number, target: number, tolerance: number, end: number): PastPoint | null {
     let best: PastPoint | null = null;
     let bestDistance = Infinity;
-    for (let i = Math.min(this.before(target - tolerance), end); i < end && this.times[i]! <= target + tolerance; i++) {
+    for (let i = from; i < end && this.times[i]! <= target + tolerance; i++) {
       const p = this.points[i]!;
       const d = Math.abs(this.times[i]! - target);
       if (servesAsSeason(p) && d <= bestDistance) {

@@ -123,10 +123,23 @@ export function learn(model: SeriesModel, value: number, baseline: number | null
   const error = Math.abs(value - baseline);
   const hourScale = model.hourScale.slice();
   const hourPoints = model.hourPoints.slice();
-  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error, rate);
+  hourScale[hour] = runningMedianStep(hourScale[hour]!, hourPoints[hour]!, error, rate * hourMemoryShare(hourPoints[hour]! * weight, (pointsPerWeek * weight) / 24));
   hourPoints[hour] = hourPoints[hour]! + 1;
   return { points: model.points + 1, scale: runningMedianStep(model.scale, model.points, error, rate), tail: runningQuantileStep(model.tail, model.points, error, 0.9, rate), hourScale, hourPoints, magnitude, integers, nonNegative, calibration, openings: model.openings, weeklyFrom: model.weeklyFrom, regimeSince: model.regimeSince, incident: model.incident };
 }
+
+/** The observations the running scales remember: 1 / their 5 % step. */
+const RATE_MEMORY = 20;
+
+/**
+ * How much of the scales' step an hour's scale takes (1 = all of it): it remembers all it has seen of
+ * that hour, up to a week of it (`seen`, `perWeek`: observations of that hour), and at least what the
+ * overall scale remembers. An hour's noise is a property of the time of day, like the weekly season;
+ * with a memory of only a day or two of that hour, one hour-long deviation that stayed inside the band
+ * (a 20 % drop, say) is most of what it remembers and widens that hour's band for the next incident.
+ * A young series still learns at the full step, so its first day's errors are soon forgotten.
+ */
+export const hourMemoryShare = (seen: number, perWeek: number): number => RATE_MEMORY / Math.max(RATE_MEMORY, Math.min(seen, perWeek));
 
 const finite = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
 const hours = (v: unknown): number[] => (Array.isArray(v) && v.length === 24 ? v.map((x) => Math.max(0, finite(x, 0))) : new Array<number>(24).fill(0));

@@ -37,7 +37,7 @@ export const ruleOf = (kpi: Kpi): DetectionRule => ({
 /** The schedule's period at a slot and the reference plan for it. */
 export function planFor(kpi: Kpi, slot: Date): { plan: ReferencePlan; periodMinutes: number } {
   const period = periodMinutes(kpiSchedule(kpi), slot);
-  return { plan: referencePlan(slot, period, kpi.baselineWeeks, kpi.timezone), periodMinutes: period };
+  return { plan: referencePlan(slot, period, kpi.baselineWeeks, kpi.timezone, kpi.lastMinutes), periodMinutes: period };
 }
 
 export function seriesResultOf(key: string | null, value: number, j: PointJudgement): SeriesResult {
