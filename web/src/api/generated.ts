@@ -1655,7 +1655,7 @@ export interface ApiPaths {
             owner: string;
             /** 1 = SMS and email, 2 = email only */
             priority: 1 | 2;
-            /** Run every N minutes (slots aligned to the clock) */
+            /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
             frequencyMinutes: number | null;
             /** Cron expression, instead of frequencyMinutes */
             cron: string | null;
@@ -1706,6 +1706,7 @@ export interface ApiPaths {
             createdAt: string;
             updatedAt: string;
             lastRunAt?: string | null;
+            /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
             nextRunAt?: string | null;
             lastValue?: number | null;
             /** success, failed, timeout or stuck */
@@ -1724,7 +1725,7 @@ export interface ApiPaths {
         owner: string;
         /** 1 = SMS and email, 2 = email only */
         priority?: 1 | 2;
-        /** Run every N minutes (slots aligned to the clock) */
+        /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
         frequencyMinutes?: number | null;
         /** Cron expression, instead of frequencyMinutes */
         cron?: string | null;
@@ -1780,7 +1781,7 @@ export interface ApiPaths {
           owner: string;
           /** 1 = SMS and email, 2 = email only */
           priority: 1 | 2;
-          /** Run every N minutes (slots aligned to the clock) */
+          /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
           frequencyMinutes: number | null;
           /** Cron expression, instead of frequencyMinutes */
           cron: string | null;
@@ -1831,6 +1832,7 @@ export interface ApiPaths {
           createdAt: string;
           updatedAt: string;
           lastRunAt?: string | null;
+          /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
           nextRunAt?: string | null;
           lastValue?: number | null;
           /** success, failed, timeout or stuck */
@@ -1891,7 +1893,7 @@ export interface ApiPaths {
         owner: string;
         /** 1 = SMS and email, 2 = email only */
         priority?: 1 | 2;
-        /** Run every N minutes (slots aligned to the clock) */
+        /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
         frequencyMinutes?: number | null;
         /** Cron expression, instead of frequencyMinutes */
         cron?: string | null;
@@ -2154,7 +2156,7 @@ export interface ApiPaths {
           owner: string;
           /** 1 = SMS and email, 2 = email only */
           priority: 1 | 2;
-          /** Run every N minutes (slots aligned to the clock) */
+          /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
           frequencyMinutes: number | null;
           /** Cron expression, instead of frequencyMinutes */
           cron: string | null;
@@ -2205,6 +2207,7 @@ export interface ApiPaths {
           createdAt: string;
           updatedAt: string;
           lastRunAt?: string | null;
+          /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
           nextRunAt?: string | null;
           lastValue?: number | null;
           /** success, failed, timeout or stuck */
@@ -2223,7 +2226,7 @@ export interface ApiPaths {
         owner?: string;
         /** 1 = SMS and email, 2 = email only */
         priority?: 1 | 2;
-        /** Run every N minutes (slots aligned to the clock) */
+        /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
         frequencyMinutes?: number | null;
         /** Cron expression, instead of frequencyMinutes */
         cron?: string | null;
@@ -2279,7 +2282,7 @@ export interface ApiPaths {
           owner: string;
           /** 1 = SMS and email, 2 = email only */
           priority: 1 | 2;
-          /** Run every N minutes (slots aligned to the clock) */
+          /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
           frequencyMinutes: number | null;
           /** Cron expression, instead of frequencyMinutes */
           cron: string | null;
@@ -2330,6 +2333,7 @@ export interface ApiPaths {
           createdAt: string;
           updatedAt: string;
           lastRunAt?: string | null;
+          /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
           nextRunAt?: string | null;
           lastValue?: number | null;
           /** success, failed, timeout or stuck */
@@ -2363,7 +2367,7 @@ export interface ApiPaths {
           owner: string;
           /** 1 = SMS and email, 2 = email only */
           priority: 1 | 2;
-          /** Run every N minutes (slots aligned to the clock) */
+          /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
           frequencyMinutes: number | null;
           /** Cron expression, instead of frequencyMinutes */
           cron: string | null;
@@ -2414,6 +2418,7 @@ export interface ApiPaths {
           createdAt: string;
           updatedAt: string;
           lastRunAt?: string | null;
+          /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
           nextRunAt?: string | null;
           lastValue?: number | null;
           /** success, failed, timeout or stuck */
@@ -2974,7 +2979,7 @@ export interface ApiPaths {
           owner: string;
           /** 1 = SMS and email, 2 = email only */
           priority: 1 | 2;
-          /** Run every N minutes (slots aligned to the clock) */
+          /** Run every N minutes (slots aligned to the clock; each run starts a fixed few seconds after its slot, see nextRunAt) */
           frequencyMinutes: number | null;
           /** Cron expression, instead of frequencyMinutes */
           cron: string | null;
@@ -3025,6 +3030,7 @@ export interface ApiPaths {
           createdAt: string;
           updatedAt: string;
           lastRunAt?: string | null;
+          /** When the next run starts: its slot plus this KPI's fixed offset (under half the period, at most 60 s), so that KPIs due at one slot do not all run in the same second. The run's window still ends at the slot. */
           nextRunAt?: string | null;
           lastValue?: number | null;
           /** success, failed, timeout or stuck */
