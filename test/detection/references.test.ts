@@ -76,6 +76,8 @@ describe('the baseline', () => {
     expect(neighbourOffsets(1, 5).map((o) => o / 60_000)).toEqual([-30, -25, -20, -15, -10, -5, 5, 10, 15, 20, 25, 30]);
     expect(neighbourOffsets(30, 30).map((o) => o / 60_000)).toEqual([-30, 30]);
     expect(neighbourOffsets(60, 60)).toEqual([]);
+    // A 1-minute window run every minute: at most six neighbours each side, evenly spaced (the store reads each).
+    expect(neighbourOffsets(1, 1).map((o) => o / 60_000)).toEqual([-30, -25, -20, -15, -10, -5, 5, 10, 15, 20, 25, 30]);
     const plan = referencePlan(at('2026-03-02T09:00:00Z'), 15, 3, 'UTC');
     const targets = seasonTargets(plan);
     // Six days and three weeks, then the four neighbours (-30, -15, +15, +30 min) of each week.

@@ -62,14 +62,19 @@ export const levelRuns = (periodMinutes: number): number => Math.min(60, Math.ma
  * slope of the season cancels out (what is left is its curvature: on a daily cycle, well under 1 %).
  */
 const AROUND_MINUTES = 30;
+/**
+ * At most this many neighbours each side: 13 runs already cut a week's noise to a quarter of one
+ * run's σ (1/√13), and more only add store look-ups (a 1-minute KPI would otherwise read 60 per week).
+ */
+const MAX_NEIGHBOURS_PER_SIDE = 6;
 
 /**
  * The neighbours' offsets, ascending: one run per independent window (a window apart; runs closer
- * together share its data and add little) within AROUND_MINUTES either side; none for a period of more
- * than half an hour.
+ * together share its data and add little), at most MAX_NEIGHBOURS_PER_SIDE of them evenly spaced, within
+ * AROUND_MINUTES either side; none for a period of more than half an hour.
  */
 export function neighbourOffsets(periodMinutes: number, windowMinutes: number): readonly number[] {
-  const step = Math.max(periodMinutes, windowMinutes, 1);
+  const step = Math.max(periodMinutes, windowMinutes, 1, AROUND_MINUTES / MAX_NEIGHBOURS_PER_SIDE);
   const known = OFFSETS.get(step);
   if (known !== undefined) return known;
   const out: number[] = [];
